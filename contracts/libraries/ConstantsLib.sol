@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+/// @title ConstantsLib
+/// @notice Scales and the immutable bounds every configurable parameter is checked against.
+/// @dev Bounds are compile-time constants: no role can move them. SPEC.md lists each with its reason.
+library ConstantsLib {
+    /// @dev Fixed-point scale of prices, weights and values (1e18 = 1.0).
+    uint256 internal constant WAD = 1e18;
+    /// @dev Scale of configured thresholds (10,000 bps = 100%).
+    uint256 internal constant BPS = 10_000;
+
+    /// @dev A vault holds between 2 and 8 assets (quote asset included).
+    uint256 internal constant MIN_ASSETS = 2;
+    uint256 internal constant MAX_ASSETS = 8;
+    /// @dev Token and feed decimals the valuation math supports.
+    uint256 internal constant MAX_DECIMALS = 18;
+
+    /// @dev Per-feed staleness limit.
+    uint256 internal constant MIN_STALENESS_SECONDS = 60;
+    uint256 internal constant MAX_STALENESS_SECONDS = 2 days;
+    /// @dev L2 sequencer grace period after it comes back up.
+    uint256 internal constant MAX_SEQUENCER_GRACE_SECONDS = 1 days;
+
+    /// @dev Bound on the oracle-relative slippage a permissionless caller can extract per leg.
+    uint256 internal constant MAX_SLIPPAGE_BPS = 500;
+    /// @dev Bound on how far pool spot may sit from the oracle before execution is refused.
+    uint256 internal constant MAX_POOL_DEVIATION_BPS = 1_000;
+    /// @dev Traded value per call, in bps of NAV.
+    uint256 internal constant MIN_TRADE_CAP_BPS = 100;
+    /// @dev The landing point in band-edge mode sits at (1 - hysteresis) of the band; below 100%.
+    uint256 internal constant MAX_HYSTERESIS_BPS = 9_000;
+    uint256 internal constant MAX_COOLDOWN_SECONDS = 7 days;
+    uint256 internal constant MIN_INTERVAL_SECONDS = 1 hours;
+    uint256 internal constant MAX_INTERVAL_SECONDS = 365 days;
+    uint256 internal constant MIN_PERIOD_SECONDS = 1 hours;
+    uint256 internal constant MAX_PERIOD_SECONDS = 30 days;
+    /// @dev Cumulative cost per period the circuit breaker may allow, in bps of NAV.
+    uint256 internal constant MAX_COST_BPS_PER_PERIOD = 1_000;
+    /// @dev Keeper reward, in bps of the value traded by the call.
+    uint256 internal constant MAX_REWARD_BPS = 50;
+
+    /// @dev Band widths: absolute in bps of NAV, relative in bps of the target weight.
+    uint256 internal constant MIN_ABS_BAND_BPS = 10;
+    uint256 internal constant MAX_ABS_BAND_BPS = 5_000;
+    uint256 internal constant MIN_REL_BAND_BPS = 100;
+    uint256 internal constant MAX_REL_BAND_BPS = 10_000;
+
+    /// @dev Delay before new target weights apply, so holders can exit first.
+    uint256 internal constant MIN_TARGET_DELAY_SECONDS = 1 hours;
+    uint256 internal constant MAX_TARGET_DELAY_SECONDS = 30 days;
+}

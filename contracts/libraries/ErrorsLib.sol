@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {Reason} from "../interfaces/IRebalanceEngine.sol";
+
+/// @title ErrorsLib
+/// @notice Every custom error Ballast reverts with. Each carries the values that explain it.
+library ErrorsLib {
+    /// @notice The trigger predicate says no rebalance is due; `detail` is the asset index or timestamp it names.
+    error RebalanceNotDue(Reason reason, uint256 detail);
+    /// @notice The caller is neither the guardian nor the admin.
+    error NotGuardian(address caller);
+    /// @notice The vault has not been activated (its tokens have not passed the transfer probe).
+    error NotActive();
+    /// @notice `activate()` was called twice.
+    error AlreadyActive();
+    /// @notice The vault is paused: deposits and rebalancing are stopped (in-kind redemption is not).
+    error Paused();
+    /// @notice The asset list length is outside [MIN_ASSETS, MAX_ASSETS] or does not match the input.
+    error InvalidAssetCount(uint256 count);
+    /// @notice An asset or feed address is zero, repeated, or the quote asset has a pool.
+    error InvalidAsset(uint256 index, address token);
+    /// @notice Token or feed decimals exceed MAX_DECIMALS.
+    error InvalidDecimals(uint256 index, uint256 decimals);
+    /// @notice The configured pool does not hold this asset and the quote asset at the fee tier given.
+    error InvalidPool(uint256 index, address pool);
+    /// @notice A parameter lies outside its immutable bounds.
+    error OutOfBounds(bytes32 parameter, uint256 value, uint256 min, uint256 max);
+    /// @notice Target weights do not sum to 10,000 bps.
+    error TargetsDoNotSum(uint256 sumBps);
+    /// @notice No target change is pending, or its delay has not run out.
+    error TargetsNotReady(uint256 eta);
+    /// @notice A token moved a different amount than asked: fee-on-transfer or rebasing tokens are refused.
+    error TransferAmountMismatch(address token, uint256 expected, uint256 actual);
+    /// @notice The post-condition failed: the rebalance did not reduce the deviation.
+    error DeviationNotReduced(uint256 beforeWad, uint256 afterWad);
+    /// @notice The post-condition failed: NAV fell by more than the slippage bound on the traded value.
+    error NavLossExceeded(uint256 lossWad, uint256 boundWad);
+    /// @notice A zero address was given where an account is required.
+    error ZeroAddress();
+    /// @notice Zero shares or assets were asked for.
+    error ZeroAmount();
+    /// @notice The oracle cannot price the vault (stale, invalid or sequencer down); `reason` says which.
+    error OracleUnhealthy(Reason reason, uint256 asset);
+}

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {Reason} from "../interfaces/IRebalanceEngine.sol";
+
+/// @title ChainlinkOracleLib
+/// @notice Reads Chainlink `AggregatorV3Interface` feeds without ever reverting, so the trigger
+/// predicate can report a broken feed as a reason code instead of failing the whole view.
+/// @dev Units: answers are normalised from the feed's decimals to WAD (1e18). A feed is healthy when
+/// the call succeeds with a full return, `answer > 0`, and `block.timestamp - updatedAt <= maxStaleness`.
+/// L2 sequencer uptime feeds answer 0 (up) or 1 (down); `startedAt` is when the status last changed.
+library ChainlinkOracleLib {
+    /// @dev `latestRoundData()` selector.
+    bytes4 private constant LATEST_ROUND_DATA = 0xfeaf968c;
+
+    /// @dev Raw staticcall of `latestRoundData()`. `ok` is false when the call reverts or returns fewer
+    /// than the five words the interface promises (a non-feed address, a self-destructed aggregator).
+    function latestRound(
+        address feed
+    ) internal view returns (bool ok, int256 answer, uint256 startedAt, uint256 updatedAt) {
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(0x00, LATEST_ROUND_DATA)
+            // Yul evaluates arguments right to left: the call runs before returndatasize() is read.
+            ok := and(gt(returndatasize(), 0x9f), staticcall(gas(), feed, 0x00, 0x04, m, 0xa0))
+            answer := mload(add(m, 0x20))
+            startedAt := mload(add(m, 0x40))
+            updatedAt := mload(add(m, 0x60))
+        }
+    }
+
+    /// @notice A healthy feed's answer in WAD, or the reason it cannot be used (priceWad = 0 then).
+    /// @param feedDecimals The feed's `decimals()`, at most 18 (checked at configuration).
+    function priceWad(
+        address feed,
+        uint8 feedDecimals,
+        uint256 maxStalenessSeconds
+    ) internal view returns (Reason reason, uint256 price) {
+        (bool ok, int256 answer, , uint256 updatedAt) = latestRound(feed);
+        if (!ok || answer <= 0) return (Reason.OracleInvalidAnswer, 0);
+        // A round stamped in the future is as untrustworthy as an old one.
+        if (updatedAt > block.timestamp || block.timestamp - updatedAt > maxStalenessSeconds) {
+            return (Reason.OracleStale, 0);
+        }
+        // Cannot overflow: answer < 2^255 and the factor is at most 1e18.
+        return (Reason.Due, uint256(answer) * 10 ** (18 - feedDecimals));
+    }
+
+    /// @notice `Due` when the sequencer is up and past its grace period, else the reason it is not.
+    /// @dev `startedAt == 0` means the feed has no valid round yet (seen on Arbitrum): treated as down.
+    function sequencerReason(
+        address sequencerFeed,
+        uint256 gracePeriodSeconds
+    ) internal view returns (Reason) {
+        (bool ok, int256 answer, uint256 startedAt, ) = latestRound(sequencerFeed);
+        if (!ok || answer != 0 || startedAt == 0) return Reason.SequencerDown;
+        if (block.timestamp - startedAt <= gracePeriodSeconds) return Reason.SequencerGracePeriod;
+        return Reason.Due;
+    }
+}

@@ -1,0 +1,13 @@
+import type { DeployFunction } from "hardhat-deploy/types";
+
+import { TAGS } from "../src/deployments";
+import { deployLocalFeeds } from "../src/market/localMarket";
+import { isLocalNetwork } from "../src/config/local";
+
+/** Local market only (hardhat, localhost). */
+const func: DeployFunction = async (hre) => deployLocalFeeds(hre);
+func.id = "01_local_feeds";
+func.tags = [TAGS.LocalFeeds, TAGS.LocalMarket];
+
+func.skip = async (hre) => !isLocalNetwork(hre.network.name);
+export default func;

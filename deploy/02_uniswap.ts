@@ -1,0 +1,13 @@
+import type { DeployFunction } from "hardhat-deploy/types";
+
+import { TAGS } from "../src/deployments";
+import { deployUniswap } from "../src/market/localMarket";
+import { isLocalNetwork } from "../src/config/local";
+
+/** Local market only (hardhat, localhost). */
+const func: DeployFunction = async (hre) => deployUniswap(hre);
+func.id = "02_uniswap";
+func.tags = [TAGS.Uniswap, TAGS.LocalMarket];
+func.dependencies = ["LocalTokens"];
+func.skip = async (hre) => !isLocalNetwork(hre.network.name);
+export default func;

@@ -1,0 +1,51 @@
+import { subtask, type HardhatUserConfig } from "hardhat/config";
+import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
+import { extendEnvironment } from "hardhat/config";
+import "@nomicfoundation/hardhat-toolbox";
+import "hardhat-deploy";
+
+import { hardhatNetworks, assertNetworkEnv } from "./src/config/env";
+
+const SOLC_VERSION = "0.8.28";
+
+// Offline compiler: resolve solc from the pinned `solc` npm package (solc-js) instead of letting
+// Hardhat download a native build. Compile, test and coverage then need no network (DESIGN §5).
+subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string }, _hre, runSuper) => {
+  if (args.solcVersion !== SOLC_VERSION) return runSuper(args);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const solc = require("solc") as { version(): string };
+  return {
+    version: SOLC_VERSION,
+    longVersion: solc.version().replace(/\.Emscripten.*$/, ""),
+    compilerPath: require.resolve("solc/soljson.js"),
+    isSolcJs: true,
+  };
+});
+
+// A live network selected without its RPC URL fails here, with one line naming the variable.
+extendEnvironment((hre) => assertNetworkEnv(hre.network.name));
+
+const config: HardhatUserConfig = {
+  solidity: {
+    version: SOLC_VERSION,
+    settings: {
+      evmVersion: "cancun",
+      optimizer: { enabled: true, runs: 200 },
+      viaIR: true,
+      metadata: { bytecodeHash: "none" },
+    },
+  },
+  networks: hardhatNetworks(),
+  namedAccounts: {
+    deployer: { default: 0 },
+    guardian: { default: 1 },
+    keeper: { default: 2 },
+    arbitrageur: { default: 3 },
+  },
+  typechain: { outDir: "typechain-types", target: "ethers-v6" },
+  gasReporter: { enabled: process.env.REPORT_GAS === "1", currency: "USD", offline: true },
+  mocha: { timeout: 120_000 },
+  paths: { sources: "contracts", tests: "test", deploy: "deploy" },
+};
+
+export default config;

@@ -1,0 +1,80 @@
+import type { NetworksUserConfig } from "hardhat/types";
+
+/**
+ * Environment variables, read in one place (Comet's `requireEnv()` pattern). Every variable is listed
+ * with a fake value in `.env.example`.
+ */
+
+/** A mistake the user can fix; printed as one line, never with a stack trace. */
+export class UserError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UserError";
+  }
+}
+
+/** The live networks Ballast knows, and the variable that holds each one's RPC URL. */
+export const LIVE_NETWORKS = {
+  mainnet: { chainId: 1, rpcEnv: "MAINNET_RPC_URL" },
+  arbitrum: { chainId: 42161, rpcEnv: "ARBITRUM_RPC_URL" },
+  base: { chainId: 8453, rpcEnv: "BASE_RPC_URL" },
+  optimism: { chainId: 10, rpcEnv: "OPTIMISM_RPC_URL" },
+  sepolia: { chainId: 11155111, rpcEnv: "SEPOLIA_RPC_URL" },
+} as const;
+
+export type LiveNetworkName = keyof typeof LIVE_NETWORKS;
+
+/** The key that signs on live networks. */
+export const PRIVATE_KEY_ENV = "DEPLOYER_PRIVATE_KEY";
+
+const MISSING_URL = "http://127.0.0.1:1/missing-rpc-url";
+
+export function isLiveNetwork(name: string): name is LiveNetworkName {
+  return Object.prototype.hasOwnProperty.call(LIVE_NETWORKS, name);
+}
+
+/** Returns the variable's value, or throws a UserError that names it and says what it is for. */
+export function requireEnv(name: string, purpose: string): string {
+  const value = process.env[name];
+  if (value === undefined || value.trim() === "") {
+    throw new UserError(`${name} is not set: ${purpose}. Export it (see .env.example) and retry.`);
+  }
+  return value.trim();
+}
+
+function privateKeyAccounts(): string[] {
+  const key = process.env[PRIVATE_KEY_ENV]?.trim();
+  if (!key) return [];
+  return [key.startsWith("0x") ? key : `0x${key}`];
+}
+
+/** Hardhat's `networks` block: the in-process network, localhost, and every live network. */
+export function hardhatNetworks(): NetworksUserConfig {
+  const networks: NetworksUserConfig = {
+    hardhat: { chainId: 31337, allowUnlimitedContractSize: false },
+    localhost: { url: process.env.LOCALHOST_RPC_URL ?? "http://127.0.0.1:8545", chainId: 31337 },
+  };
+  for (const [name, net] of Object.entries(LIVE_NETWORKS)) {
+    networks[name] = {
+      url: process.env[net.rpcEnv]?.trim() || MISSING_URL,
+      chainId: net.chainId,
+      accounts: privateKeyAccounts(),
+    };
+  }
+  return networks;
+}
+
+/**
+ * Called once per Hardhat run: selecting a live network whose RPC URL is missing ends the run with
+ * one line naming the variable, before any task touches the network.
+ */
+export function assertNetworkEnv(networkName: string): void {
+  if (!isLiveNetwork(networkName)) return;
+  const { rpcEnv } = LIVE_NETWORKS[networkName];
+  try {
+    requireEnv(rpcEnv, `it holds the RPC URL for --network ${networkName}`);
+  } catch (e) {
+    console.error(`Error: ${(e as Error).message}`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * Deployment names, in one module (Aave's deploy convention): deploy scripts record under these
+ * names, and tasks, the demo and tests look contracts up by them.
+ */
+export const NAMES = {
+  token: (symbol: string) => `Token_${symbol}`,
+  feed: (pair: string) => `Feed_${pair}`,
+  pool: (asset: string, quote: string, fee: number) => `Pool_${asset}_${quote}_${fee}`,
+  UniswapV3Factory: "UniswapV3Factory",
+  SwapRouter: "SwapRouter",
+  NonfungiblePositionManager: "NonfungiblePositionManager",
+  QuoterV2: "QuoterV2",
+  vault: (name: string) => `Vault_${name}`,
+} as const;
+
+/** hardhat-deploy tags. */
+export const TAGS = {
+  LocalTokens: "LocalTokens",
+  LocalFeeds: "LocalFeeds",
+  Uniswap: "Uniswap",
+  LocalPools: "LocalPools",
+  LocalMarket: "LocalMarket",
+  DemoVault: "DemoVault",
+} as const;

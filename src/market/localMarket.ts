@@ -1,0 +1,266 @@
+import { Contract, MaxUint256, parseUnits, type Signer } from "ethers";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+
+import type { MockV3Aggregator, TestERC20 } from "../../typechain-types";
+import { NAMES } from "../deployments";
+import {
+  EXTRA_POOLS,
+  EXTRA_TOKENS,
+  FEED_DECIMALS,
+  LOCAL_POOLS,
+  LOCAL_TOKENS,
+  POOL_SIDE_USD,
+  localToken,
+  type LocalPool,
+  type LocalToken,
+} from "./spec";
+import { UNISWAP_ARTIFACTS, encodeSqrtPriceX96, fullRangeTicks, sortTokens } from "./uniswap";
+
+/** The local market's contracts, as typed handles. */
+export interface LocalMarket {
+  tokens: Record<string, TestERC20>;
+  feeds: Record<string, MockV3Aggregator>;
+  factory: Contract;
+  router: Contract;
+  positionManager: Contract;
+  quoter: Contract;
+  pools: Record<string, { contract: Contract; spec: LocalPool }>;
+}
+
+export const poolKey = (p: LocalPool) => NAMES.pool(p.asset, p.quote, p.fee);
+
+/* ------------------------------------------------------------------ deploy (hardhat-deploy) */
+
+export async function deployLocalTokens(
+  hre: HardhatRuntimeEnvironment,
+  tokens: readonly LocalToken[] = LOCAL_TOKENS,
+): Promise<void> {
+  const { deployer } = await hre.getNamedAccounts();
+  for (const t of tokens) {
+    await hre.deployments.deploy(NAMES.token(t.symbol), {
+      contract: "TestERC20",
+      from: deployer,
+      args: [t.name, t.symbol, t.decimals],
+    });
+  }
+}
+
+export async function deployLocalFeeds(
+  hre: HardhatRuntimeEnvironment,
+  tokens: readonly LocalToken[] = LOCAL_TOKENS,
+): Promise<void> {
+  const { deployer } = await hre.getNamedAccounts();
+  for (const t of tokens) {
+    await hre.deployments.deploy(NAMES.feed(t.feed), {
+      contract: "MockV3Aggregator",
+      from: deployer,
+      args: [FEED_DECIMALS, parseUnits(t.initialPriceUsd, FEED_DECIMALS)],
+    });
+  }
+}
+
+export async function deployUniswap(hre: HardhatRuntimeEnvironment): Promise<void> {
+  const { deployer } = await hre.getNamedAccounts();
+  const weth = await hre.deployments.get(NAMES.token("WETH"));
+  const deploy = (name: keyof typeof UNISWAP_ARTIFACTS, args: unknown[]) =>
+    hre.deployments.deploy(name, {
+      contract: { abi: UNISWAP_ARTIFACTS[name].abi as never, bytecode: UNISWAP_ARTIFACTS[name].bytecode },
+      from: deployer,
+      args,
+    });
+  const factory = await deploy("UniswapV3Factory", []);
+  await deploy("SwapRouter", [factory.address, weth.address]);
+  // The token descriptor only serves tokenURI(), which nothing here calls.
+  await deploy("NonfungiblePositionManager", [factory.address, weth.address, hre.ethers.ZeroAddress]);
+  await deploy("QuoterV2", [factory.address, weth.address]);
+}
+
+/** Creates every local pool at the feeds' prices and seeds it with a deep full-range position. */
+export async function deployLocalPools(
+  hre: HardhatRuntimeEnvironment,
+  pools: readonly LocalPool[] = LOCAL_POOLS,
+): Promise<void> {
+  const { deployer } = await hre.getNamedAccounts();
+  const signer = await hre.ethers.getSigner(deployer);
+  const market = await loadLocalMarket(hre, { withPools: false });
+  for (const spec of pools) {
+    const asset = market.tokens[spec.asset];
+    const quote = market.tokens[spec.quote];
+    const [token0, token1] = sortTokens(await asset.getAddress(), await quote.getAddress());
+    const sqrtPriceX96 = await targetSqrtPriceX96(market, spec);
+    await (
+      await market.positionManager.connect(signer).getFunction("createAndInitializePoolIfNecessary")(
+        token0,
+        token1,
+        spec.fee,
+        sqrtPriceX96,
+      )
+    ).wait();
+    const amounts: Record<string, bigint> = {};
+    for (const sym of [spec.asset, spec.quote]) {
+      const price = await market.feeds[localToken(sym).feed].latestAnswer();
+      const amount = (POOL_SIDE_USD * 10n ** BigInt(FEED_DECIMALS + localToken(sym).decimals)) / price;
+      amounts[await market.tokens[sym].getAddress()] = amount;
+      await (await market.tokens[sym].connect(signer).mint(deployer, amount)).wait();
+      await (
+        await market.tokens[sym]
+          .connect(signer)
+          .approve(await market.positionManager.getAddress(), MaxUint256)
+      ).wait();
+    }
+    const { tickLower, tickUpper } = fullRangeTicks(spec.fee);
+    await (
+      await market.positionManager.connect(signer).getFunction("mint")({
+        token0,
+        token1,
+        fee: spec.fee,
+        tickLower,
+        tickUpper,
+        amount0Desired: amounts[token0],
+        amount1Desired: amounts[token1],
+        amount0Min: 0,
+        amount1Min: 0,
+        recipient: deployer,
+        deadline: 2n ** 40n,
+      })
+    ).wait();
+    const poolAddress: string = await market.factory.getFunction("getPool")(token0, token1, spec.fee);
+    await hre.deployments.save(poolKey(spec), {
+      address: poolAddress,
+      abi: UNISWAP_ARTIFACTS.UniswapV3Pool.abi as never,
+    });
+  }
+}
+
+/** The extra assets of the gas snapshot and benchmark: tokens, feeds and seeded pools. */
+export async function deployExtraAssets(hre: HardhatRuntimeEnvironment): Promise<void> {
+  await deployLocalTokens(hre, EXTRA_TOKENS);
+  await deployLocalFeeds(hre, EXTRA_TOKENS);
+  await deployLocalPools(hre, EXTRA_POOLS);
+}
+
+/* ------------------------------------------------------------------ load */
+
+export async function loadLocalMarket(
+  hre: HardhatRuntimeEnvironment,
+  opts: { withPools: boolean } = { withPools: true },
+): Promise<LocalMarket> {
+  const get = async (name: string) => (await hre.deployments.get(name)).address;
+  const has = async (name: string) => Boolean(await hre.deployments.getOrNull(name));
+  const tokens: Record<string, TestERC20> = {};
+  const feeds: Record<string, MockV3Aggregator> = {};
+  for (const t of [...LOCAL_TOKENS, ...EXTRA_TOKENS]) {
+    if (!(await has(NAMES.token(t.symbol)))) continue;
+    tokens[t.symbol] = await hre.ethers.getContractAt("TestERC20", await get(NAMES.token(t.symbol)));
+    if (await has(NAMES.feed(t.feed))) {
+      feeds[t.feed] = await hre.ethers.getContractAt("MockV3Aggregator", await get(NAMES.feed(t.feed)));
+    }
+  }
+  const at = async (name: keyof typeof UNISWAP_ARTIFACTS) =>
+    new Contract(await get(name), UNISWAP_ARTIFACTS[name].abi, hre.ethers.provider);
+  const pools: LocalMarket["pools"] = {};
+  if (opts.withPools) {
+    for (const spec of [...LOCAL_POOLS, ...EXTRA_POOLS]) {
+      if (!(await has(poolKey(spec)))) continue;
+      pools[spec.asset] = {
+        contract: new Contract(
+          await get(poolKey(spec)),
+          UNISWAP_ARTIFACTS.UniswapV3Pool.abi,
+          hre.ethers.provider,
+        ),
+        spec,
+      };
+    }
+  }
+  return {
+    tokens,
+    feeds,
+    factory: await at("UniswapV3Factory"),
+    router: await at("SwapRouter"),
+    positionManager: await at("NonfungiblePositionManager"),
+    quoter: await at("QuoterV2"),
+    pools,
+  };
+}
+
+/* ------------------------------------------------------------------ market moves */
+
+/** The sqrtPriceX96 at which a pool agrees with the feeds. */
+export async function targetSqrtPriceX96(market: LocalMarket, spec: LocalPool): Promise<bigint> {
+  const a = localToken(spec.asset);
+  const q = localToken(spec.quote);
+  const pa = await market.feeds[a.feed].latestAnswer();
+  const pq = await market.feeds[q.feed].latestAnswer();
+  const assetAddr = await market.tokens[spec.asset].getAddress();
+  const quoteAddr = await market.tokens[spec.quote].getAddress();
+  return BigInt(assetAddr) < BigInt(quoteAddr)
+    ? encodeSqrtPriceX96(pa, pq, a.decimals, q.decimals)
+    : encodeSqrtPriceX96(pq, pa, q.decimals, a.decimals);
+}
+
+/**
+ * Arbitrages a pool to the feeds' price the way a searcher would: one exact-input swap through the
+ * real SwapRouter with `sqrtPriceLimitX96` at the oracle price, so the pool stops exactly there.
+ * Returns the swap's gas, or 0 when the pool was already there.
+ */
+export async function arbitragePool(
+  market: LocalMarket,
+  asset: string,
+  arbitrageur: Signer,
+): Promise<bigint> {
+  const { contract: pool, spec } = market.pools[asset];
+  const target = await targetSqrtPriceX96(market, spec);
+  const [current] = (await pool.getFunction("slot0")()) as [bigint];
+  if (current === target) return 0n;
+  const token0: string = await pool.getFunction("token0")();
+  const token1: string = await pool.getFunction("token1")();
+  // Raising sqrtPrice (token1 per token0) means paying token1 in for token0.
+  const [tokenIn, tokenOut] = target > current ? [token1, token0] : [token0, token1];
+  const inSymbol = (await market.tokens[spec.asset].getAddress()) === tokenIn ? spec.asset : spec.quote;
+  const inToken = market.tokens[inSymbol].connect(arbitrageur);
+  const who = await arbitrageur.getAddress();
+  const budget = 10n ** BigInt(localToken(inSymbol).decimals + 12);
+  if ((await inToken.balanceOf(who)) < budget) await (await inToken.mint(who, budget)).wait();
+  const routerAddr = await market.router.getAddress();
+  if ((await inToken.allowance(who, routerAddr)) < budget) {
+    await (await inToken.approve(routerAddr, MaxUint256)).wait();
+  }
+  const tx = await market.router.connect(arbitrageur).getFunction("exactInputSingle")({
+    tokenIn,
+    tokenOut,
+    fee: spec.fee,
+    recipient: who,
+    deadline: 2n ** 40n,
+    amountIn: budget,
+    amountOutMinimum: 0,
+    sqrtPriceLimitX96: target,
+  });
+  const receipt = await tx.wait();
+  return receipt!.gasUsed;
+}
+
+/** Sets a feed's answer (USD per token, decimal string or number). */
+export async function setFeedPrice(
+  market: LocalMarket,
+  symbol: string,
+  priceUsd: string | number,
+): Promise<void> {
+  const answer = parseUnits(
+    typeof priceUsd === "number" ? priceUsd.toFixed(FEED_DECIMALS) : priceUsd,
+    FEED_DECIMALS,
+  );
+  await (await market.feeds[localToken(symbol).feed].updateAnswer(answer)).wait();
+}
+
+/**
+ * Moves prices the way the market does: the feeds publish new answers, then an arbitrageur brings
+ * every pool back in line with them.
+ */
+export async function movePrices(
+  market: LocalMarket,
+  pricesUsd: Record<string, string | number>,
+  arbitrageur: Signer,
+): Promise<void> {
+  for (const [symbol, price] of Object.entries(pricesUsd)) await setFeedPrice(market, symbol, price);
+  for (const asset of Object.keys(market.pools)) await arbitragePool(market, asset, arbitrageur);
+}

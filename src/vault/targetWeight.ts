@@ -1,0 +1,128 @@
+import { MaxUint256, ZeroAddress } from "ethers";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+
+import type { TargetWeightVault } from "../../typechain-types";
+import type {
+  EngineSettingsStruct,
+  AmountSettingsStruct,
+} from "../../typechain-types/contracts/vaults/TargetWeightVault";
+import { NAMES } from "../deployments";
+import { loadLocalMarket } from "../market/localMarket";
+import { localToken } from "../market/spec";
+import { Mode, Policy } from "./enums";
+
+/** One asset of a target-weight vault preset; asset 0 is the quote asset. */
+export interface WeightedAsset {
+  symbol: string;
+  targetBps: number;
+  /** Absolute band, bps of NAV; 0 = off. */
+  absBandBps: number;
+  /** Relative band, bps of the target; 0 = off. */
+  relBandBps: number;
+  maxStalenessSeconds: number;
+}
+
+/** Everything that defines a target-weight vault, in the units the contract takes. */
+export interface TargetWeightPreset {
+  name: string;
+  symbol: string;
+  assets: WeightedAsset[];
+  settings: EngineSettingsStruct;
+  amounts: AmountSettingsStruct;
+  targetDelaySeconds: number;
+  sequencer?: { feed: string; graceSeconds: number };
+}
+
+/** Defaults a protocol team would start from; SPEC.md explains each. */
+export const DEFAULT_ENGINE_SETTINGS: EngineSettingsStruct = {
+  policy: Policy.Hybrid,
+  mode: Mode.ToTarget,
+  maxSlippageBps: 100,
+  maxPoolDeviationBps: 100,
+  maxTradeBps: 2500,
+  bandHysteresisBps: 2000,
+  cooldownSeconds: 3600,
+  intervalSeconds: 30 * 86400,
+  periodSeconds: 86400,
+  maxRebalancesPerPeriod: 24,
+  maxCostBpsPerPeriod: 100,
+  rewardBps: 5,
+};
+
+/** The demo's three-asset vault on the local market: 40% USDC, 30% WETH, 30% WBTC, ±5% bands. */
+export function demoVaultPreset(): TargetWeightPreset {
+  return {
+    name: "Ballast USDC/WETH/WBTC",
+    symbol: "bUWW",
+    assets: [
+      { symbol: "USDC", targetBps: 4000, absBandBps: 500, relBandBps: 0, maxStalenessSeconds: 86400 },
+      { symbol: "WETH", targetBps: 3000, absBandBps: 500, relBandBps: 0, maxStalenessSeconds: 86400 },
+      { symbol: "WBTC", targetBps: 3000, absBandBps: 500, relBandBps: 0, maxStalenessSeconds: 86400 },
+    ],
+    settings: { ...DEFAULT_ENGINE_SETTINGS },
+    amounts: {
+      minTradeValue: 100n * 10n ** 6n,
+      maxRewardPerCall: 50n * 10n ** 6n,
+      rewardCapPerPeriod: 200n * 10n ** 6n,
+    },
+    targetDelaySeconds: 86400,
+  };
+}
+
+/**
+ * Deploys a target-weight vault over the local market (recorded as `Vault_<key>`), then activates
+ * it: the admin is funded with each token's probe amount, which `activate()` moves in and back out.
+ */
+export async function deployLocalTargetWeightVault(
+  hre: HardhatRuntimeEnvironment,
+  key: string,
+  preset: TargetWeightPreset,
+): Promise<TargetWeightVault> {
+  const { deployer, guardian } = await hre.getNamedAccounts();
+  const market = await loadLocalMarket(hre);
+  const assets = [];
+  for (const [i, a] of preset.assets.entries()) {
+    assets.push({
+      token: await market.tokens[a.symbol].getAddress(),
+      feed: await market.feeds[localToken(a.symbol).feed].getAddress(),
+      pool: i === 0 ? ZeroAddress : await market.pools[a.symbol].contract.getAddress(),
+      maxStalenessSeconds: a.maxStalenessSeconds,
+    });
+  }
+  const init = {
+    assets,
+    router: await market.router.getAddress(),
+    routerIs02: false,
+    sequencerFeed: preset.sequencer?.feed ?? ZeroAddress,
+    sequencerGraceSeconds: preset.sequencer?.graceSeconds ?? 0,
+    admin: deployer,
+    guardian,
+    settings: preset.settings,
+    amounts: preset.amounts,
+  };
+  const weights = {
+    targetBps: preset.assets.map((a) => a.targetBps),
+    absBandBps: preset.assets.map((a) => a.absBandBps),
+    relBandBps: preset.assets.map((a) => a.relBandBps),
+    targetDelaySeconds: preset.targetDelaySeconds,
+  };
+  const d = await hre.deployments.deploy(NAMES.vault(key), {
+    contract: "TargetWeightVault",
+    from: deployer,
+    args: [preset.name, preset.symbol, init, weights],
+  });
+  const admin = await hre.ethers.getSigner(deployer);
+  const vault = (await hre.ethers.getContractAt(
+    "TargetWeightVault",
+    d.address,
+  )) as unknown as TargetWeightVault;
+  if (!(await vault.active())) {
+    for (const [i, a] of preset.assets.entries()) {
+      const token = market.tokens[a.symbol].connect(admin);
+      await (await token.mint(deployer, await vault.probeAmount(i))).wait();
+      await (await token.approve(d.address, MaxUint256)).wait();
+    }
+    await (await vault.connect(admin).activate()).wait();
+  }
+  return vault.connect(admin);
+}
