@@ -1,0 +1,301 @@
+import { expect } from "chai";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
+
+import { Mode, Policy, Reason } from "../../src/vault/enums";
+import { demoVaultPreset } from "../../src/vault/targetWeight";
+import { balancedVaultFixture, fundedVaultFixture } from "../shared/fixtures";
+import {
+  BPS,
+  WAD,
+  advanceAndMove,
+  expectPredicateAgreement,
+  rebalanceEvents,
+  weights,
+} from "../shared/helpers";
+
+const HOUR = 3600;
+const preset = demoVaultPreset();
+const BAND = 0.05; // the demo preset's absolute band on every asset
+const TARGETS = [0.4, 0.3, 0.3];
+
+describe("TargetWeightVault", () => {
+  describe("#rebalance", () => {
+    describe("when a price move pushes a weight out of its band", () => {
+      async function drifted() {
+        const f = await balancedVaultFixture();
+        await advanceAndMove(f.market, f.arbitrageur, 2 * HOUR, { WETH: "4200" }); // ETH +40%
+        return f;
+      }
+
+      it("reports Due everywhere and a stranger's call lands every weight in band", async () => {
+        const { vault, stranger } = await drifted();
+        const before = await weights(vault);
+        expect(Math.abs(before.w[1] - TARGETS[1])).to.be.greaterThan(BAND);
+        const st = await expectPredicateAgreement(vault, stranger);
+        expect(st.reason).to.equal(Reason.Due);
+        expect(st.outOfBand).to.equal(true);
+
+        await (await vault.connect(stranger).rebalance()).wait();
+        const after = await weights(vault);
+        for (let i = 0; i < 3; i++) {
+          // To-target mode: within fees and rounding of the target, far inside the band.
+          expect(Math.abs(after.w[i] - TARGETS[i]), `asset ${i}`).to.be.lessThan(0.005);
+        }
+        expect((await expectPredicateAgreement(vault, stranger)).reason).to.equal(Reason.Cooldown);
+      });
+
+      it("sells before it buys and bounds every leg's output by the oracle less maxSlippageBps", async () => {
+        const { vault, keeper, market } = await drifted();
+        const receipt = await (await vault.connect(keeper).rebalance()).wait();
+        const { legs, summary } = rebalanceEvents(vault, receipt!.logs);
+        expect(legs.map((l) => [Number(l.asset), l.isSell])).to.deep.equal([
+          [1, true],
+          [2, false],
+        ]);
+        const usd = await market.feeds.USDC_USD.latestAnswer();
+        const prices: Record<number, bigint> = {
+          1: ((await market.feeds.ETH_USD.latestAnswer()) * WAD) / usd,
+          2: ((await market.feeds.BTC_USD.latestAnswer()) * WAD) / usd,
+        };
+        const units: Record<number, bigint> = { 1: 10n ** 18n, 2: 10n ** 8n };
+        const keep = BPS - BigInt(preset.settings.maxSlippageBps as number);
+        const ceilDiv = (a: bigint, b: bigint) => (a + b - 1n) / b;
+        let traded = 0n;
+        for (const l of legs) {
+          const a = Number(l.asset);
+          const valueWad = l.isSell ? (l.amountIn * prices[a]) / units[a] : (l.amountIn * WAD) / 10n ** 6n;
+          traded += valueWad;
+          const expectedMin = l.isSell
+            ? ceilDiv(valueWad * keep * 10n ** 6n, WAD * BPS)
+            : ceilDiv(valueWad * keep * units[a], prices[a] * BPS);
+          expect(l.minAmountOut, `leg ${a} minOut`).to.equal(expectedMin);
+          expect(l.amountOut).to.be.gte(l.minAmountOut);
+        }
+        expect(summary!.tradedValueWad).to.equal(traded);
+        // NAV lost to fees and impact stays within the slippage bound on the traded value.
+        const loss = summary!.navBeforeWad - summary!.navAfterWad;
+        expect(loss).to.be.lte((traded * 100n) / BPS);
+        expect(summary!.deviationAfterWad).to.be.lessThan(summary!.deviationBeforeWad);
+      });
+    });
+
+    describe("when every weight is inside its band", () => {
+      it("reverts with WithinBand, and the views agree", async () => {
+        const { vault, market, arbitrageur, stranger } = await balancedVaultFixture();
+        await advanceAndMove(market, arbitrageur, 2 * HOUR, { WETH: "3300" }); // +10%: still in band
+        const st = await expectPredicateAgreement(vault, stranger);
+        expect(st.reason).to.equal(Reason.WithinBand);
+        await expect(vault.connect(stranger).rebalance())
+          .to.be.revertedWithCustomError(vault, "RebalanceNotDue")
+          .withArgs(Reason.WithinBand, 0);
+      });
+    });
+
+    describe("during the cooldown", () => {
+      it("reverts with Cooldown and the time it ends, then executes once it has passed", async () => {
+        const { vault, market, arbitrageur, keeper } = await balancedVaultFixture();
+        const last = (await vault.engineState()).lastRebalanceAt;
+        await advanceAndMove(market, arbitrageur, 0, { WETH: "4200" });
+        const st = await expectPredicateAgreement(vault, keeper);
+        expect(st.reason).to.equal(Reason.Cooldown);
+        expect(st.detail).to.equal(last + BigInt(preset.settings.cooldownSeconds as number));
+        expect(st.nextEligibleAt).to.equal(st.detail);
+        await time.increaseTo(st.detail);
+        await advanceAndMove(market, arbitrageur, 0);
+        expect((await expectPredicateAgreement(vault, keeper)).reason).to.equal(Reason.Due);
+        await expect(vault.connect(keeper).rebalance()).to.emit(vault, "Rebalanced");
+      });
+    });
+
+    describe("when the drift is larger than maxTradeBps of NAV", () => {
+      it("completes over several calls, each trading at most maxTradeBps of NAV", async () => {
+        const { vault, market, arbitrageur, keeper } = await fundedVaultFixture(); // 100% USDC
+        const capBps = BigInt(preset.settings.maxTradeBps as number);
+        let calls = 0;
+        let previousDeviation = (await vault.rebalanceStatus()).deviationWad;
+        for (;;) {
+          const st = await expectPredicateAgreement(vault, keeper);
+          if (st.reason !== BigInt(Reason.Due)) {
+            expect(st.reason).to.equal(Reason.WithinBand);
+            break;
+          }
+          const receipt = await (await vault.connect(keeper).rebalance()).wait();
+          const { summary } = rebalanceEvents(vault, receipt!.logs);
+          expect(summary!.tradedValueWad).to.be.lte((summary!.navBeforeWad * capBps) / BPS);
+          expect(summary!.deviationAfterWad).to.be.lessThan(previousDeviation);
+          previousDeviation = summary!.deviationAfterWad;
+          calls++;
+          await advanceAndMove(market, arbitrageur, HOUR);
+          expect(calls).to.be.lessThan(10);
+        }
+        // 60% of NAV to move at 25% per call: 25% + 25% + 10%.
+        expect(calls).to.equal(3);
+        const { w } = await weights(vault);
+        for (let i = 0; i < 3; i++) expect(Math.abs(w[i] - TARGETS[i])).to.be.lessThan(BAND);
+      });
+    });
+
+    describe("in band-edge mode", () => {
+      it("trades only the assets out of band, to (1 - hysteresis) of the band from target", async () => {
+        const { vault, market, arbitrageur, keeper } = await balancedVaultFixture();
+        await (await vault.setEngineSettings({ ...preset.settings, mode: Mode.ToBandEdge })).wait();
+        await advanceAndMove(market, arbitrageur, 2 * HOUR, { WETH: "4200" });
+        const before = await weights(vault);
+        const receipt = await (await vault.connect(keeper).rebalance()).wait();
+        const { legs } = rebalanceEvents(vault, receipt!.logs);
+        expect(legs.map((l) => Number(l.asset))).to.deep.equal([1]); // WBTC was in band: untouched
+        const after = await weights(vault);
+        const hysteresis = Number(preset.settings.bandHysteresisBps) / 1e4;
+        const landing = TARGETS[1] + BAND * (1 - hysteresis); // 34%
+        expect(after.w[1]).to.be.closeTo(landing, 0.001);
+        expect(Math.abs(after.w[1] - TARGETS[1])).to.be.lessThan(Math.abs(before.w[1] - TARGETS[1]));
+        expect((await expectPredicateAgreement(vault, keeper)).reason).to.equal(Reason.Cooldown);
+        await advanceAndMove(market, arbitrageur, 2 * HOUR);
+        // Landed inside the band: no flicker back into a rebalance.
+        expect((await expectPredicateAgreement(vault, keeper)).reason).to.equal(Reason.WithinBand);
+      });
+
+      it("goes all the way to target when the edge would leave the quote asset out of its band", async () => {
+        const { vault, market, arbitrageur, keeper } = await balancedVaultFixture();
+        await (await vault.setEngineSettings({ ...preset.settings, mode: Mode.ToBandEdge })).wait();
+        // Both risk assets double: USDC falls to ~25%, out of its band, with WETH and WBTC above theirs.
+        await advanceAndMove(market, arbitrageur, 2 * HOUR, { WETH: "6000", WBTC: "120000" });
+        await (
+          await vault.setEngineSettings({ ...preset.settings, mode: Mode.ToBandEdge, maxTradeBps: 10_000 })
+        ).wait();
+        await (await vault.connect(keeper).rebalance()).wait();
+        const { w } = await weights(vault);
+        for (let i = 0; i < 3; i++) expect(Math.abs(w[i] - TARGETS[i])).to.be.lessThan(0.005);
+      });
+    });
+
+    describe("under the time policy", () => {
+      it("waits out the interval, then rebalances to target even inside the band", async () => {
+        const { vault, market, arbitrageur, keeper } = await balancedVaultFixture();
+        const interval = 7 * 86400;
+        await (
+          await vault.setEngineSettings({
+            ...preset.settings,
+            policy: Policy.Time,
+            intervalSeconds: interval,
+          })
+        ).wait();
+        await advanceAndMove(market, arbitrageur, 2 * HOUR, { WETH: "3150" }); // +5%: inside the band
+        const last = (await vault.engineState()).lastRebalanceAt;
+        const st = await expectPredicateAgreement(vault, keeper);
+        expect(st.reason).to.equal(Reason.IntervalNotElapsed);
+        expect(st.detail).to.equal(last + BigInt(interval));
+        await time.increaseTo(st.detail);
+        await advanceAndMove(market, arbitrageur, 0);
+        expect((await expectPredicateAgreement(vault, keeper)).reason).to.equal(Reason.Due);
+        await (await vault.connect(keeper).rebalance()).wait();
+        const { w } = await weights(vault);
+        expect(Math.abs(w[1] - TARGETS[1])).to.be.lessThan(0.002);
+      });
+    });
+
+    describe("when every leg is below minTradeValue", () => {
+      it("reverts with BelowMinTrade", async () => {
+        const { vault, market, arbitrageur, keeper } = await balancedVaultFixture();
+        await (await vault.setAmountSettings({ ...preset.amounts, minTradeValue: 10n ** 12n })).wait(); // 1M USDC
+        await advanceAndMove(market, arbitrageur, 2 * HOUR, { WETH: "4200" });
+        expect((await expectPredicateAgreement(vault, keeper)).reason).to.equal(Reason.BelowMinTrade);
+      });
+    });
+
+    describe("when the circuit breaker has tripped", () => {
+      it("refuses until the period ends", async () => {
+        const { vault, market, arbitrageur, keeper } = await balancedVaultFixture();
+        await (await vault.setEngineSettings({ ...preset.settings, maxRebalancesPerPeriod: 1 })).wait();
+        await advanceAndMove(market, arbitrageur, 2 * HOUR, { WETH: "4200" });
+        const state = await vault.engineState();
+        const st = await expectPredicateAgreement(vault, keeper);
+        expect(st.reason).to.equal(Reason.CircuitBreaker);
+        expect(st.detail).to.equal(state.periodStart + BigInt(preset.settings.periodSeconds as number));
+        await time.increaseTo(st.detail);
+        await advanceAndMove(market, arbitrageur, 0);
+        expect((await expectPredicateAgreement(vault, keeper)).reason).to.equal(Reason.Due);
+      });
+    });
+  });
+
+  describe("keeper reward", () => {
+    it("pays rewardBps of the traded value, at most maxRewardPerCall, to the caller", async () => {
+      const { vault, market, arbitrageur, keeper } = await balancedVaultFixture();
+      await (
+        await vault.setAmountSettings({
+          ...preset.amounts,
+          maxRewardPerCall: 10n ** 12n,
+          rewardCapPerPeriod: 10n ** 12n,
+        })
+      ).wait();
+      await advanceAndMove(market, arbitrageur, 2 * HOUR, { WETH: "4200" });
+      const usdc = market.tokens.USDC;
+      const start = await usdc.balanceOf(keeper.address);
+      const receipt = await (await vault.connect(keeper).rebalance()).wait();
+      const { summary } = rebalanceEvents(vault, receipt!.logs);
+      const expected =
+        (summary!.tradedValueWad * BigInt(preset.settings.rewardBps as number)) / BPS / 10n ** 12n;
+      expect(expected).to.be.greaterThan(0n);
+      expect(summary!.reward).to.equal(expected);
+      expect((await usdc.balanceOf(keeper.address)) - start).to.equal(expected);
+    });
+
+    it("caps the rewards of a period and pays again in the next", async () => {
+      const { vault, market, arbitrageur, keeper } = await balancedVaultFixture();
+      const paid = (await vault.engineState()).rewardPaidInPeriod; // the fixture's first rebalance
+      expect(paid).to.equal(preset.amounts.maxRewardPerCall);
+      const cap = paid + 10n * 10n ** 6n; // 10 USDC left in this period
+      await (await vault.setAmountSettings({ ...preset.amounts, rewardCapPerPeriod: cap })).wait();
+
+      await advanceAndMove(market, arbitrageur, 2 * HOUR, { WETH: "4200" });
+      let r = rebalanceEvents(vault, (await (await vault.connect(keeper).rebalance()).wait())!.logs);
+      expect(r.summary!.reward).to.equal(10n * 10n ** 6n);
+
+      await advanceAndMove(market, arbitrageur, 2 * HOUR, { WETH: "3000" });
+      r = rebalanceEvents(vault, (await (await vault.connect(keeper).rebalance()).wait())!.logs);
+      expect(r.summary!.reward).to.equal(0n);
+
+      await advanceAndMove(market, arbitrageur, 86400, { WETH: "4200" });
+      r = rebalanceEvents(vault, (await (await vault.connect(keeper).rebalance()).wait())!.logs);
+      expect(r.summary!.reward).to.equal(preset.amounts.maxRewardPerCall);
+    });
+  });
+
+  describe("ERC-4626", () => {
+    it("prices deposits at oracle NAV and redeems in kind pro rata", async () => {
+      const { vault, market, bob } = await balancedVaultFixture();
+      const nav = await vault.totalAssets();
+      const supply = await vault.totalSupply();
+      const { fund } = await import("../shared/fixtures");
+      const units = await fund(market, "USDC", bob, "100000", await vault.getAddress());
+      await (await vault.connect(bob).deposit(units, bob.address)).wait();
+      const shares = await vault.balanceOf(bob.address);
+      // shares / supply == deposit / NAV, to rounding
+      const expected = (units * supply) / nav;
+      expect(shares).to.be.closeTo(expected, expected / 10n ** 9n);
+
+      const holdings = await Promise.all(
+        ["USDC", "WETH", "WBTC"].map((s) => market.tokens[s].balanceOf(vault)),
+      );
+      const total = await vault.totalSupply();
+      await (await vault.connect(bob).redeemInKind(shares, bob.address, bob.address)).wait();
+      for (const [i, s] of ["USDC", "WETH", "WBTC"].entries()) {
+        const got = await market.tokens[s].balanceOf(bob.address);
+        const fair = (holdings[i] * shares) / total;
+        expect(got).to.be.lte(fair); // rounds down
+        expect(got).to.be.closeTo(fair, fair / 10n ** 6n + 1n);
+      }
+    });
+
+    it("bounds quote withdrawals by the quote the vault holds", async () => {
+      const { vault, market, alice } = await balancedVaultFixture();
+      const quote = await market.tokens.USDC.balanceOf(vault);
+      expect(await vault.maxWithdraw(alice.address)).to.equal(quote);
+      await expect(
+        vault.connect(alice).withdraw(quote + 1n, alice.address, alice.address),
+      ).to.be.revertedWithCustomError(vault, "WithdrawMoreThanMax");
+      await (await vault.connect(alice).withdraw(quote / 2n, alice.address, alice.address)).wait();
+    });
+  });
+});

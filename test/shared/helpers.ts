@@ -1,0 +1,95 @@
+import { expect } from "chai";
+import { AbiCoder, type Signer } from "ethers";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
+
+import type { TargetWeightVault } from "../../typechain-types";
+import type { RebalanceStatusStructOutput } from "../../typechain-types/contracts/vaults/TargetWeightVault";
+import { movePrices, type LocalMarket } from "../../src/market/localMarket";
+
+export const WAD = 10n ** 18n;
+export const BPS = 10_000n;
+
+/** Current feed answers as USD decimal strings, keyed by token symbol. */
+export async function currentPrices(market: LocalMarket, symbols: string[]): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const s of symbols) {
+    const feedKey = Object.keys(market.feeds).find((k) =>
+      k.startsWith(s === "WETH" ? "ETH" : s === "WBTC" ? "BTC" : s),
+    );
+    const answer = await market.feeds[feedKey!].latestAnswer();
+    out[s] = (Number(answer) / 1e8).toFixed(8);
+  }
+  return out;
+}
+
+/**
+ * Advances time and has the feeds re-publish (keeping them fresh), optionally at new prices, then
+ * arbitrages the pools to them.
+ */
+export async function advanceAndMove(
+  market: LocalMarket,
+  arbitrageur: Signer,
+  seconds: number,
+  prices: Record<string, string | number> = {},
+): Promise<void> {
+  if (seconds > 0) await time.increase(seconds);
+  const all = { ...(await currentPrices(market, ["USDC", "WETH", "WBTC"])), ...prices };
+  await movePrices(market, all, arbitrageur);
+}
+
+/**
+ * Asserts that checkUpkeep, checker, rebalanceStatus and rebalance() (simulated) give one answer:
+ * due and executable, or not due with the same reason and detail everywhere.
+ */
+export async function expectPredicateAgreement(
+  vault: TargetWeightVault,
+  caller: Signer,
+): Promise<RebalanceStatusStructOutput> {
+  const st = await vault.rebalanceStatus();
+  const [needed, performData] = await vault.checkUpkeep("0x");
+  const [canExec, payload] = await vault.checker();
+  const due = st.reason === 0n;
+  expect(needed, "checkUpkeep vs status").to.equal(due);
+  expect(canExec, "checker vs status").to.equal(due);
+  expect(performData).to.equal(
+    AbiCoder.defaultAbiCoder().encode(["uint8", "uint256"], [st.reason, st.detail]),
+  );
+  if (due) {
+    expect(payload).to.equal(vault.interface.encodeFunctionData("rebalance"));
+    await vault.connect(caller).rebalance.staticCall(); // must not revert
+  } else {
+    expect(payload).to.equal(vault.interface.encodeErrorResult("RebalanceNotDue", [st.reason, st.detail]));
+    await expect(vault.connect(caller).rebalance.staticCall())
+      .to.be.revertedWithCustomError(vault, "RebalanceNotDue")
+      .withArgs(st.reason, st.detail);
+  }
+  return st;
+}
+
+/** Weights as fractions (numbers) and NAV in quote WAD. */
+export async function weights(vault: TargetWeightVault): Promise<{ w: number[]; nav: bigint }> {
+  const [w, nav] = await vault.weightsWad();
+  return { w: w.map((x) => Number(x) / 1e18), nav };
+}
+
+/** Parses the Rebalanced and RebalanceLeg events of a receipt. */
+export function rebalanceEvents(
+  vault: TargetWeightVault,
+  logs: readonly { topics: readonly string[]; data: string }[],
+) {
+  const parsed = logs
+    .map((l) => {
+      try {
+        return vault.interface.parseLog({ topics: [...l.topics], data: l.data });
+      } catch {
+        return null;
+      }
+    })
+    .filter((x) => x !== null);
+  const summary = parsed.find((p) => p!.name === "Rebalanced")!;
+  const legs = parsed.filter((p) => p!.name === "RebalanceLeg");
+  return {
+    summary: summary?.args,
+    legs: legs.map((l) => l!.args),
+  };
+}
