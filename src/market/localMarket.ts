@@ -203,13 +203,16 @@ export async function targetSqrtPriceX96(market: LocalMarket, spec: LocalPool): 
  * real SwapRouter with `sqrtPriceLimitX96` at the oracle price, so the pool stops exactly there.
  * Returns the swap's gas, or 0 when the pool was already there.
  */
-export async function arbitragePool(
-  market: LocalMarket,
-  asset: string,
-  arbitrageur: Signer,
-): Promise<bigint> {
+export async function arbitragePool(market: LocalMarket, asset: string, arbitrageur: Signer): Promise<bigint> {
+  return swapPoolTo(market, asset, await targetSqrtPriceX96(market, market.pools[asset].spec), arbitrageur);
+}
+
+/**
+ * Swaps through the real SwapRouter until the pool's sqrtPriceX96 reaches `target` (the swapper
+ * mints what it pays). Used by the arbitrageur, and by tests as the attacker who moves a pool.
+ */
+export async function swapPoolTo(market: LocalMarket, asset: string, target: bigint, swapper: Signer): Promise<bigint> {
   const { contract: pool, spec } = market.pools[asset];
-  const target = await targetSqrtPriceX96(market, spec);
   const [current] = (await pool.getFunction("slot0")()) as [bigint];
   if (current === target) return 0n;
   const token0: string = await pool.getFunction("token0")();
@@ -217,15 +220,15 @@ export async function arbitragePool(
   // Raising sqrtPrice (token1 per token0) means paying token1 in for token0.
   const [tokenIn, tokenOut] = target > current ? [token1, token0] : [token0, token1];
   const inSymbol = (await market.tokens[spec.asset].getAddress()) === tokenIn ? spec.asset : spec.quote;
-  const inToken = market.tokens[inSymbol].connect(arbitrageur);
-  const who = await arbitrageur.getAddress();
+  const inToken = market.tokens[inSymbol].connect(swapper);
+  const who = await swapper.getAddress();
   const budget = 10n ** BigInt(localToken(inSymbol).decimals + 12);
   if ((await inToken.balanceOf(who)) < budget) await (await inToken.mint(who, budget)).wait();
   const routerAddr = await market.router.getAddress();
   if ((await inToken.allowance(who, routerAddr)) < budget) {
     await (await inToken.approve(routerAddr, MaxUint256)).wait();
   }
-  const tx = await market.router.connect(arbitrageur).getFunction("exactInputSingle")({
+  const tx = await market.router.connect(swapper).getFunction("exactInputSingle")({
     tokenIn,
     tokenOut,
     fee: spec.fee,
@@ -237,6 +240,19 @@ export async function arbitragePool(
   });
   const receipt = await tx.wait();
   return receipt!.gasUsed;
+}
+
+/**
+ * The sqrtPriceX96 at which the pool prices `asset` at (1 + moveBps / 10,000) times the oracle.
+ */
+export async function sqrtPriceX96AtOracleMove(market: LocalMarket, asset: string, moveBps: number): Promise<bigint> {
+  const { contract: pool, spec } = market.pools[asset];
+  const oracle = await targetSqrtPriceX96(market, spec);
+  const assetIsToken0 = (await pool.getFunction("token0")()) === (await market.tokens[asset].getAddress());
+  // sqrtPrice scales with the square root of the asset's price (token0) or of its inverse (token1).
+  const factor = Math.sqrt(assetIsToken0 ? 1 + moveBps / 1e4 : 1 / (1 + moveBps / 1e4));
+  const scale = 10n ** 12n;
+  return (oracle * BigInt(Math.round(factor * 1e12))) / scale;
 }
 
 /** Sets a feed's answer (USD per token, decimal string or number). */

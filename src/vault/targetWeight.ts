@@ -69,6 +69,43 @@ export function demoVaultPreset(): TargetWeightPreset {
   };
 }
 
+/** An asset as the constructor takes it: token, feed, pool (zero for the quote asset), staleness. */
+export interface AssetInput {
+  token: string;
+  feed: string;
+  pool: string;
+  maxStalenessSeconds: number;
+}
+
+/** The TargetWeightVault constructor arguments for a preset and resolved asset addresses. */
+export function targetWeightVaultArgs(
+  preset: TargetWeightPreset,
+  assets: AssetInput[],
+  router: string,
+  admin: string,
+  guardian: string,
+  routerIs02 = false,
+) {
+  const init = {
+    assets,
+    router,
+    routerIs02,
+    sequencerFeed: preset.sequencer?.feed ?? ZeroAddress,
+    sequencerGraceSeconds: preset.sequencer?.graceSeconds ?? 0,
+    admin,
+    guardian,
+    settings: preset.settings,
+    amounts: preset.amounts,
+  };
+  const weights = {
+    targetBps: preset.assets.map((a) => a.targetBps),
+    absBandBps: preset.assets.map((a) => a.absBandBps),
+    relBandBps: preset.assets.map((a) => a.relBandBps),
+    targetDelaySeconds: preset.targetDelaySeconds,
+  };
+  return [preset.name, preset.symbol, init, weights] as const;
+}
+
 /**
  * Deploys a target-weight vault over the local market (recorded as `Vault_<key>`), then activates
  * it: the admin is funded with each token's probe amount, which `activate()` moves in and back out.
@@ -80,7 +117,7 @@ export async function deployLocalTargetWeightVault(
 ): Promise<TargetWeightVault> {
   const { deployer, guardian } = await hre.getNamedAccounts();
   const market = await loadLocalMarket(hre);
-  const assets = [];
+  const assets: AssetInput[] = [];
   for (const [i, a] of preset.assets.entries()) {
     assets.push({
       token: await market.tokens[a.symbol].getAddress(),
@@ -89,27 +126,11 @@ export async function deployLocalTargetWeightVault(
       maxStalenessSeconds: a.maxStalenessSeconds,
     });
   }
-  const init = {
-    assets,
-    router: await market.router.getAddress(),
-    routerIs02: false,
-    sequencerFeed: preset.sequencer?.feed ?? ZeroAddress,
-    sequencerGraceSeconds: preset.sequencer?.graceSeconds ?? 0,
-    admin: deployer,
-    guardian,
-    settings: preset.settings,
-    amounts: preset.amounts,
-  };
-  const weights = {
-    targetBps: preset.assets.map((a) => a.targetBps),
-    absBandBps: preset.assets.map((a) => a.absBandBps),
-    relBandBps: preset.assets.map((a) => a.relBandBps),
-    targetDelaySeconds: preset.targetDelaySeconds,
-  };
+  const args = targetWeightVaultArgs(preset, assets, await market.router.getAddress(), deployer, guardian);
   const d = await hre.deployments.deploy(NAMES.vault(key), {
     contract: "TargetWeightVault",
     from: deployer,
-    args: [preset.name, preset.symbol, init, weights],
+    args: [...args],
   });
   const admin = await hre.ethers.getSigner(deployer);
   const vault = (await hre.ethers.getContractAt(

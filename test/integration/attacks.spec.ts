@@ -1,0 +1,355 @@
+import { expect } from "chai";
+import { encodeBytes32String, MaxUint256, parseUnits, ZeroAddress } from "ethers";
+import hre from "hardhat";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
+
+import { setFeedPrice, sqrtPriceX96AtOracleMove, swapPoolTo } from "../../src/market/localMarket";
+import { Reason } from "../../src/vault/enums";
+import { demoVaultPreset, targetWeightVaultArgs } from "../../src/vault/targetWeight";
+import {
+  balancedVaultFixture,
+  deployVaultWithDeposit,
+  fund,
+  marketFixture,
+  type VaultFixture,
+} from "../shared/fixtures";
+import { BPS, advanceAndMove, expectPredicateAgreement, rebalanceEvents, weights } from "../shared/helpers";
+
+const HOUR = 3600;
+const preset = demoVaultPreset();
+const SYMBOLS = ["USDC", "WETH", "WBTC"];
+
+async function holdings(f: VaultFixture): Promise<bigint[]> {
+  return Promise.all(SYMBOLS.map((s) => f.market.tokens[s].balanceOf(f.vault)));
+}
+
+/** The balanced vault after ETH +40%: due, with a WETH sell leg and a WBTC buy leg. */
+async function driftedFixture(): Promise<VaultFixture> {
+  const f = await balancedVaultFixture();
+  await advanceAndMove(f.market, f.arbitrageur, 2 * HOUR, { WETH: "4200" });
+  return f;
+}
+
+describe("attacks and faults", () => {
+  describe("a sandwich around rebalance()", () => {
+    it("costs the vault at most maxSlippageBps of the traded value when the pool is pushed within the bound", async () => {
+      const f = await driftedFixture();
+      const { vault, market, stranger: attacker, keeper } = f;
+      const navBefore = (await weights(vault)).nav;
+      // Front-run: push WETH 0.5% below the oracle, against the vault's WETH sale.
+      await swapPoolTo(market, "WETH", await sqrtPriceX96AtOracleMove(market, "WETH", -50), attacker);
+      const receipt = await (await vault.connect(keeper).rebalance()).wait();
+      // Back-run: the attacker restores the pool to the oracle and pockets the difference.
+      await swapPoolTo(market, "WETH", await sqrtPriceX96AtOracleMove(market, "WETH", 0), attacker);
+      const { summary } = rebalanceEvents(vault, receipt!.logs);
+      const navAfter = (await weights(vault)).nav;
+      const bound = (summary!.tradedValueWad * BigInt(preset.settings.maxSlippageBps as number)) / BPS;
+      expect(navBefore - navAfter).to.be.gt(0n);
+      expect(navBefore - navAfter, "loss within the slippage bound").to.be.lte(bound);
+    });
+
+    it("refuses, and moves nothing, when the pool is pushed beyond maxPoolDeviationBps", async () => {
+      const f = await driftedFixture();
+      const { vault, market, stranger: attacker, keeper } = f;
+      await swapPoolTo(market, "WETH", await sqrtPriceX96AtOracleMove(market, "WETH", -200), attacker);
+      const before = await holdings(f);
+      const st = await expectPredicateAgreement(vault, keeper);
+      expect(st.reason).to.equal(Reason.PoolPriceDeviation);
+      expect(st.detail).to.equal(1);
+      await expect(vault.connect(keeper).rebalance())
+        .to.be.revertedWithCustomError(vault, "RebalanceNotDue")
+        .withArgs(Reason.PoolPriceDeviation, 1);
+      expect(await holdings(f)).to.deep.equal(before);
+    });
+
+    it("reverts rather than accept less than the oracle bound when price impact exceeds it", async () => {
+      const f = await driftedFixture();
+      const { vault, market, stranger: attacker, keeper } = f;
+      // 0.95% below the oracle passes the deviation check, but the leg's output then falls under
+      // the oracle-derived minimum (fee + impact on top): the router refuses and nothing moves.
+      await swapPoolTo(market, "WETH", await sqrtPriceX96AtOracleMove(market, "WETH", -95), attacker);
+      const before = await holdings(f);
+      await expect(vault.connect(keeper).rebalance()).to.be.revertedWith("Too little received");
+      expect(await holdings(f)).to.deep.equal(before);
+    });
+  });
+
+  describe("oracle faults", () => {
+    it("treats a stale feed as OracleStale: no rebalance, no deposit, redemption in kind still works", async () => {
+      const f = await driftedFixture();
+      const { vault, market, keeper, alice } = f;
+      await time.increase(86_401);
+      // USDC and BTC re-publish; ETH does not.
+      await setFeedPrice(market, "USDC", "1");
+      await setFeedPrice(market, "WBTC", "60000");
+      const st = await expectPredicateAgreement(vault, keeper);
+      expect(st.reason).to.equal(Reason.OracleStale);
+      expect(st.detail).to.equal(1);
+      await fund(market, "USDC", alice, "1000", await vault.getAddress());
+      await expect(vault.connect(alice).deposit(10n ** 9n, alice.address))
+        .to.be.revertedWithCustomError(vault, "OracleUnhealthy")
+        .withArgs(Reason.OracleStale, 1);
+      await expect(vault.totalAssets()).to.be.revertedWithCustomError(vault, "OracleUnhealthy");
+      const shares = (await vault.balanceOf(alice.address)) / 10n;
+      await expect(vault.connect(alice).redeemInKind(shares, alice.address, alice.address)).to.emit(
+        vault,
+        "RedeemedInKind",
+      );
+    });
+
+    for (const [label, answer] of [
+      ["zero", 0n],
+      ["negative", -1n],
+    ] as const) {
+      it(`treats a ${label} answer as OracleInvalidAnswer`, async () => {
+        const { vault, market, keeper } = await driftedFixture();
+        await (await market.feeds.ETH_USD.updateAnswer(answer)).wait();
+        const st = await expectPredicateAgreement(vault, keeper);
+        expect(st.reason).to.equal(Reason.OracleInvalidAnswer);
+        expect(st.detail).to.equal(1);
+      });
+    }
+
+    it("stops while the L2 sequencer is down and during its grace period", async () => {
+      const base = await marketFixture();
+      const grace = 3600;
+      const seqFactory = await hre.ethers.getContractFactory("MockV3Aggregator");
+      const sequencer = await seqFactory.deploy(0, 0); // 0 = up, since now
+      const f = await deployVaultWithDeposit(
+        base,
+        "l2",
+        { ...demoVaultPreset(), sequencer: { feed: await sequencer.getAddress(), graceSeconds: grace } },
+        "0",
+      );
+      const { vault, keeper, market, arbitrageur, alice } = f;
+      // Just deployed: the sequencer came up less than `grace` ago. Deposits are refused too.
+      expect((await expectPredicateAgreement(vault, keeper)).reason).to.equal(Reason.SequencerGracePeriod);
+      const units = await fund(market, "USDC", alice, "1000000", await vault.getAddress());
+      await expect(vault.connect(alice).deposit(units, alice.address))
+        .to.be.revertedWithCustomError(vault, "OracleUnhealthy")
+        .withArgs(Reason.SequencerGracePeriod, 0);
+      await advanceAndMove(market, arbitrageur, grace + 1);
+      await (await vault.connect(alice).deposit(units, alice.address)).wait();
+      expect((await expectPredicateAgreement(vault, keeper)).reason).to.equal(Reason.Due);
+      await (await sequencer.updateAnswer(1)).wait(); // down
+      expect((await expectPredicateAgreement(vault, keeper)).reason).to.equal(Reason.SequencerDown);
+      await expect(vault.totalAssets())
+        .to.be.revertedWithCustomError(vault, "OracleUnhealthy")
+        .withArgs(Reason.SequencerDown, 0);
+      await (await sequencer.updateAnswer(0)).wait(); // back up: grace starts again
+      expect((await expectPredicateAgreement(vault, keeper)).reason).to.equal(Reason.SequencerGracePeriod);
+    });
+  });
+
+  describe("the first-depositor donation attack", () => {
+    it("leaves the victim whole and the attacker out of pocket", async () => {
+      const base = await marketFixture();
+      const f = await deployVaultWithDeposit(base, "empty", demoVaultPreset(), "0");
+      const { vault, market, stranger: attacker, bob: victim } = f;
+      const addr = await vault.getAddress();
+      await fund(market, "USDC", attacker, "1000001", addr);
+      await (await vault.connect(attacker).deposit(1n, attacker.address)).wait(); // 1e-6 USDC
+      await (await market.tokens.USDC.connect(attacker).transfer(addr, parseUnits("1000000", 6))).wait();
+
+      const deposit = await fund(market, "USDC", victim, "100000", addr);
+      await (await vault.connect(victim).deposit(deposit, victim.address)).wait();
+      const victimValue = await vault.previewRedeem(await vault.balanceOf(victim.address));
+      expect(victimValue).to.be.gte((deposit * 9_999n) / 10_000n);
+      const attackerValue = await vault.previewRedeem(await vault.balanceOf(attacker.address));
+      expect(attackerValue).to.be.lt(parseUnits("1000000", 6));
+    });
+  });
+
+  describe("parameter changes", () => {
+    it("rejects out-of-bounds values with OutOfBounds and changes nothing", async () => {
+      const { vault } = await balancedVaultFixture();
+      const settings = await vault.engineSettings();
+      await expect(vault.setEngineSettings({ ...preset.settings, maxSlippageBps: 501 }))
+        .to.be.revertedWithCustomError(vault, "OutOfBounds")
+        .withArgs(encodeBytes32String("maxSlippageBps"), 501, 1, 500);
+      await expect(vault.setEngineSettings({ ...preset.settings, intervalSeconds: 60 }))
+        .to.be.revertedWithCustomError(vault, "OutOfBounds")
+        .withArgs(encodeBytes32String("intervalSeconds"), 60, 3600, 365 * 86400);
+      await expect(
+        vault.setEngineSettings({ ...preset.settings, rewardBps: 51 }),
+      ).to.be.revertedWithCustomError(vault, "OutOfBounds");
+      await expect(vault.setBands([0, 500, 500], [0, 0, 0])).to.be.revertedWithCustomError(
+        vault,
+        "OutOfBounds",
+      );
+      await expect(vault.setBands([5001, 500, 500], [0, 0, 0]))
+        .to.be.revertedWithCustomError(vault, "OutOfBounds")
+        .withArgs(encodeBytes32String("absBandBps"), 5001, 10, 5000);
+      await expect(vault.setMaxStaleness(1, 59)).to.be.revertedWithCustomError(vault, "OutOfBounds");
+      await expect(vault.proposeTargets([5000, 3000, 3000]))
+        .to.be.revertedWithCustomError(vault, "TargetsDoNotSum")
+        .withArgs(11000);
+      await expect(vault.proposeTargets([5000, 5000]))
+        .to.be.revertedWithCustomError(vault, "InvalidAssetCount")
+        .withArgs(2);
+      await expect(
+        vault.setAmountSettings({ ...preset.amounts, rewardCapPerPeriod: 1 }),
+      ).to.be.revertedWithCustomError(vault, "OutOfBounds");
+      expect(await vault.engineSettings()).to.deep.equal(settings);
+      expect((await vault.targets())[0]).to.deep.equal([4000n, 3000n, 3000n]);
+    });
+
+    it("rejects unauthorised callers and changes nothing", async () => {
+      const { vault, stranger, guardian } = await balancedVaultFixture();
+      const settings = await vault.engineSettings();
+      await expect(vault.connect(stranger).setEngineSettings(preset.settings))
+        .to.be.revertedWithCustomError(vault, "OwnableUnauthorizedAccount")
+        .withArgs(stranger.address);
+      await expect(vault.connect(stranger).proposeTargets([3000, 4000, 3000])).to.be.revertedWithCustomError(
+        vault,
+        "OwnableUnauthorizedAccount",
+      );
+      await expect(
+        vault.connect(stranger).setBands([100, 100, 100], [0, 0, 0]),
+      ).to.be.revertedWithCustomError(vault, "OwnableUnauthorizedAccount");
+      await expect(vault.connect(stranger).pause())
+        .to.be.revertedWithCustomError(vault, "NotGuardian")
+        .withArgs(stranger.address);
+      await expect(vault.connect(guardian).unpause()).to.be.revertedWithCustomError(
+        vault,
+        "OwnableUnauthorizedAccount",
+      );
+      await expect(vault.connect(guardian).setGuardian(stranger.address)).to.be.revertedWithCustomError(
+        vault,
+        "OwnableUnauthorizedAccount",
+      );
+      expect(await vault.engineSettings()).to.deep.equal(settings);
+      expect(await vault.paused()).to.equal(false);
+      expect(await vault.guardian()).to.equal(guardian.address);
+    });
+
+    it("applies new targets only after the delay, so holders can exit first", async () => {
+      const { vault, stranger, alice } = await balancedVaultFixture();
+      await expect(vault.proposeTargets([2000, 4000, 4000])).to.emit(vault, "TargetsProposed");
+      const [, eta] = await vault.pendingTargets();
+      expect(eta).to.equal(BigInt(await time.latest()) + BigInt(preset.targetDelaySeconds));
+      await expect(vault.connect(stranger).applyTargets())
+        .to.be.revertedWithCustomError(vault, "TargetsNotReady")
+        .withArgs(eta);
+      // A holder who disagrees leaves in kind before the change.
+      const shares = await vault.balanceOf(alice.address);
+      await (await vault.connect(alice).redeemInKind(shares, alice.address, alice.address)).wait();
+      expect(await vault.balanceOf(alice.address)).to.equal(0n);
+      await time.increaseTo(eta);
+      await expect(vault.connect(stranger).applyTargets()).to.emit(vault, "TargetsApplied");
+      expect((await vault.targets())[0]).to.deep.equal([2000n, 4000n, 4000n]);
+    });
+  });
+
+  describe("a paused vault", () => {
+    it("stops rebalancing and deposits but still redeems in kind and in quote", async () => {
+      const f = await driftedFixture();
+      const { vault, market, guardian, keeper, alice, admin } = f;
+      await expect(vault.connect(guardian).pause())
+        .to.emit(vault, "PausedSet")
+        .withArgs(true, guardian.address);
+      const st = await expectPredicateAgreement(vault, keeper);
+      expect(st.reason).to.equal(Reason.Paused);
+      await fund(market, "USDC", alice, "1000", await vault.getAddress());
+      await expect(vault.connect(alice).deposit(10n ** 6n, alice.address)).to.be.revertedWithCustomError(
+        vault,
+        "DepositMoreThanMax",
+      );
+
+      const supply = await vault.totalSupply();
+      const before = await holdings(f);
+      const shares = (await vault.balanceOf(alice.address)) / 4n;
+      const virtualSupply = supply + 10n ** 12n;
+      await (await vault.connect(alice).redeemInKind(shares, alice.address, alice.address)).wait();
+      const after = await holdings(f);
+      for (let i = 0; i < 3; i++) expect(before[i] - after[i]).to.equal((before[i] * shares) / virtualSupply);
+
+      await expect(vault.connect(alice).withdraw(10n ** 6n, alice.address, alice.address)).to.emit(
+        vault,
+        "Withdraw",
+      );
+      await (await vault.connect(admin).unpause()).wait();
+      await expect(vault.connect(alice).deposit(10n ** 6n, alice.address)).to.emit(vault, "Deposit");
+    });
+  });
+
+  describe("token screening at configuration", () => {
+    it("refuses a fee-on-transfer token at activation and stays inactive", async () => {
+      const { market, admin, guardian, keeper, alice } = await marketFixture();
+      const fot = await (await hre.ethers.getContractFactory("FeeOnTransferERC20")).deploy(10); // 0.1%
+      const feed = await (await hre.ethers.getContractFactory("MockV3Aggregator")).deploy(8, 10n ** 8n);
+      const usdc = await market.tokens.USDC.getAddress();
+      await (
+        await market.factory.connect(admin).getFunction("createPool")(await fot.getAddress(), usdc, 3000)
+      ).wait();
+      const pool: string = await market.factory.getFunction("getPool")(await fot.getAddress(), usdc, 3000);
+      const p = {
+        ...demoVaultPreset(),
+        assets: [
+          { symbol: "USDC", targetBps: 5000, absBandBps: 500, relBandBps: 0, maxStalenessSeconds: 86400 },
+          { symbol: "FEE", targetBps: 5000, absBandBps: 500, relBandBps: 0, maxStalenessSeconds: 86400 },
+        ],
+      };
+      const args = targetWeightVaultArgs(
+        p,
+        [
+          {
+            token: usdc,
+            feed: await market.feeds.USDC_USD.getAddress(),
+            pool: ZeroAddress,
+            maxStalenessSeconds: 86400,
+          },
+          { token: await fot.getAddress(), feed: await feed.getAddress(), pool, maxStalenessSeconds: 86400 },
+        ],
+        await market.router.getAddress(),
+        admin.address,
+        guardian.address,
+      );
+      const vault = await (await hre.ethers.getContractFactory("TargetWeightVault")).deploy(...args);
+      expect((await vault.rebalanceStatus()).reason).to.equal(Reason.NotActive);
+      expect(await vault.maxDeposit(alice.address)).to.equal(0n);
+
+      const probe = await vault.probeAmount(1);
+      await (await fot.mint(admin.address, probe)).wait();
+      await (await fot.approve(await vault.getAddress(), MaxUint256)).wait();
+      await fund(market, "USDC", admin, "1", await vault.getAddress());
+      await expect(vault.activate())
+        .to.be.revertedWithCustomError(vault, "TransferAmountMismatch")
+        .withArgs(await fot.getAddress(), probe, probe - probe / 1000n);
+      expect(await vault.active()).to.equal(false);
+      expect(await fot.balanceOf(admin.address)).to.equal(probe);
+      await expect(vault.connect(keeper).rebalance())
+        .to.be.revertedWithCustomError(vault, "RebalanceNotDue")
+        .withArgs(Reason.NotActive, 0);
+    });
+
+    it("refuses a pool that does not pair the asset with the quote asset", async () => {
+      const { market, admin, guardian } = await marketFixture();
+      const p = demoVaultPreset();
+      const pools = [
+        ZeroAddress,
+        await market.pools.WBTC.contract.getAddress(),
+        await market.pools.WBTC.contract.getAddress(),
+      ];
+      const assets = await Promise.all(
+        ["USDC", "WETH", "WBTC"].map(async (s, i) => ({
+          token: await market.tokens[s].getAddress(),
+          feed: await market.feeds[["USDC_USD", "ETH_USD", "BTC_USD"][i]].getAddress(),
+          pool: pools[i],
+          maxStalenessSeconds: 86400,
+        })),
+      );
+      const factory = await hre.ethers.getContractFactory("TargetWeightVault");
+      const args = targetWeightVaultArgs(
+        p,
+        assets,
+        await market.router.getAddress(),
+        admin.address,
+        guardian.address,
+      );
+      await expect(factory.deploy(...args))
+        .to.be.revertedWithCustomError(factory, "InvalidPool")
+        .withArgs(1, pools[1]);
+    });
+  });
+});
