@@ -203,7 +203,11 @@ export async function targetSqrtPriceX96(market: LocalMarket, spec: LocalPool): 
  * real SwapRouter with `sqrtPriceLimitX96` at the oracle price, so the pool stops exactly there.
  * Returns the swap's gas, or 0 when the pool was already there.
  */
-export async function arbitragePool(market: LocalMarket, asset: string, arbitrageur: Signer): Promise<bigint> {
+export async function arbitragePool(
+  market: LocalMarket,
+  asset: string,
+  arbitrageur: Signer,
+): Promise<bigint> {
   return swapPoolTo(market, asset, await targetSqrtPriceX96(market, market.pools[asset].spec), arbitrageur);
 }
 
@@ -211,7 +215,12 @@ export async function arbitragePool(market: LocalMarket, asset: string, arbitrag
  * Swaps through the real SwapRouter until the pool's sqrtPriceX96 reaches `target` (the swapper
  * mints what it pays). Used by the arbitrageur, and by tests as the attacker who moves a pool.
  */
-export async function swapPoolTo(market: LocalMarket, asset: string, target: bigint, swapper: Signer): Promise<bigint> {
+export async function swapPoolTo(
+  market: LocalMarket,
+  asset: string,
+  target: bigint,
+  swapper: Signer,
+): Promise<bigint> {
   const { contract: pool, spec } = market.pools[asset];
   const [current] = (await pool.getFunction("slot0")()) as [bigint];
   if (current === target) return 0n;
@@ -245,7 +254,11 @@ export async function swapPoolTo(market: LocalMarket, asset: string, target: big
 /**
  * The sqrtPriceX96 at which the pool prices `asset` at (1 + moveBps / 10,000) times the oracle.
  */
-export async function sqrtPriceX96AtOracleMove(market: LocalMarket, asset: string, moveBps: number): Promise<bigint> {
+export async function sqrtPriceX96AtOracleMove(
+  market: LocalMarket,
+  asset: string,
+  moveBps: number,
+): Promise<bigint> {
   const { contract: pool, spec } = market.pools[asset];
   const oracle = await targetSqrtPriceX96(market, spec);
   const assetIsToken0 = (await pool.getFunction("token0")()) === (await market.tokens[asset].getAddress());

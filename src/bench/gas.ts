@@ -1,0 +1,201 @@
+import { MaxUint256, parseUnits, type TransactionReceipt, type TransactionResponse } from "ethers";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+
+import type { TargetWeightVault } from "../../typechain-types";
+import { TAGS } from "../deployments";
+import { deployExtraAssets, loadLocalMarket, movePrices, type LocalMarket } from "../market/localMarket";
+import { localToken } from "../market/spec";
+import { Reason } from "../vault/enums";
+import {
+  DEFAULT_ENGINE_SETTINGS,
+  demoVaultPreset,
+  deployLocalTargetWeightVault,
+  type TargetWeightPreset,
+} from "../vault/targetWeight";
+
+/**
+ * Gas scenarios shared by the committed gas snapshot (test/gas.spec.ts) and the benchmark
+ * (scripts/bench.ts): the same code measures both, so they cannot disagree.
+ */
+
+/** Assets of the N-asset vaults, quote first. */
+export const BENCH_SYMBOLS = ["USDC", "WETH", "WBTC", "XLINK", "XUNI", "XEUR", "XCBB", "XAAVE"];
+
+/** Price moves applied before the measured rebalance: every non-quote asset drifts, so each trades. */
+const MOVES = [1, 1.3, 0.8, 1.25, 0.75, 1.2, 0.85, 1.3];
+
+/** Intrinsic gas of a transaction: 21,000 plus calldata (16 per non-zero byte, 4 per zero byte). */
+export function intrinsicGas(data: string): bigint {
+  const bytes = Buffer.from(data.slice(2), "hex");
+  let gas = 21_000n;
+  for (const b of bytes) gas += b === 0 ? 4n : 16n;
+  return gas;
+}
+
+async function mined(tx: Promise<TransactionResponse>): Promise<TransactionReceipt> {
+  const receipt = await (await tx).wait();
+  if (!receipt) throw new Error("transaction dropped");
+  return receipt;
+}
+
+/** An equal-weight preset over the first `n` bench assets, ±2% absolute bands. */
+export function equalWeightPreset(n: number): TargetWeightPreset {
+  const each = Math.floor(10_000 / n);
+  return {
+    ...demoVaultPreset(),
+    name: `Ballast bench ${n}`,
+    symbol: `bB${n}`,
+    assets: BENCH_SYMBOLS.slice(0, n).map((symbol, i) => ({
+      symbol,
+      targetBps: i === 0 ? 10_000 - each * (n - 1) : each,
+      absBandBps: 200,
+      relBandBps: 0,
+      maxStalenessSeconds: 86_400,
+    })),
+  };
+}
+
+export interface DriftedVault {
+  vault: TargetWeightVault;
+  market: LocalMarket;
+}
+
+async function increaseTime(hre: HardhatRuntimeEnvironment, seconds: number): Promise<void> {
+  await hre.network.provider.send("evm_increaseTime", [seconds]);
+  await hre.network.provider.send("evm_mine", []);
+}
+
+/** Re-publishes every feed (optionally scaled) and arbitrages the pools to it. */
+async function refresh(
+  hre: HardhatRuntimeEnvironment,
+  market: LocalMarket,
+  symbols: string[],
+  scale: number[],
+) {
+  const [, , , arbitrageur] = await hre.ethers.getSigners();
+  const prices: Record<string, string> = {};
+  for (const [i, s] of symbols.entries()) {
+    const answer = Number(await market.feeds[localToken(s).feed].latestAnswer()) / 1e8;
+    prices[s] = (answer * (scale[i] ?? 1)).toFixed(8);
+  }
+  await movePrices(market, prices, arbitrageur);
+}
+
+/**
+ * An N-asset vault holding 1M USDC of deposits, rebalanced to target, then every asset's price
+ * moved so the next rebalance has one leg per non-quote asset. The keeper already holds USDC (its
+ * first reward), so the measured reward transfer is a warm one, as in steady operation.
+ */
+export async function driftedVault(hre: HardhatRuntimeEnvironment, n: number): Promise<DriftedVault> {
+  await hre.deployments.fixture([TAGS.LocalMarket]);
+  if (n > 3) await deployExtraAssets(hre);
+  const market = await loadLocalMarket(hre);
+  const [, , keeper, , alice] = await hre.ethers.getSigners();
+  const preset = equalWeightPreset(n);
+  const vault = await deployLocalTargetWeightVault(hre, `bench${n}`, preset);
+  const usdc = market.tokens.USDC;
+  const amount = parseUnits("1000000", 6);
+  await mined(usdc.mint(alice.address, amount));
+  await mined(usdc.connect(alice).approve(await vault.getAddress(), MaxUint256));
+  await mined(vault.connect(alice).deposit(amount, alice.address));
+  await mined(vault.setEngineSettings({ ...DEFAULT_ENGINE_SETTINGS, maxTradeBps: 10_000 }));
+  await mined(vault.connect(keeper).rebalance());
+  const symbols = BENCH_SYMBOLS.slice(0, n);
+  await increaseTime(hre, 7200);
+  await refresh(hre, market, symbols, MOVES);
+  const st = await vault.rebalanceStatus();
+  if (st.reason !== BigInt(Reason.Due) || st.legs.length !== n - 1) {
+    throw new Error(
+      `bench vault ${n}: expected ${n - 1} legs due, got reason ${st.reason}, ${st.legs.length} legs`,
+    );
+  }
+  return { vault, market };
+}
+
+export interface OverheadResult {
+  assets: number;
+  legs: number;
+  /** gasUsed of rebalance(). */
+  rebalanceGas: bigint;
+  /** gasUsed of one SwapRouter.multicall carrying the same exactInputSingle swaps, from an EOA. */
+  routerGas: bigint;
+  /** Execution gas (gasUsed less intrinsic) of rebalance() minus that of the router multicall. */
+  overhead: bigint;
+}
+
+/**
+ * Engine overhead of `rebalance()`: its execution gas minus the execution gas of the same swaps
+ * (same amounts, same pool state) sent straight to the router in one multicall by an EOA that, like
+ * the vault, already holds every token and has approved the router. Intrinsic gas (21k + calldata)
+ * is taken out of both so the comparison is of work done, not of calldata size.
+ */
+export async function measureOverhead(hre: HardhatRuntimeEnvironment, n: number): Promise<OverheadResult> {
+  const { vault, market } = await driftedVault(hre, n);
+  const [, , keeper, , , , , swapper] = await hre.ethers.getSigners();
+  // The EOA gets every token (non-zero balances, like the vault) and router approvals up front.
+  const router = await market.router.getAddress();
+  for (const s of BENCH_SYMBOLS.slice(0, n)) {
+    const t = market.tokens[s];
+    await mined(t.mint(swapper.address, 10n ** BigInt(localToken(s).decimals + 9)));
+    await mined(t.connect(swapper).approve(router, MaxUint256));
+  }
+  const snapshot = await hre.network.provider.send("evm_snapshot", []);
+  const tx = await vault.connect(keeper).rebalance();
+  const receipt = await mined(Promise.resolve(tx));
+  const legs = receipt.logs
+    .map((l) => {
+      try {
+        return vault.interface.parseLog({ topics: [...l.topics], data: l.data });
+      } catch {
+        return null;
+      }
+    })
+    .filter((p) => p?.name === "RebalanceLeg")
+    .map((p) => p!.args);
+  await hre.network.provider.send("evm_revert", [snapshot]);
+
+  const quote = await market.tokens.USDC.getAddress();
+  const calls = [];
+  for (const leg of legs) {
+    const cfg = await vault.assetConfig(leg.asset);
+    const [tokenIn, tokenOut] = leg.isSell ? [cfg.token, quote] : [quote, cfg.token];
+    calls.push(
+      market.router.interface.encodeFunctionData("exactInputSingle", [
+        {
+          tokenIn,
+          tokenOut,
+          fee: cfg.poolFee,
+          recipient: swapper.address,
+          deadline: 2n ** 40n,
+          amountIn: leg.amountIn,
+          amountOutMinimum: leg.minAmountOut,
+          sqrtPriceLimitX96: 0,
+        },
+      ]),
+    );
+  }
+  const direct = await mined(market.router.connect(swapper).getFunction("multicall")(calls));
+  const directTx = await hre.ethers.provider.getTransaction(direct.hash);
+  const overhead = receipt.gasUsed - intrinsicGas(tx.data) - (direct.gasUsed - intrinsicGas(directTx!.data));
+  return { assets: n, legs: legs.length, rebalanceGas: receipt.gasUsed, routerGas: direct.gasUsed, overhead };
+}
+
+/** Gas of the user paths on the demo vault, after its first rebalance. */
+export async function measureUserPaths(hre: HardhatRuntimeEnvironment): Promise<Record<string, bigint>> {
+  const { vault, market } = await driftedVault(hre, 3);
+  const [, , , , alice, bob] = await hre.ethers.getSigners();
+  const usdc = market.tokens.USDC;
+  const amount = parseUnits("10000", 6);
+  await mined(usdc.mint(bob.address, amount));
+  await mined(usdc.connect(bob).approve(await vault.getAddress(), MaxUint256));
+  const shares = (await vault.balanceOf(alice.address)) / 100n;
+  return {
+    "deposit (new holder, 3 assets)": (await mined(vault.connect(bob).deposit(amount, bob.address))).gasUsed,
+    "redeem in quote (3 assets)": (
+      await mined(vault.connect(alice).redeem(shares, alice.address, alice.address))
+    ).gasUsed,
+    "redeemInKind (3 assets)": (
+      await mined(vault.connect(alice).redeemInKind(shares, alice.address, alice.address))
+    ).gasUsed,
+  };
+}

@@ -1,0 +1,34 @@
+import { expect } from "chai";
+import fs from "node:fs";
+import path from "node:path";
+import hre from "hardhat";
+
+import { measureOverhead, measureUserPaths } from "../src/bench/gas";
+
+/**
+ * Gas is a reviewed artifact: the hot paths' gas is committed in gas-snapshot.json and this test
+ * fails on any change. After a deliberate change, rewrite it with UPDATE_GAS_SNAPSHOT=1 and commit
+ * the new file with the change that moved it.
+ */
+const SNAPSHOT = path.join(__dirname, "gas-snapshot.json");
+
+describe("gas snapshot", () => {
+  it("matches the committed snapshot for deposit, redeem, redeemInKind and rebalance with 2 and 4 assets", async () => {
+    const measured: Record<string, string> = {};
+    for (const [k, v] of Object.entries(await measureUserPaths(hre))) measured[k] = v.toString();
+    measured["rebalance (2 assets, 1 leg)"] = (await measureOverhead(hre, 2)).rebalanceGas.toString();
+    measured["rebalance (4 assets, 3 legs)"] = (await measureOverhead(hre, 4)).rebalanceGas.toString();
+
+    if (process.env.UPDATE_GAS_SNAPSHOT === "1") {
+      fs.writeFileSync(SNAPSHOT, JSON.stringify(measured, null, 2) + "\n");
+      console.log(`      wrote ${path.relative(process.cwd(), SNAPSHOT)}`);
+      return;
+    }
+    expect(fs.existsSync(SNAPSHOT), "gas snapshot missing: run with UPDATE_GAS_SNAPSHOT=1").to.equal(true);
+    const committed = JSON.parse(fs.readFileSync(SNAPSHOT, "utf8")) as Record<string, string>;
+    expect(
+      measured,
+      "gas moved: review, then UPDATE_GAS_SNAPSHOT=1 npx hardhat test test/gas.spec.ts",
+    ).to.deep.equal(committed);
+  });
+});
