@@ -98,8 +98,6 @@ abstract contract RebalanceEngine is
     /// @dev Per-asset staleness limits, packed into one slot.
     uint32[8] internal _maxStalenessSeconds;
     address internal _guardian;
-    bool internal _paused;
-    bool internal _active;
 
     /* ---------------------------------------------------------------- CONSTRUCTOR */
 
@@ -157,20 +155,20 @@ abstract contract RebalanceEngine is
 
     /// @inheritdoc IRebalanceEngine
     function activate() external onlyOwner nonReentrant {
-        if (_active) revert ErrorsLib.AlreadyActive();
+        if (_state.active) revert ErrorsLib.AlreadyActive();
         AssetConfig[] memory cfg = _assetConfigs();
         for (uint256 i; i < cfg.length; ++i) {
             _probeTransfers(cfg[i].token, probeAmount(i));
             if (i != 0) cfg[i].token.safeApproveWithRetry(ROUTER, type(uint256).max);
         }
         QUOTE.safeApproveWithRetry(ROUTER, type(uint256).max);
-        _active = true;
+        _state.active = true;
         emit Activated();
     }
 
     /// @inheritdoc IRebalanceEngine
     function unpause() external onlyOwner {
-        _paused = false;
+        _state.paused = false;
         emit PausedSet(false, msg.sender);
     }
 
@@ -203,7 +201,7 @@ abstract contract RebalanceEngine is
 
     /// @inheritdoc IRebalanceEngine
     function pause() external onlyGuardianOrOwner {
-        _paused = true;
+        _state.paused = true;
         emit PausedSet(true, msg.sender);
     }
 
@@ -213,20 +211,20 @@ abstract contract RebalanceEngine is
     /// @return upkeepNeeded True when `rebalance()` would execute now.
     /// @return performData `abi.encode(reason, detail)`, for logs; `performUpkeep` ignores it.
     function checkUpkeep(bytes calldata) external view returns (bool upkeepNeeded, bytes memory performData) {
-        (RebalanceStatus memory st, ) = _assess();
+        (RebalanceStatus memory st, , ) = _assess();
         return (st.reason == Reason.Due, abi.encode(st.reason, st.detail));
     }
 
     /// @inheritdoc IRebalanceEngine
     function checker() external view returns (bool canExec, bytes memory execPayload) {
-        (RebalanceStatus memory st, ) = _assess();
+        (RebalanceStatus memory st, , ) = _assess();
         if (st.reason == Reason.Due) return (true, abi.encodeCall(IRebalanceEngine.rebalance, ()));
         return (false, abi.encodeWithSelector(ErrorsLib.RebalanceNotDue.selector, st.reason, st.detail));
     }
 
     /// @inheritdoc IRebalanceEngine
     function rebalanceStatus() external view returns (RebalanceStatus memory st) {
-        (st, ) = _assess();
+        (st, , ) = _assess();
     }
 
     /// @inheritdoc IRebalanceEngine
@@ -270,11 +268,11 @@ abstract contract RebalanceEngine is
     }
 
     function paused() external view returns (bool) {
-        return _paused;
+        return _state.paused;
     }
 
     function active() external view returns (bool) {
-        return _active;
+        return _state.active;
     }
 
     /* ---------------------------------------------------------------- STRATEGY HOOKS */
@@ -303,30 +301,35 @@ abstract contract RebalanceEngine is
     /// Order: activation, pause, sequencer, oracles, empty vault, cooldown, circuit breaker, policy,
     /// minimum trade value, pool deviation. Never reverts on a broken feed or pool read of a healthy
     /// shape; it reports the reason instead.
-    function _assess() internal view returns (RebalanceStatus memory st, Valuation memory v) {
-        if (!_active) return (_no(st, Reason.NotActive, 0), v);
-        if (_paused) return (_no(st, Reason.Paused, 0), v);
+    function _assess()
+        internal
+        view
+        returns (RebalanceStatus memory st, Valuation memory v, EngineSettings memory s)
+    {
+        EngineState memory state = _state;
+        if (!state.active) return (_no(st, Reason.NotActive, 0), v, s);
+        if (state.paused) return (_no(st, Reason.Paused, 0), v, s);
         if (SEQUENCER_FEED != address(0)) {
             Reason r = ChainlinkOracleLib.sequencerReason(SEQUENCER_FEED, SEQUENCER_GRACE_SECONDS);
-            if (r != Reason.Due) return (_no(st, r, 0), v);
+            if (r != Reason.Due) return (_no(st, r, 0), v, s);
         }
         (Reason oracleReason, uint256 badAsset) = _value(v, false);
-        if (oracleReason != Reason.Due) return (_no(st, oracleReason, badAsset), v);
+        if (oracleReason != Reason.Due) return (_no(st, oracleReason, badAsset), v, s);
         st.navWad = v.nav;
-        if (v.nav == 0) return (_no(st, Reason.EmptyVault, 0), v);
+        if (v.nav == 0) return (_no(st, Reason.EmptyVault, 0), v, s);
 
-        EngineSettings memory s = _settings;
+        s = _settings;
         int256[] memory deltas;
         (deltas, st.deviationWad, st.outOfBand) = _targetDeltas(v, s);
-        (Reason gate, uint256 gateDetail) = _timeGate(st, s);
-        if (gate != Reason.Due) return (_no(st, gate, gateDetail), v);
+        (Reason gate, uint256 gateDetail) = _timeGate(st, s, state);
+        if (gate != Reason.Due) return (_no(st, gate, gateDetail), v, s);
 
         st.legs = _planLegs(v, deltas, s);
-        if (st.legs.length == 0) return (_no(st, Reason.BelowMinTrade, 0), v);
+        if (st.legs.length == 0) return (_no(st, Reason.BelowMinTrade, 0), v, s);
         (bool deviates, uint256 asset) = _poolDeviates(v, st.legs, s.maxPoolDeviationBps);
         if (deviates) {
             st.legs = new Leg[](0);
-            return (_no(st, Reason.PoolPriceDeviation, asset), v);
+            return (_no(st, Reason.PoolPriceDeviation, asset), v, s);
         }
         st.reason = Reason.Due;
     }
@@ -334,9 +337,9 @@ abstract contract RebalanceEngine is
     /// @dev Cooldown, circuit breaker and policy. Sets `st.nextEligibleAt`; returns `Due` or the reason.
     function _timeGate(
         RebalanceStatus memory st,
-        EngineSettings memory s
+        EngineSettings memory s,
+        EngineState memory state
     ) private view returns (Reason, uint256) {
-        EngineState memory state = _state;
         uint256 cooldownEnd = uint256(state.lastRebalanceAt) + s.cooldownSeconds;
         uint256 periodEnd = uint256(state.periodStart) + s.periodSeconds;
         bool breakerTripped =
@@ -448,7 +451,7 @@ abstract contract RebalanceEngine is
     /* ---------------------------------------------------------------- EXECUTION */
 
     function _rebalance() internal returns (uint256 reward) {
-        (RebalanceStatus memory st, Valuation memory before) = _assess();
+        (RebalanceStatus memory st, Valuation memory before, EngineSettings memory s) = _assess();
         if (st.reason != Reason.Due) revert ErrorsLib.RebalanceNotDue(st.reason, st.detail);
 
         uint256 traded;
@@ -465,7 +468,6 @@ abstract contract RebalanceEngine is
         uint256 deviationAfter = _deviation(afterwards);
         if (deviationAfter >= st.deviationWad)
             revert ErrorsLib.DeviationNotReduced(st.deviationWad, deviationAfter);
-        EngineSettings memory s = _settings;
         uint256 loss = before.nav > afterwards.nav ? before.nav - afterwards.nav : 0;
         uint256 lossBound = (traded * s.maxSlippageBps) / ConstantsLib.BPS;
         if (loss > lossBound) revert ErrorsLib.NavLossExceeded(loss, lossBound);

@@ -83,8 +83,10 @@ struct Leg {
     uint256 valueWad; // oracle value of amountIn, quote WAD
 }
 
-/// @notice Rolling state of the engine; one storage slot.
+/// @notice Rolling state of the engine and its switches; one storage slot, read once per call.
 struct EngineState {
+    bool active; // set by activate() once the token probe passed
+    bool paused; // set by the guardian or admin
     uint40 lastRebalanceAt;
     uint40 periodStart;
     uint16 rebalancesInPeriod;

@@ -157,12 +157,12 @@ contract TargetWeightVault is ITargetWeightVault, RebalanceEngine, ERC4626 {
 
     /// @notice 0 while paused or inactive: deposits are stopped.
     function maxDeposit(address) public view override returns (uint256) {
-        return _paused || !_active ? 0 : type(uint256).max;
+        return _state.paused || !_state.active ? 0 : type(uint256).max;
     }
 
     /// @notice 0 while paused or inactive: deposits are stopped.
     function maxMint(address) public view override returns (uint256) {
-        return _paused || !_active ? 0 : type(uint256).max;
+        return _state.paused || !_state.active ? 0 : type(uint256).max;
     }
 
     /// @notice Bounded by the quote asset the vault holds; use `redeemInKind` for the rest.
