@@ -50,6 +50,18 @@ async function main() {
     `2-asset overhead: **${fmt(base.overhead)} gas** (target ≤ ${fmt(TARGET_BASE)}): ` +
       `${base.overhead <= TARGET_BASE ? "met" : "NOT met"}; per extra leg ${perLeg <= TARGET_PER_LEG ? "met" : "NOT met"}.`,
     "",
+    "### Where `rebalance()` spends its gas",
+    "",
+    "At the vault's own call depth (each external call counted with everything the callee does), from",
+    "`debug_traceTransaction`. Pool spot reads and the first token balance reads also warm up the slots",
+    "the swaps then touch, so part of their cost is shifted from the swaps rather than added.",
+    "",
+    `| where | ${rows.map((r) => `${r.assets} assets`).join(" | ")} |`,
+    `|---|${rows.map(() => "---:").join("|")}|`,
+    ...[...new Set(rows.flatMap((r) => Object.keys(r.breakdown)))]
+      .sort()
+      .map((k) => `| ${k} | ${rows.map((r) => fmt(BigInt(r.breakdown[k] ?? 0))).join(" | ")} |`),
+    "",
   ];
   fs.mkdirSync(path.dirname(OUT), { recursive: true });
   fs.writeFileSync(OUT, lines.join("\n"));

@@ -6,6 +6,7 @@ import { TAGS } from "../deployments";
 import { deployExtraAssets, loadLocalMarket, movePrices, type LocalMarket } from "../market/localMarket";
 import { localToken } from "../market/spec";
 import { Reason } from "../vault/enums";
+import { gasBreakdown } from "./trace";
 import {
   DEFAULT_ENGINE_SETTINGS,
   demoVaultPreset,
@@ -121,6 +122,8 @@ export interface OverheadResult {
   routerGas: bigint;
   /** Execution gas (gasUsed less intrinsic) of rebalance() minus that of the router multicall. */
   overhead: bigint;
+  /** Where rebalance()'s gas goes (see gasBreakdown). */
+  breakdown: Record<string, number>;
 }
 
 /**
@@ -152,6 +155,15 @@ export async function measureOverhead(hre: HardhatRuntimeEnvironment, n: number)
     })
     .filter((p) => p?.name === "RebalanceLeg")
     .map((p) => p!.args);
+  const labels: Record<string, string> = {
+    [await market.router.getAddress()]: "swaps (router, pools, token transfers)",
+  };
+  for (const s of BENCH_SYMBOLS.slice(0, n)) {
+    labels[await market.feeds[localToken(s).feed].getAddress()] = "Chainlink feed reads";
+    labels[await market.tokens[s].getAddress()] = "token calls (balances, reward transfer)";
+    if (market.pools[s]) labels[await market.pools[s].contract.getAddress()] = "pool spot reads (slot0)";
+  }
+  const breakdown = await gasBreakdown(hre, receipt.hash, labels);
   await hre.network.provider.send("evm_revert", [snapshot]);
 
   const quote = await market.tokens.USDC.getAddress();
@@ -177,7 +189,14 @@ export async function measureOverhead(hre: HardhatRuntimeEnvironment, n: number)
   const direct = await mined(market.router.connect(swapper).getFunction("multicall")(calls));
   const directTx = await hre.ethers.provider.getTransaction(direct.hash);
   const overhead = receipt.gasUsed - intrinsicGas(tx.data) - (direct.gasUsed - intrinsicGas(directTx!.data));
-  return { assets: n, legs: legs.length, rebalanceGas: receipt.gasUsed, routerGas: direct.gasUsed, overhead };
+  return {
+    assets: n,
+    legs: legs.length,
+    rebalanceGas: receipt.gasUsed,
+    routerGas: direct.gasUsed,
+    overhead,
+    breakdown,
+  };
 }
 
 /** Gas of the user paths on the demo vault, after its first rebalance. */
