@@ -1,10 +1,11 @@
 import { expect } from "chai";
-import { AbiCoder, type Signer } from "ethers";
+import { AbiCoder, formatUnits, type Signer } from "ethers";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 
 import type { TargetWeightVault } from "../../typechain-types";
 import type { RebalanceStatusStructOutput } from "../../typechain-types/contracts/vaults/TargetWeightVault";
 import { movePrices, type LocalMarket } from "../../src/market/localMarket";
+import { FEED_DECIMALS, localToken } from "../../src/market/spec";
 
 export const WAD = 10n ** 18n;
 export const BPS = 10_000n;
@@ -13,11 +14,8 @@ export const BPS = 10_000n;
 export async function currentPrices(market: LocalMarket, symbols: string[]): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const s of symbols) {
-    const feedKey = Object.keys(market.feeds).find((k) =>
-      k.startsWith(s === "WETH" ? "ETH" : s === "WBTC" ? "BTC" : s),
-    );
-    const answer = await market.feeds[feedKey!].latestAnswer();
-    out[s] = (Number(answer) / 1e8).toFixed(8);
+    const answer = await market.feeds[localToken(s).feed].latestAnswer();
+    out[s] = formatUnits(answer, FEED_DECIMALS);
   }
   return out;
 }
