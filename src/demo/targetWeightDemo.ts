@@ -48,8 +48,11 @@ export interface DemoSummary {
 }
 
 const SYMBOLS = ["USDC", "WETH", "WBTC"];
-const HEADER =
-  "date        ETH/USD   BTC/USD    USDC    WETH    WBTC   max drift  action                         cost USD  reward";
+/** Column header; each weight column names its asset and target (e.g. `WETH→30`). */
+function header(targets: number[]): string {
+  const weights = SYMBOLS.map((sym, i) => `${sym}→${Math.round(targets[i] * 100)}`.padStart(7)).join(" ");
+  return `date        ETH/USD   BTC/USD ${weights}  max drift  action                         cost USD  reward`;
+}
 
 function row(s: DemoStep, action: string): string {
   const d = s.point.time.toISOString().slice(0, 10);
@@ -109,7 +112,7 @@ export async function runTargetWeightDemo(
       `(${points[0].time.toISOString().slice(0, 10)} → ${points[points.length - 1].time.toISOString().slice(0, 10)}, every ${opts.stepHours}h)`,
   );
   log("");
-  log(HEADER);
+  log(header(targets));
 
   const steps: DemoStep[] = [];
   let hold: { eth: number; btc: number; usdc: number } | null = null;
@@ -168,7 +171,7 @@ export async function runTargetWeightDemo(
       step.calls > 0 ? `rebalanced (${step.calls} call${step.calls > 1 ? "s" : ""})` : step.reason;
     log(row(step, action));
     for (const d of details) log(d);
-    if ((i + 1) % 25 === 0 && i + 1 < points.length) log(HEADER);
+    if ((i + 1) % 25 === 0 && i + 1 < points.length) log(header(targets));
   }
 
   const last = points[points.length - 1];
