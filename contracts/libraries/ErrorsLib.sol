@@ -10,12 +10,8 @@ library ErrorsLib {
     error RebalanceNotDue(Reason reason, uint256 detail);
     /// @notice The caller is neither the guardian nor the admin.
     error NotGuardian(address caller);
-    /// @notice The vault has not been activated (its tokens have not passed the transfer probe).
-    error NotActive();
     /// @notice `activate()` was called twice.
     error AlreadyActive();
-    /// @notice The vault is paused: deposits and rebalancing are stopped (in-kind redemption is not).
-    error Paused();
     /// @notice The asset list length is outside [MIN_ASSETS, MAX_ASSETS] or does not match the input.
     error InvalidAssetCount(uint256 count);
     /// @notice An asset or feed address is zero, repeated, or the quote asset has a pool.

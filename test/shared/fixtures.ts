@@ -4,7 +4,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 
 import type { TargetWeightVault } from "../../typechain-types";
 import { TAGS } from "../../src/deployments";
-import { deployExtraAssets, loadLocalMarket, type LocalMarket } from "../../src/market/localMarket";
+import { loadLocalMarket, type LocalMarket } from "../../src/market/localMarket";
 import {
   demoVaultPreset,
   deployLocalTargetWeightVault,
@@ -92,11 +92,4 @@ export const balancedVaultFixture = deployments.createFixture(async (): Promise<
   await (await f.vault.connect(f.keeper).rebalance()).wait();
   await (await f.vault.setEngineSettings(preset.settings)).wait();
   return f;
-});
-
-/** The market plus the extra local assets (for 4- and 8-asset vaults). */
-export const extendedMarketFixture = deployments.createFixture(async (): Promise<MarketFixture> => {
-  await deployments.fixture([TAGS.LocalMarket]);
-  await deployExtraAssets(hre);
-  return { ...(await actors()), market: await loadLocalMarket(hre) };
 });
