@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {BlackScholesLib} from "../libraries/BlackScholesLib.sol";
+
+/// @title BlackScholesGasHarness
+/// @notice Test-only: measures BlackScholesLib.deltaGamma the way a vault values its book — spot,
+///         strikes and expiries prepared up front, then one call per leg from a single loop — and
+///         nothing else, so the compiler sees the same call structure a book loop gives it.
+contract BlackScholesGasHarness {
+    struct Leg {
+        uint256 spotWad;
+        uint256 strikeWad;
+        uint256 sigmaWad;
+        uint256 tauSeconds;
+        int256 rateWad;
+    }
+
+    /// @return gasUsed Per leg, the gas of deltaGamma() alone (measured with gasleft()).
+    /// @return checksum Sum of the outputs, returned so the optimiser cannot drop the measured work.
+    function bookDeltaGamma(
+        Leg[] calldata legs
+    ) external view returns (uint256[] memory gasUsed, uint256 checksum) {
+        uint256 n = legs.length;
+        BlackScholesLib.Spot[] memory spots = new BlackScholesLib.Spot[](n);
+        BlackScholesLib.Expiry[] memory expiries = new BlackScholesLib.Expiry[](n);
+        BlackScholesLib.Strike[] memory strikes = new BlackScholesLib.Strike[](n);
+        for (uint256 i; i < n; ++i) {
+            spots[i] = BlackScholesLib.spot(legs[i].spotWad);
+            expiries[i] = BlackScholesLib.expiry(
+                spots[i],
+                legs[i].sigmaWad,
+                legs[i].tauSeconds,
+                legs[i].rateWad
+            );
+            strikes[i] = BlackScholesLib.strike(legs[i].strikeWad);
+        }
+        gasUsed = new uint256[](n);
+        for (uint256 i; i < n; ++i) {
+            BlackScholesLib.Spot memory s = spots[i];
+            BlackScholesLib.Expiry memory e = expiries[i];
+            BlackScholesLib.Strike memory k = strikes[i];
+            uint256 before = gasleft();
+            (uint256 delta, uint256 gamma) = BlackScholesLib.deltaGamma(s, e, k);
+            gasUsed[i] = before - gasleft();
+            checksum += delta + gamma;
+        }
+    }
+
+    /// @notice Gas of each preparation step, for the benchmark's amortisation table.
+    function preparationGas(
+        Leg calldata leg
+    ) external view returns (uint256 spotGas, uint256 strikeGas, uint256 expiryGas, uint256 checksum) {
+        uint256 before = gasleft();
+        BlackScholesLib.Spot memory s = BlackScholesLib.spot(leg.spotWad);
+        spotGas = before - gasleft();
+        before = gasleft();
+        BlackScholesLib.Strike memory k = BlackScholesLib.strike(leg.strikeWad);
+        strikeGas = before - gasleft();
+        before = gasleft();
+        BlackScholesLib.Expiry memory e = BlackScholesLib.expiry(
+            s,
+            leg.sigmaWad,
+            leg.tauSeconds,
+            leg.rateWad
+        );
+        expiryGas = before - gasleft();
+        checksum = uint256(s.lnSpotWad) ^ uint256(k.lnStrikeWad) ^ e.volE36 ^ e.gammaFactorE48;
+    }
+}
