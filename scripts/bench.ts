@@ -3,10 +3,12 @@ import path from "node:path";
 import hre from "hardhat";
 
 import { measureOverhead, type OverheadResult } from "../src/bench/gas";
+import { benchGreeks, renderGreeksSection } from "../src/bench/greeks";
 
 /**
- * `npm run bench`: measures the engine overhead of rebalance() for 2, 4 and 8 assets and writes
- * bench/results.md (committed). Targets (DESIGN §6): <= 50k for 2 assets, <= 30k per extra leg.
+ * `npm run bench`: measures the engine overhead of rebalance() for 2, 4 and 8 assets and the gas and
+ * error of the Greeks libraries, and writes bench/results.md (committed). Targets (DESIGN §6):
+ * <= 50k for 2 assets, <= 30k per extra leg; delta + gamma <= 1,000 gas per leg at <= 1e-16.
  */
 const OUT = path.join(__dirname, "..", "bench", "results.md");
 const TARGET_BASE = 50_000n;
@@ -20,6 +22,11 @@ async function main() {
     rows.push(r);
     console.log(`overhead ${r.overhead} gas (${r.legs} legs)`);
   }
+  process.stdout.write("measuring the Greeks libraries (gas and error over the grids)... ");
+  const greeks = await benchGreeks(hre);
+  console.log(
+    `delta+gamma ${Math.round(greeks.rows[0].legGas.avg)} gas avg, delta error ${greeks.rows[0].deltaError}`,
+  );
   const base = rows[0];
   const last = rows[rows.length - 1];
   const perLeg = (last.overhead - base.overhead) / BigInt(last.legs - base.legs);
@@ -62,6 +69,7 @@ async function main() {
       .sort()
       .map((k) => `| ${k} | ${rows.map((r) => fmt(BigInt(r.breakdown[k] ?? 0))).join(" | ")} |`),
     "",
+    ...renderGreeksSection(greeks),
   ];
   fs.mkdirSync(path.dirname(OUT), { recursive: true });
   fs.writeFileSync(OUT, lines.join("\n"));

@@ -21,12 +21,13 @@ import {NormalDistLib} from "./NormalDistLib.sol";
 ///      per-leg work in `deltaGamma()` is then one exponential, two polynomials and four divisions.
 ///      The preparers validate the domain; the per-leg functions trust their (memory) inputs.
 ///
-///      Precision of d1. ln(S/K) = ln S − ln K carries Solady's lnWad error (≤ 1 wei each), which the
-///      division by σ√τ amplifies. That costs ≤ 0.242·2e-18/|ln(S/K)| in delta (the worst case over
-///      σ√τ is at d1 = 1), i.e. ≤ 8.1e-18 once |ln(S/K)| ≥ 0.06. Closer to the money, ln(S/K) is
-///      computed instead as 2·atanh((S−K)/(S+K)) by its series to s^11 in 1e-36 fixed point
-///      (|s| < 0.03, truncation < 4.2e-20 relative, < 1.1e-20 in delta), so short-dated at-the-money legs with σ√τ down to
-///      1.8e-7 keep the 1e-16 bound. σ√τ and the drift are kept at 1e-36, d1 in the 2^-64 basis.
+///      Precision of d1. ln(S/K) = ln S − ln K carries Solady's lnWad error (≤ 1.04 wei each,
+///      measured), which the division by σ√τ amplifies into delta by φ(d1)·2.1e-18/σ√τ. That is
+///      ≤ 0.242·2.1e-18/|ln(S/K)| (the worst σ√τ puts d1 at 1) and ≤ 0.4·2.1e-18/σ√τ, so ≤ 8.5e-18
+///      when |ln(S/K)| ≥ 0.06 or σ√τ ≥ 0.1. Inside both (near the money and short-dated), ln(S/K) is
+///      computed instead as 2·atanh((S−K)/(S+K)) by its series to s^11 in 1e-36 fixed point (|s| <
+///      0.03, truncation < 4.2e-20 relative, < 1.1e-20 in delta), so at-the-money legs with σ√τ down
+///      to 1.8e-7 keep the 1e-16 bound. σ√τ and the drift are kept at 1e-36, d1 in the 2^-64 basis.
 ///
 ///      Error bounds over the domain (measured against a 50-digit reference; the tests assert them):
 ///      delta |Δ − Δ_exact| ≤ 1e-16; gamma relative ≤ 1e-12 where φ(d1) ≥ 1e-6 (absolute ≤ 2 wei of
@@ -52,9 +53,11 @@ library BlackScholesLib {
     /// @dev Rate −100% to +100% a year.
     int256 internal constant MAX_ABS_RATE_WAD = 1e18;
 
-    /// @dev Below |ln S − ln K| = 0.06 (|S/K − 1| ≲ 6%), ln(S/K) comes from the atanh series rather than
-    ///      the two stored logarithms, whose ±2 wei would cost up to 8e-18 of delta just above it.
+    /// @dev Below |ln S − ln K| = 0.06 (|S/K − 1| ≲ 6%) and σ√τ = 0.1 both, ln(S/K) comes from the atanh
+    ///      series rather than the two stored logarithms, whose ±2.1 wei would cost more than 8.5e-18
+    ///      of delta there (see the library header).
     int256 internal constant LN_NEAR_MONEY_WAD = 0.06e18;
+    uint256 internal constant VOL_SERIES_LIMIT_E36 = 0.1e36;
     /// @dev 1/√(2π) × 1e36, rounded to nearest.
     uint256 internal constant INV_SQRT_2PI_E36 = 398942280401432677939946059934381868;
 
@@ -169,11 +172,14 @@ library BlackScholesLib {
         bool nearMoney;
         assembly ("memory-safe") {
             let lnMoneynessWad := sub(mload(add(s, 0x20)), mload(add(k, 0x20)))
-            // −c < x < c  ⇔  x + c < 2c as unsigned (c > 0).
-            nearMoney := lt(add(lnMoneynessWad, LN_NEAR_MONEY_WAD), mul(2, LN_NEAR_MONEY_WAD))
+            volE36 := mload(add(e, 0x80))
+            // The same rule as _d1NumeratorE36: −c < x < c ⇔ x + c < 2c as unsigned (c > 0), and σ√τ < 0.1.
+            nearMoney := and(
+                lt(add(lnMoneynessWad, LN_NEAR_MONEY_WAD), mul(2, LN_NEAR_MONEY_WAD)),
+                lt(volE36, VOL_SERIES_LIMIT_E36)
+            )
             // |ln S − ln K| ≤ 37e18, so ×1e18 is exact; see _d1NumeratorE36 for the bounds.
             numeratorE36 := add(mul(lnMoneynessWad, WAD), mload(add(e, 0xa0)))
-            volE36 := mload(add(e, 0x80))
             gammaFactorE48 := mload(add(e, 0xc0))
         }
         // No expiry branch: an expired Expiry has σ√τ = 1e-36, drift 0 and gamma factor 0, so d1 is
@@ -279,7 +285,12 @@ library BlackScholesLib {
         Strike memory k
     ) private pure returns (int256 numeratorE36) {
         int256 lnMoneynessWad = s.lnSpotWad - k.lnStrikeWad;
-        if (lnMoneynessWad >= LN_NEAR_MONEY_WAD || lnMoneynessWad <= -LN_NEAR_MONEY_WAD) {
+        // The same rule as deltaGamma's: the series only near the money and short-dated.
+        if (
+            lnMoneynessWad >= LN_NEAR_MONEY_WAD ||
+            lnMoneynessWad <= -LN_NEAR_MONEY_WAD ||
+            e.volE36 >= VOL_SERIES_LIMIT_E36
+        ) {
             unchecked {
                 // |ln S − ln K| ≤ 37e18: the product is exact.
                 return lnMoneynessWad * int256(WAD) + e.driftE36;
@@ -288,7 +299,7 @@ library BlackScholesLib {
         return _lnRatioNearOneE36(s.spotWad, k.strikeWad) + e.driftE36;
     }
 
-    /// @dev ln(S/K) × 1e36 for |ln(S/K)| < LN_NEAR_MONEY_WAD, as 2·atanh(s) with s = (S − K)/(S + K)
+    /// @dev ln(S/K) × 1e36 near the money (|ln(S/K)| < LN_NEAR_MONEY_WAD), as 2·atanh(s) with s = (S − K)/(S + K)
     ///      = tanh(ln(S/K)/2), |s| < 0.03, summed to s^11/11. The truncation is below |s|^13/13/(1 − s²),
     ///      a relative error < 4.2e-20 in ln(S/K); since φ(d1)·|d1| ≤ 0.242 for every σ√τ, that moves
     ///      delta by < 1.1e-20. Each of the 12 fixed-point steps is off by < 1e-36.

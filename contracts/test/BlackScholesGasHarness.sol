@@ -47,6 +47,26 @@ contract BlackScholesGasHarness {
         }
     }
 
+    /// @notice Per leg, the gas of the validating one-shot deltaGamma(S, K, σ, τ, r): no reuse at all.
+    function oneShotDeltaGamma(
+        Leg[] calldata legs
+    ) external view returns (uint256[] memory gasUsed, uint256 checksum) {
+        gasUsed = new uint256[](legs.length);
+        for (uint256 i; i < legs.length; ++i) {
+            Leg calldata leg = legs[i];
+            uint256 before = gasleft();
+            (uint256 delta, uint256 gamma) = BlackScholesLib.deltaGamma(
+                leg.spotWad,
+                leg.strikeWad,
+                leg.sigmaWad,
+                leg.tauSeconds,
+                leg.rateWad
+            );
+            gasUsed[i] = before - gasleft();
+            checksum += delta + gamma;
+        }
+    }
+
     /// @notice Gas of each preparation step, for the benchmark's amortisation table.
     function preparationGas(
         Leg calldata leg

@@ -1,5 +1,3 @@
-import { type BigNumberish } from "ethers";
-
 import {
   D,
   type Dec,
@@ -18,15 +16,44 @@ import {
  * reports them), so both describe the same points.
  */
 
-/** The harness surfaces this module drives (typechain contracts satisfy them structurally). */
-export interface CdfHarness {
-  cdfBatch(xs: BigNumberish[]): Promise<[bigint[], bigint[], bigint[]] & { length: 3 }>;
+/** Outputs of one implementation over a list of points, in point order. */
+export interface CdfOutputs {
+  cdfs: bigint[];
+  /** Absent for implementations that only expose Φ. */
+  pdfs?: bigint[];
+  gas?: bigint[];
 }
-export interface LegHarness {
-  deltaGammaBatch(legs: LegInput[]): Promise<[bigint[], bigint[]] & { length: 2 }>;
+export interface LegOutputs {
+  deltas: bigint[];
+  gammasE36: bigint[];
+  gas?: bigint[];
 }
-export interface LegGasHarness {
-  bookDeltaGamma(legs: LegInput[]): Promise<[bigint[], bigint] & { length: 2 }>;
+
+/** A batched harness call: (values, pdfs or zeros, gas) for each x. */
+export type CdfBatch = (xs: bigint[]) => Promise<[bigint[], bigint[], bigint[]]>;
+/** A batched harness call: (call deltas in WAD, gammas × 1e36, optional gas) for each leg. */
+export type LegBatch = (legs: LegInput[]) => Promise<[bigint[], bigint[]] | [bigint[], bigint[], bigint[]]>;
+
+export async function collectCdf(batch: CdfBatch, xs: bigint[], chunk = 500): Promise<CdfOutputs> {
+  const out: Required<CdfOutputs> = { cdfs: [], pdfs: [], gas: [] };
+  for (let i = 0; i < xs.length; i += chunk) {
+    const [cdfs, pdfs, gas] = await batch(xs.slice(i, i + chunk));
+    out.cdfs.push(...cdfs);
+    out.pdfs.push(...pdfs);
+    out.gas.push(...gas);
+  }
+  return out;
+}
+
+export async function collectLegs(batch: LegBatch, legs: LegInput[], chunk = 400): Promise<LegOutputs> {
+  const out: LegOutputs = { deltas: [], gammasE36: [] };
+  for (let i = 0; i < legs.length; i += chunk) {
+    const result = await batch(legs.slice(i, i + chunk));
+    out.deltas.push(...result[0]);
+    out.gammasE36.push(...result[1]);
+    if (result.length === 3) (out.gas ??= []).push(...result[2]);
+  }
+  return out;
 }
 
 const E36 = new D("1e36");
@@ -45,24 +72,26 @@ export interface CdfReport {
   points: number;
   cdf: Worst<bigint>;
   pdf: Worst<bigint>;
-  gas: bigint[];
 }
 
-export async function measureCdf(harness: CdfHarness, xs: bigint[], chunk = 500): Promise<CdfReport> {
-  let cdf: Worst<bigint> = { error: new D(0), at: undefined };
-  let pdf: Worst<bigint> = { error: new D(0), at: undefined };
-  const gas: bigint[] = [];
-  for (let i = 0; i < xs.length; i += chunk) {
-    const part = xs.slice(i, i + chunk);
-    const [cdfs, pdfs, gasUsed] = await harness.cdfBatch(part);
-    part.forEach((x, j) => {
-      const xd = fromWad(x);
-      cdf = worse(cdf, fromWad(cdfs[j]).minus(normCdf(xd)).abs(), x);
-      pdf = worse(pdf, fromWad(pdfs[j]).minus(normPdf(xd)).abs(), x);
-      gas.push(gasUsed[j]);
+/** Max errors of each implementation's outputs; the reference is computed once per point. */
+export function compareCdf(xs: bigint[], outputs: CdfOutputs[]): CdfReport[] {
+  const reports: CdfReport[] = outputs.map(() => ({
+    points: xs.length,
+    cdf: { error: new D(0), at: undefined },
+    pdf: { error: new D(0), at: undefined },
+  }));
+  xs.forEach((x, i) => {
+    const xd = fromWad(x);
+    const cdf = normCdf(xd);
+    const pdf = normPdf(xd);
+    outputs.forEach((o, k) => {
+      reports[k].cdf = worse(reports[k].cdf, fromWad(o.cdfs[i]).minus(cdf).abs(), x);
+      if (o.pdfs !== undefined)
+        reports[k].pdf = worse(reports[k].pdf, fromWad(o.pdfs[i]).minus(pdf).abs(), x);
     });
-  }
-  return { points: xs.length, cdf, pdf, gas };
+  });
+  return reports;
 }
 
 /** φ(d1) at or above which the gamma bound is relative (the threshold). */
@@ -78,31 +107,31 @@ export interface LegReport {
   gammaAbsolute: Worst<LegInput>;
 }
 
-export async function measureLegs(harness: LegHarness, legs: LegInput[], chunk = 400): Promise<LegReport> {
-  const report: LegReport = {
+/** Max errors of each implementation's outputs; the reference is computed once per leg. */
+export function compareLegs(legs: LegInput[], outputs: LegOutputs[]): LegReport[] {
+  const reports: LegReport[] = outputs.map(() => ({
     legs: legs.length,
     delta: { error: new D(0), at: undefined },
     gammaRelative: { error: new D(0), at: undefined },
     gammaRelativeLegs: 0,
     gammaAbsolute: { error: new D(0), at: undefined },
-  };
-  for (let i = 0; i < legs.length; i += chunk) {
-    const part = legs.slice(i, i + chunk);
-    const [deltas, gammas] = await harness.deltaGammaBatch(part);
-    part.forEach((leg, j) => {
-      const ref = blackScholes(leg);
-      report.delta = worse(report.delta, fromWad(deltas[j]).minus(ref.callDelta).abs(), leg);
-      const gamma = new D(gammas[j].toString()).div(E36);
-      const gammaError = gamma.minus(ref.gamma).abs();
-      if (leg.tauSeconds > 0n && normPdf(ref.d1).gte(GAMMA_RELATIVE_FLOOR)) {
+  }));
+  legs.forEach((leg, i) => {
+    const ref = blackScholes(leg);
+    const relative = leg.tauSeconds > 0n && normPdf(ref.d1).gte(GAMMA_RELATIVE_FLOOR);
+    outputs.forEach((o, k) => {
+      const report = reports[k];
+      report.delta = worse(report.delta, fromWad(o.deltas[i]).minus(ref.callDelta).abs(), leg);
+      const gammaError = new D(o.gammasE36[i].toString()).div(E36).minus(ref.gamma).abs();
+      if (relative) {
         report.gammaRelativeLegs++;
         report.gammaRelative = worse(report.gammaRelative, gammaError.div(ref.gamma), leg);
       } else {
         report.gammaAbsolute = worse(report.gammaAbsolute, gammaError, leg);
       }
     });
-  }
-  return report;
+  });
+  return reports;
 }
 
 export interface FullLegResult {
@@ -150,19 +179,6 @@ export function comparePrices(legs: LegInput[], results: FullLegResult[]): Price
     }
   });
   return report;
-}
-
-export async function measureLegGas(
-  harness: LegGasHarness,
-  legs: LegInput[],
-  chunk = 400,
-): Promise<bigint[]> {
-  const gas: bigint[] = [];
-  for (let i = 0; i < legs.length; i += chunk) {
-    const [gasUsed] = await harness.bookDeltaGamma(legs.slice(i, i + chunk));
-    gas.push(...gasUsed);
-  }
-  return gas;
 }
 
 export interface GasStats {
