@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {BookGreeks, BookGreeksLib} from "../strategies/BookGreeksLib.sol";
+import {BandConfig, HedgeBandLib} from "../strategies/HedgeBandLib.sol";
+
+/// @title HedgeMathHarness
+/// @notice Test-only: exposes BookGreeksLib and HedgeBandLib.
+contract HedgeMathHarness {
+    function aggregate(
+        bytes calldata packed,
+        uint256 spotWad,
+        uint256 sigmaWad,
+        int256 rateWad,
+        uint256 nowSeconds
+    ) external pure returns (BookGreeks memory) {
+        return BookGreeksLib.aggregate(packed, spotWad, sigmaWad, rateWad, nowSeconds);
+    }
+
+    function halfWidthWad(
+        BandConfig calldata config,
+        BookGreeks calldata greeks,
+        uint256 spotWad
+    ) external pure returns (uint256) {
+        return HedgeBandLib.halfWidthWad(config, greeks, spotWad);
+    }
+
+    function whalleyWilmottWad(
+        int256 gammaE36,
+        uint256 spotWad,
+        uint256 discountWad,
+        uint256 costBps,
+        uint256 riskAversionWad
+    ) external pure returns (uint256) {
+        return HedgeBandLib.whalleyWilmottWad(gammaE36, spotWad, discountWad, costBps, riskAversionWad);
+    }
+}
