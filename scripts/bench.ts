@@ -4,6 +4,7 @@ import hre from "hardhat";
 
 import { measureOverhead, type OverheadResult } from "../src/bench/gas";
 import { benchGreeks, renderGreeksSection } from "../src/bench/greeks";
+import { measureHedgeRebalance, renderHedgeSection } from "../src/bench/hedgeGas";
 
 /**
  * `npm run bench`: measures the engine overhead of rebalance() for 2, 4 and 8 assets and the gas and
@@ -27,6 +28,12 @@ async function main() {
   console.log(
     `delta+gamma ${Math.round(greeks.rows[0].legGas.avg)} gas avg, delta error ${greeks.rows[0].deltaError}`,
   );
+  const hedge = [];
+  for (const legs of [1, 10, 50]) {
+    process.stdout.write(`measuring the delta-hedged vault with ${legs} option legs... `);
+    hedge.push(await measureHedgeRebalance(hre, legs));
+    console.log(`${hedge[hedge.length - 1].rebalanceGas} gas`);
+  }
   const base = rows[0];
   const last = rows[rows.length - 1];
   const perLeg = (last.overhead - base.overhead) / BigInt(last.legs - base.legs);
@@ -69,6 +76,7 @@ async function main() {
       .sort()
       .map((k) => `| ${k} | ${rows.map((r) => fmt(BigInt(r.breakdown[k] ?? 0))).join(" | ")} |`),
     "",
+    ...renderHedgeSection(hedge),
     ...renderGreeksSection(greeks),
   ];
   fs.mkdirSync(path.dirname(OUT), { recursive: true });

@@ -11,6 +11,7 @@ export const NAMES = {
   NonfungiblePositionManager: "NonfungiblePositionManager",
   QuoterV2: "QuoterV2",
   vault: (name: string) => `Vault_${name}`,
+  book: (name: string) => `OptionBook_${name}`,
 } as const;
 
 /** hardhat-deploy tags. */

@@ -4,6 +4,7 @@ import path from "node:path";
 import hre from "hardhat";
 
 import { measureOverhead, measureUserPaths } from "../src/bench/gas";
+import { measureHedgeRebalance } from "../src/bench/hedgeGas";
 
 /**
  * Gas is a reviewed artifact: the hot paths' gas is committed in gas-snapshot.json and this test
@@ -13,11 +14,16 @@ import { measureOverhead, measureUserPaths } from "../src/bench/gas";
 const SNAPSHOT = path.join(__dirname, "gas-snapshot.json");
 
 describe("gas snapshot", () => {
-  it("matches the committed snapshot for deposit, redeem, redeemInKind and rebalance with 2 and 4 assets", async () => {
+  it("matches the committed snapshot: deposit, redeem, redeemInKind, rebalance (2, 4 assets), hedge rebalance (1, 10, 50 legs)", async () => {
     const measured: Record<string, string> = {};
     for (const [k, v] of Object.entries(await measureUserPaths(hre))) measured[k] = v.toString();
     measured["rebalance (2 assets, 1 leg)"] = (await measureOverhead(hre, 2)).rebalanceGas.toString();
     measured["rebalance (4 assets, 3 legs)"] = (await measureOverhead(hre, 4)).rebalanceGas.toString();
+    for (const legs of [1, 10, 50]) {
+      measured[`hedge rebalance (${legs} option legs)`] = (
+        await measureHedgeRebalance(hre, legs)
+      ).rebalanceGas.toString();
+    }
 
     if (process.env.UPDATE_GAS_SNAPSHOT === "1") {
       fs.writeFileSync(SNAPSHOT, JSON.stringify(measured, null, 2) + "\n");

@@ -73,6 +73,12 @@ abstract contract RebalanceEngine is
         uint256[] prices; // quote WAD per whole token; prices[0] = WAD
         uint256[] values; // quote WAD
         uint256 nav; // quote WAD, sum of values
+        // Set by `_targetDeltas` when the strategy's own inputs (beyond the assets' feeds) cannot be
+        // trusted: the predicate reports it and nothing trades. `Due` (the default) means healthy.
+        Reason strategyReason;
+        // Strategy scratch value computed by `_targetDeltas` and carried into the post-condition's
+        // revaluation (same prices), e.g. an options book's delta, so `_deviation` need not recompute it.
+        int256 strategyWad;
     }
 
     /* ---------------------------------------------------------------- IMMUTABLES */
@@ -278,7 +284,8 @@ abstract contract RebalanceEngine is
     /* ---------------------------------------------------------------- STRATEGY HOOKS */
 
     /// @dev Must override. Runs inside the trigger predicate (views and `rebalance()`), with oracle
-    /// prices; it must not read pool state, which the caller can move.
+    /// prices; it must not read pool state, which the caller can move. It may set `v.strategyReason`
+    /// to refuse (its own inputs are unusable) and `v.strategyWad` for `_deviation`.
     /// @return deltas Value to buy (+) or sell (-) per asset, quote WAD, for the configured mode;
     /// entry 0 (quote) is ignored: the quote asset absorbs the other legs.
     /// @return deviationWad The strategy's deviation measure; the post-condition requires it to fall.
@@ -321,6 +328,7 @@ abstract contract RebalanceEngine is
         s = _settings;
         int256[] memory deltas;
         (deltas, st.deviationWad, st.outOfBand) = _targetDeltas(v, s);
+        if (v.strategyReason != Reason.Due) return (_no(st, v.strategyReason, 0), v, s);
         (Reason gate, uint256 gateDetail) = _timeGate(st, s, state);
         if (gate != Reason.Due) return (_no(st, gate, gateDetail), v, s);
 
@@ -574,6 +582,7 @@ abstract contract RebalanceEngine is
     function _revalue(Valuation memory before) internal view returns (Valuation memory v) {
         v.cfg = before.cfg;
         v.prices = before.prices;
+        v.strategyWad = before.strategyWad;
         v.values = new uint256[](before.cfg.length);
         _fillValues(v, false);
     }

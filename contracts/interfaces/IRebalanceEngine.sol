@@ -19,7 +19,11 @@ enum Reason {
     WithinBand,
     IntervalNotElapsed,
     BelowMinTrade,
-    PoolPriceDeviation
+    PoolPriceDeviation,
+    /// @dev delta-hedged vault: the volatility feed is stale, or σ is outside its configured bounds
+    VolatilityUnhealthy,
+    /// @dev delta-hedged vault: the options book reverted, returned a malformed list, or too many legs
+    BookUnreadable
 }
 
 /// @notice When a rebalance is due.

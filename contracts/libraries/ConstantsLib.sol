@@ -49,4 +49,11 @@ library ConstantsLib {
     /// @dev Delay before new target weights apply, so holders can exit first.
     uint256 internal constant MIN_TARGET_DELAY_SECONDS = 1 hours;
     uint256 internal constant MAX_TARGET_DELAY_SECONDS = 30 days;
+
+    /// @dev Delta-hedged vault: band relative to gross book size, bps.
+    uint256 internal constant MAX_HEDGE_RELATIVE_BAND_BPS = 5_000;
+    /// @dev Delta-hedged vault: Whalley–Wilmott proportional cost λ, bps.
+    uint256 internal constant MAX_HEDGE_COST_BPS = 1_000;
+    /// @dev Delta-hedged vault: |target net delta| and band clamps, underlying units (WAD).
+    uint256 internal constant MAX_HEDGE_DELTA_WAD = 1e36;
 }

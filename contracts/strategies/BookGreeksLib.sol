@@ -27,30 +27,44 @@ library BookGreeksLib {
 
     /// @param packed The book, OptionLegLib format, at most OptionLegLib.MAX_LEGS legs (the caller checks).
     /// @param nowSeconds The valuation time (block.timestamp).
+    /// @return valid False when a live leg lies outside the Greeks' domain (strike outside [1e-4, 1e12],
+    /// expiry more than 10 years out): a book the caller should refuse rather than value. The spot,
+    /// σ and r must already lie in the domain (BlackScholesLib reverts otherwise).
+    /// @dev One loop body on purpose: a helper call per leg costs gas the per-leg budget has not got.
+    // solhint-disable-next-line function-max-lines
     function aggregate(
         bytes memory packed,
         uint256 spotWad,
         uint256 sigmaWad,
         int256 rateWad,
         uint256 nowSeconds
-    ) internal pure returns (BookGreeks memory g) {
+    ) internal pure returns (bool valid, BookGreeks memory g) {
         uint256 n = packed.length / OptionLegLib.LEG_BYTES;
         g.discountWad = WAD;
-        if (n == 0) return g;
+        if (n == 0) return (true, g);
         BlackScholesLib.Spot memory s = BlackScholesLib.spot(spotWad);
         BlackScholesLib.Strike memory k = BlackScholesLib.Strike(0, 0);
         BlackScholesLib.Expiry memory e;
+        // Accumulators live on the stack; g is written once at the end.
+        int256 delta;
+        int256 gamma;
+        uint256 gross;
+        uint256 live;
         uint256 currentExpiry;
-        uint256 discount;
+        uint256 discount; // e^{−rτ} of the current expiry, WAD
+        uint256 expiryGamma; // Σ |size·Γ| of the current expiry
         uint256 absGammaSum;
-        uint256 weightedDiscount;
+        uint256 weightedDiscount; // Σ over expiries of expiryGamma · discount / WAD
         for (uint256 i; i < n; ++i) {
             (uint256 w0, uint256 w1) = OptionLegLib.words(packed, i);
             uint256 expiry = uint40(w1 >> 64);
             if (expiry <= nowSeconds) continue;
             if (expiry != currentExpiry) {
+                weightedDiscount += _mulDivDown(expiryGamma, discount, WAD);
+                expiryGamma = 0;
                 currentExpiry = expiry;
                 uint256 tau = expiry - nowSeconds;
+                if (tau > BlackScholesLib.MAX_TAU_SECONDS) return (false, g);
                 e = BlackScholesLib.expiry(s, sigmaWad, tau, rateWad);
                 // |rτ| ≤ 10 over the domain.
                 discount = uint256(
@@ -59,24 +73,45 @@ library BookGreeksLib {
                     )
                 );
             }
-            k.strikeWad = w0 >> 128;
+            uint256 strikeWad = w0 >> 128;
+            // An external book's leg outside the Greeks' domain makes the whole book unusable.
+            if (strikeWad < BlackScholesLib.MIN_PRICE_WAD || strikeWad > BlackScholesLib.MAX_PRICE_WAD)
+                return (false, g);
+            k.strikeWad = strikeWad;
             k.lnStrikeWad = int128(uint128(w1 >> 128));
             (uint256 callDelta, uint256 gammaE36) = BlackScholesLib.deltaGamma(s, e, k);
             uint256 size = uint128(w0);
-            // Leg delta in underlying units: size·N(d1) for a call, size·(N(d1) − 1) for a put.
-            int256 legDelta = int256((size * callDelta) / WAD);
-            if (w1 & 1 == 0) legDelta -= int256(size);
-            // size ≤ 2^128 and gammaE36 < 2^200 over the domain: the product fits.
-            uint256 legGamma = FixedPointMathLib.fullMulDiv(size, gammaE36, WAD);
-            bool isLong = w1 & 2 != 0;
-            g.deltaWad += isLong ? legDelta : -legDelta;
-            g.gammaE36 += isLong ? int256(legGamma) : -int256(legGamma);
-            g.grossSizeWad += size;
-            g.liveLegs += 1;
-            absGammaSum += legGamma;
-            weightedDiscount += FixedPointMathLib.fullMulDiv(legGamma, discount, WAD);
+            unchecked {
+                // Leg delta in underlying units: size·N(d1) for a call, size·(N(d1) − 1) for a put.
+                // size < 2^128 and callDelta ≤ 1e18: exact.
+                int256 legDelta = int256((size * callDelta) / WAD);
+                if (w1 & 1 == 0) legDelta -= int256(size);
+                uint256 legGamma = _mulDivDown(size, gammaE36, WAD);
+                if (w1 & 2 != 0) {
+                    delta += legDelta;
+                    gamma += int256(legGamma);
+                } else {
+                    delta -= legDelta;
+                    gamma -= int256(legGamma);
+                }
+                gross += size;
+                ++live;
+                expiryGamma += legGamma;
+                absGammaSum += legGamma;
+            }
         }
+        weightedDiscount += _mulDivDown(expiryGamma, discount, WAD);
+        (g.deltaWad, g.gammaE36, g.grossSizeWad, g.liveLegs) = (delta, gamma, gross, live);
         if (absGammaSum != 0)
             g.discountWad = FixedPointMathLib.fullMulDiv(weightedDiscount, WAD, absGammaSum);
+        valid = true;
+    }
+
+    /// @dev x·y/d, floored: the plain product when it cannot overflow (the common case), 512-bit otherwise.
+    function _mulDivDown(uint256 x, uint256 y, uint256 d) private pure returns (uint256) {
+        unchecked {
+            if ((x | y) >> 128 == 0) return (x * y) / d;
+        }
+        return FixedPointMathLib.fullMulDiv(x, y, d);
     }
 }

@@ -7,14 +7,19 @@ import {BandConfig, HedgeBandLib} from "../strategies/HedgeBandLib.sol";
 /// @title HedgeMathHarness
 /// @notice Test-only: exposes BookGreeksLib and HedgeBandLib.
 contract HedgeMathHarness {
+    /// @notice BookGreeksLib reported a leg outside the Greeks' domain.
+    error InvalidBook();
+
     function aggregate(
         bytes calldata packed,
         uint256 spotWad,
         uint256 sigmaWad,
         int256 rateWad,
         uint256 nowSeconds
-    ) external pure returns (BookGreeks memory) {
-        return BookGreeksLib.aggregate(packed, spotWad, sigmaWad, rateWad, nowSeconds);
+    ) external pure returns (BookGreeks memory g) {
+        bool valid;
+        (valid, g) = BookGreeksLib.aggregate(packed, spotWad, sigmaWad, rateWad, nowSeconds);
+        if (!valid) revert InvalidBook();
     }
 
     function halfWidthWad(

@@ -15,6 +15,8 @@ export const REASONS = [
   "IntervalNotElapsed",
   "BelowMinTrade",
   "PoolPriceDeviation",
+  "VolatilityUnhealthy",
+  "BookUnreadable",
 ] as const;
 export type ReasonName = (typeof REASONS)[number];
 

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { AbiCoder, formatUnits, type Signer } from "ethers";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 
-import type { TargetWeightVault } from "../../typechain-types";
+import type { DeltaHedgeVault, TargetWeightVault } from "../../typechain-types";
 import type { RebalanceStatusStructOutput } from "../../typechain-types/contracts/vaults/TargetWeightVault";
 import { movePrices, type LocalMarket } from "../../src/market/localMarket";
 import { FEED_DECIMALS, localToken } from "../../src/market/spec";
@@ -40,9 +40,11 @@ export async function advanceAndMove(
  * due and executable, or not due with the same reason and detail everywhere.
  */
 export async function expectPredicateAgreement(
-  vault: TargetWeightVault,
+  anyVault: TargetWeightVault | DeltaHedgeVault,
   caller: Signer,
 ): Promise<RebalanceStatusStructOutput> {
+  // Both vault types expose the engine's ABI (IRebalanceEngine) used below.
+  const vault = anyVault as TargetWeightVault;
   const st = await vault.rebalanceStatus();
   const [needed, performData] = await vault.checkUpkeep("0x");
   const [canExec, payload] = await vault.checker();

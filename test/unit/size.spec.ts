@@ -5,7 +5,7 @@ import hre from "hardhat";
 const EIP170_LIMIT = 24_576;
 
 describe("contract size", () => {
-  for (const name of ["TargetWeightVault"]) {
+  for (const name of ["TargetWeightVault", "DeltaHedgeVault"]) {
     it(`${name} fits EIP-170`, async () => {
       const artifact = await hre.artifacts.readArtifact(name);
       const size = (artifact.deployedBytecode.length - 2) / 2;

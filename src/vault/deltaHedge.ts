@@ -1,0 +1,169 @@
+import { MaxUint256, ZeroAddress } from "ethers";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+
+import type { DeltaHedgeVault, OptionBook } from "../../typechain-types";
+import type {
+  AmountSettingsStruct,
+  EngineSettingsStruct,
+} from "../../typechain-types/contracts/vaults/DeltaHedgeVault";
+import { NAMES } from "../deployments";
+import { loadLocalMarket } from "../market/localMarket";
+import { localToken } from "../market/spec";
+import { Mode, Policy } from "./enums";
+
+const WAD = 10n ** 18n;
+
+/** Mirror of HedgeBandLib.BandPolicy. */
+export const BandPolicy = { Absolute: 0, RelativeToGross: 1, WhalleyWilmott: 2 } as const;
+
+export interface BandConfig {
+  policy: number;
+  relativeBps: number; // RelativeToGross: bps of gross book size
+  costBps: number; // Whalley–Wilmott λ, bps
+  absoluteWad: bigint; // Absolute: half-width, underlying units
+  riskAversionWad: bigint; // Whalley–Wilmott γ per unit of quote wealth
+  minHalfWidthWad: bigint;
+  maxHalfWidthWad: bigint;
+}
+
+export interface VolatilitySettings {
+  feed: string; // zero: use sigmaWad
+  maxStalenessSeconds: number;
+  sigmaWad: bigint;
+  minSigmaWad: bigint;
+  maxSigmaWad: bigint;
+}
+
+/** Everything that defines a delta-hedged vault over the local market, in contract units. */
+export interface DeltaHedgePreset {
+  quote: string; // symbol of asset 0
+  underlying: string; // symbol of asset 1
+  maxStalenessSeconds: number;
+  settings: EngineSettingsStruct;
+  amounts: AmountSettingsStruct;
+  volatility: VolatilitySettings;
+  rateWad: bigint;
+  targetDeltaWad: bigint;
+  band: BandConfig;
+}
+
+/**
+ * A USDC/WETH hedger: σ 80% set by the admin, r 4%, delta-neutral, ±0.5 ETH band; a rebalance lands
+ * 10% inside the band edge (±0.45 ETH), so pool fees cannot leave it just outside.
+ */
+export function demoHedgePreset(): DeltaHedgePreset {
+  return {
+    quote: "USDC",
+    underlying: "WETH",
+    maxStalenessSeconds: 86400,
+    settings: {
+      policy: Policy.Threshold,
+      mode: Mode.ToBandEdge,
+      maxSlippageBps: 100,
+      maxPoolDeviationBps: 100,
+      maxTradeBps: 10_000,
+      bandHysteresisBps: 1000,
+      cooldownSeconds: 0,
+      intervalSeconds: 86400,
+      periodSeconds: 86400,
+      maxRebalancesPerPeriod: 48,
+      maxCostBpsPerPeriod: 200,
+      rewardBps: 5,
+    },
+    amounts: {
+      minTradeValue: 10n * 10n ** 6n,
+      maxRewardPerCall: 50n * 10n ** 6n,
+      rewardCapPerPeriod: 500n * 10n ** 6n,
+    },
+    volatility: {
+      feed: ZeroAddress,
+      maxStalenessSeconds: 0,
+      sigmaWad: (8n * WAD) / 10n,
+      minSigmaWad: WAD / 20n,
+      maxSigmaWad: 3n * WAD,
+    },
+    rateWad: (4n * WAD) / 100n,
+    targetDeltaWad: 0n,
+    band: {
+      policy: BandPolicy.Absolute,
+      relativeBps: 0,
+      costBps: 0,
+      absoluteWad: WAD / 2n,
+      riskAversionWad: 0n,
+      minHalfWidthWad: WAD / 100n,
+      maxHalfWidthWad: 1000n * WAD,
+    },
+  };
+}
+
+/** Deploys an OptionBook owned by the deployer with `manager` as book manager (`OptionBook_<key>`). */
+export async function deployLocalOptionBook(
+  hre: HardhatRuntimeEnvironment,
+  key: string,
+  manager: string,
+): Promise<OptionBook> {
+  const { deployer } = await hre.getNamedAccounts();
+  const d = await hre.deployments.deploy(NAMES.book(key), {
+    contract: "OptionBook",
+    from: deployer,
+    args: [deployer, manager],
+  });
+  return (await hre.ethers.getContractAt("OptionBook", d.address)) as unknown as OptionBook;
+}
+
+/**
+ * Deploys a delta-hedged vault over the local market reading `book` (`Vault_<key>`), and activates it
+ * (the admin is funded with each token's probe amount, which `activate()` moves in and back out).
+ */
+export async function deployLocalDeltaHedgeVault(
+  hre: HardhatRuntimeEnvironment,
+  key: string,
+  preset: DeltaHedgePreset,
+  book: string,
+): Promise<DeltaHedgeVault> {
+  const { deployer, guardian } = await hre.getNamedAccounts();
+  const market = await loadLocalMarket(hre);
+  const assets = [];
+  for (const [i, symbol] of [preset.quote, preset.underlying].entries()) {
+    assets.push({
+      token: await market.tokens[symbol].getAddress(),
+      feed: await market.feeds[localToken(symbol).feed].getAddress(),
+      pool: i === 0 ? ZeroAddress : await market.pools[symbol].contract.getAddress(),
+      maxStalenessSeconds: preset.maxStalenessSeconds,
+    });
+  }
+  const init = {
+    assets,
+    router: await market.router.getAddress(),
+    routerIs02: false,
+    sequencerFeed: ZeroAddress,
+    sequencerGraceSeconds: 0,
+    admin: deployer,
+    guardian,
+    settings: preset.settings,
+    amounts: preset.amounts,
+  };
+  const hedge = {
+    book,
+    volatility: preset.volatility,
+    rateWad: preset.rateWad,
+    targetDeltaWad: preset.targetDeltaWad,
+    band: preset.band,
+  };
+  const d = await hre.deployments.deploy(NAMES.vault(key), {
+    contract: "DeltaHedgeVault",
+    from: deployer,
+    args: [init, hedge],
+  });
+  const admin = await hre.ethers.getSigner(deployer);
+  const vault = (await hre.ethers.getContractAt("DeltaHedgeVault", d.address)) as unknown as DeltaHedgeVault;
+  if (!(await vault.active())) {
+    for (const [i, symbol] of [preset.quote, preset.underlying].entries()) {
+      const token = market.tokens[symbol].connect(admin);
+      await (await token.mint(deployer, await vault.probeAmount(i))).wait();
+      await (await token.approve(d.address, MaxUint256)).wait();
+    }
+    await (await vault.connect(admin).activate()).wait();
+  }
+  return vault.connect(admin);
+}

@@ -1,0 +1,390 @@
+import { time } from "@nomicfoundation/hardhat-network-helpers";
+import { expect } from "chai";
+import { encodeBytes32String } from "ethers";
+import hre, { deployments } from "hardhat";
+
+import type { DeltaHedgeVault, OptionBook } from "../../typechain-types";
+import { Reason } from "../../src/vault/enums";
+import {
+  BandPolicy,
+  type DeltaHedgePreset,
+  demoHedgePreset,
+  deployLocalDeltaHedgeVault,
+  deployLocalOptionBook,
+} from "../../src/vault/deltaHedge";
+import { type BookLeg, packLegs } from "../../src/hedge/book";
+import { wad } from "../../src/math/grids";
+import { D, fromWad } from "../../src/math/reference";
+import { bookReference, whalleyWilmott } from "../../src/math/hedgeReference";
+import { sqrtPriceX96AtOracleMove, swapPoolTo } from "../../src/market/localMarket";
+import { type MarketFixture, fund, marketFixture } from "../shared/fixtures";
+import { WAD, advanceAndMove, expectPredicateAgreement } from "../shared/helpers";
+
+const DAY = 86_400;
+
+interface HedgeFixture extends MarketFixture {
+  vault: DeltaHedgeVault;
+  book: OptionBook;
+  expiry: number;
+}
+
+/**
+ * A USDC/WETH hedger reading a book that is short 100 ETH calls struck at 3,150, 30 days out
+ * (book delta ≈ −46.7 at spot 3,000), holding 400k USDC and 40 WETH: net delta ≈ −6.7, far below
+ * its ±0.5 ETH band.
+ */
+async function deployHedge(
+  base: MarketFixture,
+  key: string,
+  preset: DeltaHedgePreset,
+): Promise<HedgeFixture> {
+  const book = await deployLocalOptionBook(hre, key, base.guardian.address);
+  const vault = await deployLocalDeltaHedgeVault(hre, key, preset, await book.getAddress());
+  const expiry = (await time.latest()) + 30 * DAY;
+  await (await book.connect(base.guardian).addLeg(true, false, wad(3150), wad(100), expiry)).wait();
+  const vaultAddress = await vault.getAddress();
+  await fund(base.market, "USDC", base.admin, "400000", vaultAddress);
+  await fund(base.market, "WETH", base.admin, "40", vaultAddress);
+  await (await vault.fund(0, 400_000n * 10n ** 6n)).wait();
+  await (await vault.fund(1, 40n * WAD)).wait();
+  return { ...base, vault, book, expiry };
+}
+
+const hedgeFixture = deployments.createFixture(async () =>
+  deployHedge(await marketFixture(), "Hedge", demoHedgePreset()),
+);
+
+function toBookLeg(l: Awaited<ReturnType<OptionBook["legs"]>>[number]): BookLeg {
+  return {
+    isCall: l.isCall,
+    isLong: l.isLong,
+    expiry: l.expiry,
+    strikeWad: l.strikeWad,
+    sizeWad: l.sizeWad,
+    lnStrikeWad: l.lnStrikeWad,
+  };
+}
+
+/** Net delta now, from the vault's own status. */
+async function netDelta(vault: DeltaHedgeVault): Promise<bigint> {
+  return (await vault.hedgeStatus()).netDeltaWad;
+}
+
+describe("DeltaHedgeVault", () => {
+  describe("#rebalance", () => {
+    it("brings net delta from out of band to the band edge, for a stranger, within 0.1% of the traded size", async () => {
+      const { vault, stranger } = await hedgeFixture();
+      const before = await vault.hedgeStatus();
+      expect(before.reason).to.equal(Reason.Due);
+      expect(before.netDeltaWad).to.be.lessThan(-6n * WAD);
+      expect(before.halfWidthWad).to.equal(WAD / 2n);
+      await expectPredicateAgreement(vault, stranger);
+
+      await expect(vault.connect(stranger).rebalance()).to.emit(vault, "Hedged");
+      const after = await netDelta(vault);
+      // Band edge less 10% hysteresis on the side it came from: −0.45 ETH. Buying through a 0.05% pool
+      // delivers slightly less than the oracle amount.
+      const traded = after - before.netDeltaWad;
+      const landing = (-WAD * 45n) / 100n;
+      expect(after).to.be.within(landing - traded / 1000n, landing);
+    });
+
+    it("reverts with WithinBand once inside the band, and every view agrees", async () => {
+      const { vault, stranger } = await hedgeFixture();
+      await (await vault.connect(stranger).rebalance()).wait();
+      const st = await expectPredicateAgreement(vault, stranger);
+      expect(st.reason).to.equal(Reason.WithinBand);
+      await expect(vault.connect(stranger).rebalance())
+        .to.be.revertedWithCustomError(vault, "RebalanceNotDue")
+        .withArgs(Reason.WithinBand, 0);
+    });
+
+    it("re-hedges after a price move pushes the short call's delta out of band", async () => {
+      const { vault, market, arbitrageur, stranger } = await hedgeFixture();
+      await (await vault.connect(stranger).rebalance()).wait();
+      await advanceAndMove(market, arbitrageur, 3600, { WETH: 3150 });
+      const st = await vault.hedgeStatus();
+      expect(st.reason).to.equal(Reason.Due);
+      expect(st.netDeltaWad).to.be.lessThan(-WAD);
+      await (await vault.connect(stranger).rebalance()).wait();
+      expect(await netDelta(vault)).to.be.within((-WAD * 46n) / 100n, (-WAD * 45n) / 100n);
+    });
+
+    it("lands on target in ToTarget mode", async () => {
+      const preset = demoHedgePreset();
+      preset.settings = { ...preset.settings, mode: 0 };
+      const { vault, stranger } = await deployHedge(await marketFixture(), "HedgeToTarget", preset);
+      const before = await netDelta(vault);
+      await (await vault.connect(stranger).rebalance()).wait();
+      const after = await netDelta(vault);
+      expect(after).to.be.within((before * 1n) / 1000n, 0n);
+    });
+  });
+
+  describe("book delta and gamma", () => {
+    it("match the 50-digit reference at the oracle spot", async () => {
+      const { vault, book } = await hedgeFixture();
+      const st = await vault.hedgeStatus();
+      const legs = await book.legs();
+      const ref = bookReference(
+        legs.map(toBookLeg),
+        wad(3000),
+        wad(0.8),
+        wad(0.04),
+        BigInt(await time.latest()),
+      );
+      expect(fromWad(st.bookDeltaWad).minus(ref.delta).abs().lte("1e-14")).to.be.true;
+      const gamma = new D(st.bookGammaE36.toString()).div("1e36");
+      expect(gamma.minus(ref.gamma).abs().div(ref.gamma.abs()).lte("1e-12")).to.be.true;
+    });
+
+    it("sizes the Whalley–Wilmott band as the reference does", async () => {
+      const { vault, book } = await hedgeFixture();
+      const band = {
+        policy: BandPolicy.WhalleyWilmott,
+        relativeBps: 0,
+        costBps: 10,
+        absoluteWad: 0n,
+        riskAversionWad: wad(0.00001),
+        minHalfWidthWad: 0n,
+        maxHalfWidthWad: wad(1000),
+      };
+      await (await vault.setBand(band)).wait();
+      const st = await vault.hedgeStatus();
+      const legs = await book.legs();
+      const ref = bookReference(
+        legs.map(toBookLeg),
+        wad(3000),
+        wad(0.8),
+        wad(0.04),
+        BigInt(await time.latest()),
+      );
+      const h = whalleyWilmott(ref.gamma, new D(3000), ref.discount, 10, new D("0.00001"));
+      expect(
+        fromWad(st.halfWidthWad).minus(h).abs().div(h).lte("1e-11"),
+        `${fromWad(st.halfWidthWad)} vs ${h}`,
+      ).to.be.true;
+    });
+
+    it("moves the target when the book manager changes the book", async () => {
+      const { vault, book, guardian, expiry } = await hedgeFixture();
+      const before = await vault.hedgeStatus();
+      await (await book.connect(guardian).addLeg(false, false, wad(2850), wad(50), expiry)).wait(); // short puts: +delta
+      const after = await vault.hedgeStatus();
+      expect(after.bookDeltaWad).to.be.greaterThan(before.bookDeltaWad);
+      expect(after.liveLegs).to.equal(2n);
+      await (await book.connect(guardian).removeLeg(0)).wait();
+      expect((await vault.hedgeStatus()).liveLegs).to.equal(1n);
+    });
+  });
+
+  describe("at and across expiry", () => {
+    it("ignores the expired leg and unwinds the hedge toward the target", async () => {
+      const { vault, market, arbitrageur, stranger, expiry } = await hedgeFixture();
+      await (await vault.connect(stranger).rebalance()).wait();
+      const held = (await vault.hedgeStatus()).underlyingWad;
+      await time.increaseTo(expiry);
+      await advanceAndMove(market, arbitrageur, 1);
+      const st = await vault.hedgeStatus();
+      expect(st.liveLegs).to.equal(0n);
+      expect(st.bookDeltaWad).to.equal(0n);
+      expect(st.netDeltaWad).to.equal(held);
+      await (await vault.connect(stranger).rebalance()).wait();
+      expect(await netDelta(vault)).to.be.within(0n, WAD / 2n);
+    });
+  });
+
+  describe("clipping", () => {
+    it("sells everything when the book needs more short delta than the vault holds, and says so", async () => {
+      const { vault, book, guardian, stranger, expiry } = await hedgeFixture();
+      await (await book.connect(guardian).resizeLeg(0, 0)).wait();
+      await (await book.connect(guardian).addLeg(true, true, wad(2500), wad(100), expiry)).wait(); // long deep-ITM calls
+      const st = await vault.hedgeStatus();
+      expect(st.clipped).to.equal(true);
+      await expect(vault.connect(stranger).rebalance()).to.emit(vault, "HedgeClipped");
+      const after = await vault.hedgeStatus();
+      expect(after.underlyingWad).to.equal(0n);
+      expect(after.netDeltaWad).to.equal(after.bookDeltaWad);
+    });
+  });
+
+  describe("attacks and faults", () => {
+    async function holdings(f: HedgeFixture): Promise<bigint[]> {
+      return Promise.all(["USDC", "WETH"].map((sym) => f.market.tokens[sym].balanceOf(f.vault)));
+    }
+
+    async function expectRefused(f: HedgeFixture, reason: number, detail = 0) {
+      const before = await holdings(f);
+      const st = await expectPredicateAgreement(f.vault, f.stranger);
+      expect(st.reason).to.equal(reason);
+      await expect(f.vault.connect(f.stranger).rebalance())
+        .to.be.revertedWithCustomError(f.vault, "RebalanceNotDue")
+        .withArgs(reason, detail);
+      expect(await holdings(f)).to.deep.equal(before);
+      expect((await f.vault.hedgeStatus()).reason).to.equal(reason);
+    }
+
+    /** The fixture with σ from a Chainlink MockV3Aggregator (8 decimals) answering 80%. */
+    async function withVolFeed() {
+      const f = await hedgeFixture();
+      const feed = await hre.ethers.deployContract("MockV3Aggregator", [8, 80_000_000n]);
+      await (
+        await f.vault.setVolatility({
+          feed: await feed.getAddress(),
+          maxStalenessSeconds: 3600,
+          sigmaWad: 0n,
+          minSigmaWad: wad(0.05),
+          maxSigmaWad: wad(3),
+        })
+      ).wait();
+      return { ...f, feed };
+    }
+
+    it("hedges with σ from a fresh volatility feed", async () => {
+      const f = await withVolFeed();
+      expect((await f.vault.hedgeStatus()).sigmaWad).to.equal(wad(0.8));
+      await (await f.vault.connect(f.stranger).rebalance()).wait();
+    });
+
+    it("refuses with VolatilityUnhealthy on a stale volatility feed", async () => {
+      const f = await withVolFeed();
+      await time.increase(3601);
+      await advanceAndMove(f.market, f.arbitrageur, 0); // prices fresh, σ stale
+      await expectRefused(f, Reason.VolatilityUnhealthy);
+    });
+
+    it("refuses with VolatilityUnhealthy when the feed reports σ outside its bounds (manipulated)", async () => {
+      const f = await withVolFeed();
+      for (const answer of [5_000_000_000n, 1_000_000n, 0n, -1n]) {
+        await (await f.feed.updateAnswer(answer)).wait(); // 5,000%, 1%, zero, negative
+        await expectRefused(f, Reason.VolatilityUnhealthy);
+      }
+    });
+
+    it("refuses with OracleStale on a stale price feed", async () => {
+      const f = await hedgeFixture();
+      await time.increase(86_401);
+      await expectRefused(f, Reason.OracleStale, 0);
+    });
+
+    it("refuses with PoolPriceDeviation when the pool is pushed 2% from the oracle", async () => {
+      const f = await hedgeFixture();
+      await swapPoolTo(f.market, "WETH", await sqrtPriceX96AtOracleMove(f.market, "WETH", 200), f.stranger);
+      await expectRefused(f, Reason.PoolPriceDeviation, 1);
+    });
+
+    for (const [name, behaviour] of [
+      ["reverts", 1],
+      ["burns all the gas it is given", 2],
+      ["returns more than 64 legs", 3],
+      ["returns a malformed list", 4],
+      ["tries to move the vault's funds and write state", 5],
+    ] as const) {
+      it(`refuses with BookUnreadable when an external book ${name}`, async () => {
+        const f = await hedgeFixture();
+        const hostile = await hre.ethers.deployContract("HostileOptionBook");
+        const wethAddress = await f.market.tokens.WETH.getAddress();
+        await (await hostile.set(behaviour, "0x", wethAddress, await f.vault.getAddress())).wait();
+        await (await f.vault.setBook(await hostile.getAddress())).wait();
+        await expectRefused(f, Reason.BookUnreadable);
+        expect(await hostile.sideEffect()).to.equal(0n);
+      });
+    }
+
+    it("reads an honest external book like its own", async () => {
+      const f = await hedgeFixture();
+      const hostile = await hre.ethers.deployContract("HostileOptionBook");
+      await (
+        await hostile.set(0, await f.book.packedLegs(), hre.ethers.ZeroAddress, hre.ethers.ZeroAddress)
+      ).wait();
+      await (await f.vault.setBook(await hostile.getAddress())).wait();
+      const st = await f.vault.hedgeStatus();
+      const ref = bookReference(
+        (await f.book.legs()).map(toBookLeg),
+        wad(3000),
+        wad(0.8),
+        wad(0.04),
+        BigInt(await time.latest()),
+      );
+      expect(st.reason).to.equal(Reason.Due);
+      expect(fromWad(st.bookDeltaWad).minus(ref.delta).abs().lte("1e-14")).to.be.true;
+    });
+
+    it("refuses with BookUnreadable when an external book lists a leg outside the Greeks' domain", async () => {
+      const f = await hedgeFixture();
+      const hostile = await hre.ethers.deployContract("HostileOptionBook");
+      const now = BigInt(await time.latest());
+      const legs: BookLeg[] = [
+        {
+          isCall: true,
+          isLong: false,
+          expiry: now + 11n * 365n * 86_400n,
+          strikeWad: wad(3000),
+          sizeWad: WAD,
+          lnStrikeWad: 0n,
+        },
+      ];
+      await (await hostile.set(0, packLegs(legs), hre.ethers.ZeroAddress, hre.ethers.ZeroAddress)).wait();
+      await (await f.vault.setBook(await hostile.getAddress())).wait();
+      await expectRefused(f, Reason.BookUnreadable);
+      legs[0] = { ...legs[0], expiry: now + 86_400n, strikeWad: 1n };
+      await (await hostile.set(0, packLegs(legs), hre.ethers.ZeroAddress, hre.ethers.ZeroAddress)).wait();
+      await expectRefused(f, Reason.BookUnreadable);
+    });
+
+    it("gives the book manager no way to move funds or change the vault", async () => {
+      const { vault, guardian: bookManager } = await hedgeFixture();
+      await expect(
+        vault.connect(bookManager).withdraw(1, 1n, bookManager.address),
+      ).to.be.revertedWithCustomError(vault, "OwnableUnauthorizedAccount");
+      await expect(vault.connect(bookManager).setBook(bookManager.address)).to.be.revertedWithCustomError(
+        vault,
+        "OwnableUnauthorizedAccount",
+      );
+      await expect(vault.connect(bookManager).setTargetDelta(WAD)).to.be.revertedWithCustomError(
+        vault,
+        "OwnableUnauthorizedAccount",
+      );
+    });
+
+    it("stops on pause, while the owner can still withdraw", async () => {
+      const f = await hedgeFixture();
+      await (await f.vault.connect(f.guardian).pause()).wait();
+      await expectRefused(f, Reason.Paused);
+      await expect(f.vault.withdraw(1, WAD, f.admin.address))
+        .to.emit(f.vault, "Withdrawn")
+        .withArgs(1, WAD, f.admin.address);
+    });
+
+    it("refuses settings outside their bounds and changes nothing", async () => {
+      const { vault } = await hedgeFixture();
+      const band = await vault.band();
+      await expect(
+        vault.setBand({
+          policy: BandPolicy.WhalleyWilmott,
+          relativeBps: band.relativeBps,
+          costBps: 5_000,
+          absoluteWad: band.absoluteWad,
+          riskAversionWad: wad(0.001),
+          minHalfWidthWad: band.minHalfWidthWad,
+          maxHalfWidthWad: band.maxHalfWidthWad,
+        }),
+      )
+        .to.be.revertedWithCustomError(vault, "OutOfBounds")
+        .withArgs(encodeBytes32String("costBps"), 5_000n, 1n, 1_000n);
+      await expect(vault.setRate(wad(2))).to.be.revertedWithCustomError(vault, "OutOfBounds");
+      const vol = await vault.volatility();
+      await expect(
+        vault.setVolatility({
+          feed: vol.feed,
+          maxStalenessSeconds: vol.maxStalenessSeconds,
+          sigmaWad: wad(5),
+          minSigmaWad: vol.minSigmaWad,
+          maxSigmaWad: vol.maxSigmaWad,
+        }),
+      ).to.be.revertedWithCustomError(vault, "OutOfBounds");
+      expect(await vault.band()).to.deep.equal(band);
+      expect(await vault.volatility()).to.deep.equal(vol);
+    });
+  });
+});
