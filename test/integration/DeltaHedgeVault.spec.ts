@@ -166,6 +166,24 @@ describe("DeltaHedgeVault", () => {
       ).to.be.true;
     });
 
+    it("sizes a band relative to the book's gross size", async () => {
+      const { vault } = await hedgeFixture();
+      const band = await vault.band();
+      await (
+        await vault.setBand({
+          policy: BandPolicy.RelativeToGross,
+          relativeBps: 150,
+          costBps: 0,
+          absoluteWad: 0n,
+          riskAversionWad: 0n,
+          minHalfWidthWad: band.minHalfWidthWad,
+          maxHalfWidthWad: band.maxHalfWidthWad,
+        })
+      ).wait();
+      // 1.5% of 100 ETH of calls.
+      expect((await vault.hedgeStatus()).halfWidthWad).to.equal((3n * WAD) / 2n);
+    });
+
     it("moves the target when the book manager changes the book", async () => {
       const { vault, book, guardian, expiry } = await hedgeFixture();
       const before = await vault.hedgeStatus();
@@ -175,6 +193,37 @@ describe("DeltaHedgeVault", () => {
       expect(after.liveLegs).to.equal(2n);
       await (await book.connect(guardian).removeLeg(0)).wait();
       expect((await vault.hedgeStatus()).liveLegs).to.equal(1n);
+    });
+  });
+
+  describe("time and hybrid policies", () => {
+    it("time policy: waits for the interval inside the band, then hedges to target", async () => {
+      const { vault, stranger, market, arbitrageur } = await hedgeFixture();
+      await (await vault.connect(stranger).rebalance()).wait(); // threshold policy: to −0.45
+      const settings = await vault.engineSettings();
+      await (
+        await vault.setEngineSettings({
+          policy: 0, // Time
+          mode: 0, // ToTarget
+          maxSlippageBps: settings.maxSlippageBps,
+          maxPoolDeviationBps: settings.maxPoolDeviationBps,
+          maxTradeBps: settings.maxTradeBps,
+          bandHysteresisBps: settings.bandHysteresisBps,
+          cooldownSeconds: settings.cooldownSeconds,
+          intervalSeconds: 86_400,
+          periodSeconds: settings.periodSeconds,
+          maxRebalancesPerPeriod: settings.maxRebalancesPerPeriod,
+          maxCostBpsPerPeriod: settings.maxCostBpsPerPeriod,
+          rewardBps: settings.rewardBps,
+        })
+      ).wait();
+      expect((await vault.hedgeStatus()).reason).to.equal(Reason.IntervalNotElapsed);
+      await advanceAndMove(market, arbitrageur, 86_400);
+      const st = await expectPredicateAgreement(vault, stranger);
+      expect(st.reason).to.equal(Reason.Due);
+      expect(st.outOfBand).to.equal(false); // inside the band, due by time alone
+      await (await vault.connect(stranger).rebalance()).wait();
+      expect(await netDelta(vault)).to.be.within(-WAD / 1000n, WAD / 1000n);
     });
   });
 
