@@ -35,7 +35,10 @@ export async function measureHedgeRebalance(
     demoHedgePreset(),
     await book.getAddress(),
   );
-  const now = BigInt((await hre.ethers.provider.getBlock("latest"))!.timestamp);
+  // Pin the clock: the in-process network stamps blocks with wall-clock time, so τ (and with it the
+  // traded amount, and value-dependent branches such as fullMulDiv's) would drift between runs.
+  const now = BigInt((await hre.ethers.provider.getBlock("latest"))!.timestamp) + 10n;
+  await hre.network.provider.send("evm_setNextBlockTimestamp", [Number(now)]);
   for (let i = 0; i < legs; i++) {
     const strike = 2400n + (1200n * BigInt(i)) / BigInt(Math.max(legs - 1, 1));
     const expiry = now + EXPIRY_DAYS[i % EXPIRY_DAYS.length] * DAY;
@@ -46,9 +49,12 @@ export async function measureHedgeRebalance(
   await (await usdc.mint(admin.address, amount)).wait();
   await (await usdc.approve(await vault.getAddress(), amount)).wait();
   await (await vault.fund(0, amount)).wait();
+  await hre.network.provider.send("evm_setNextBlockTimestamp", [Number(now) + 3600]);
+  await hre.network.provider.send("evm_mine", []);
   const st = await vault.hedgeStatus();
   if (st.reason !== BigInt(Reason.Due))
     throw new Error(`hedge bench ${legs}: expected Due, got reason ${st.reason}`);
+  await hre.network.provider.send("evm_setNextBlockTimestamp", [Number(now) + 3601]);
   const receipt = await (await vault.connect(keeper).rebalance()).wait();
   return { legs, rebalanceGas: receipt!.gasUsed };
 }
