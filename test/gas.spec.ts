@@ -9,7 +9,9 @@ import { measureHedgeRebalance } from "../src/bench/hedgeGas";
 /**
  * Gas is a reviewed artifact: the hot paths' gas is committed in gas-snapshot.json and this test
  * fails on any change. After a deliberate change, rewrite it with UPDATE_GAS_SNAPSHOT=1 and commit
- * the new file with the change that moved it.
+ * the new file with the change that moved it. Rewrite it from a clean build (`npx hardhat clean`):
+ * with viaIR, solc's output depends on which sources share a compilation job, so an incremental
+ * build can produce different bytecode (and gas) than the fresh clone CI compiles.
  */
 const SNAPSHOT = path.join(__dirname, "gas-snapshot.json");
 
@@ -34,7 +36,7 @@ describe("gas snapshot", () => {
     const committed = JSON.parse(fs.readFileSync(SNAPSHOT, "utf8")) as Record<string, string>;
     expect(
       measured,
-      "gas moved: review, then UPDATE_GAS_SNAPSHOT=1 npx hardhat test test/gas.spec.ts",
+      "gas moved: review, then npx hardhat clean && UPDATE_GAS_SNAPSHOT=1 npx hardhat test test/gas.spec.ts",
     ).to.deep.equal(committed);
   });
 });

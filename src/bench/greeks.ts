@@ -1,6 +1,7 @@
 import { type HardhatRuntimeEnvironment } from "hardhat/types";
 
 import {
+  BATCH,
   type CdfOutputs,
   type FullLegResult,
   type LegOutputs,
@@ -80,8 +81,8 @@ export async function benchGreeks(hre: HardhatRuntimeEnvironment): Promise<Greek
 
   // Which legs run the whole path: |d1| < 9 (from our own d1, which matches the reference to < 1e-17).
   const fullPath: boolean[] = [];
-  for (let i = 0; i < legs.length; i += 400) {
-    const results = await bs.evaluate(legs.slice(i, i + 400));
+  for (let i = 0; i < legs.length; i += BATCH.legs) {
+    const results = await bs.evaluate(legs.slice(i, i + BATCH.legs));
     for (const r of results) fullPath.push(r.d1Wad < 9n * WAD && r.d1Wad > -9n * WAD);
   }
 
@@ -111,8 +112,8 @@ export async function benchGreeks(hre: HardhatRuntimeEnvironment): Promise<Greek
 
   const priceLegs = [...legs.filter((_, i) => i % 11 === 0), ...nearLegs];
   const full: FullLegResult[] = [];
-  for (let i = 0; i < priceLegs.length; i += 300)
-    full.push(...(await bs.evaluate(priceLegs.slice(i, i + 300))));
+  for (let i = 0; i < priceLegs.length; i += BATCH.legs)
+    full.push(...(await bs.evaluate(priceLegs.slice(i, i + BATCH.legs))));
   const priceReport = comparePrices(priceLegs, full);
 
   const sample: LegInput = legs[Math.floor(legs.length / 2)];
@@ -143,7 +144,8 @@ async function gasOf(
   legs: LegInput[],
 ): Promise<bigint[]> {
   const gas: bigint[] = [];
-  for (let i = 0; i < legs.length; i += 400) gas.push(...(await batch(legs.slice(i, i + 400)))[0]);
+  for (let i = 0; i < legs.length; i += BATCH.legs)
+    gas.push(...(await batch(legs.slice(i, i + BATCH.legs)))[0]);
   return gas;
 }
 

@@ -4,6 +4,7 @@ import fc from "fast-check";
 import { ethers } from "hardhat";
 
 import {
+  BATCH,
   type FullLegResult,
   GAMMA_RELATIVE_FLOOR,
   comparePrices,
@@ -107,7 +108,9 @@ describe("BlackScholesLib", () => {
       const { bs } = await loadFixture(harnessesFixture);
       const legs = [...legGrid(LEG_GRID).filter((_, i) => i % 11 === 0), ...legGrid(NEAR_MONEY_GRID)];
       const results: FullLegResult[] = [];
-      for (let i = 0; i < legs.length; i += 300) results.push(...(await bs.evaluate(legs.slice(i, i + 300))));
+      for (let i = 0; i < legs.length; i += BATCH.legs) {
+        results.push(...(await bs.evaluate(legs.slice(i, i + BATCH.legs))));
+      }
       const report = comparePrices(legs, results);
       expect(
         report.price.error.lte("1e-16"),
