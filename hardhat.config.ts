@@ -5,6 +5,7 @@ import "@nomicfoundation/hardhat-toolbox";
 import "hardhat-deploy";
 
 import { hardhatNetworks, assertNetworkEnv } from "./src/config/env";
+import "./tasks";
 
 const SOLC_VERSION = "0.8.28";
 

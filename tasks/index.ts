@@ -1,0 +1,2 @@
+// Thin Hardhat tasks over src/ (see tasks/README.md). Imported by hardhat.config.ts.
+import "./status";

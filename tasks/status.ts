@@ -1,0 +1,28 @@
+import { task } from "hardhat/config";
+
+import { UserError } from "../src/config/env";
+import { formatStatus, listVaults, resolveVault, vaultStatus } from "../src/keeper/status";
+
+task("status", "Shows each vault's trigger, NAV, oracle freshness and hedge or weights")
+  .addOptionalParam("vault", "a deployment name or address (default: every deployed vault on the network)")
+  .addFlag("json", "print JSON for machines")
+  .setAction(async (args: { vault?: string; json: boolean }, hre) => {
+    try {
+      const vaults = args.vault ? [await resolveVault(hre, args.vault)] : await listVaults(hre);
+      if (vaults.length === 0)
+        throw new UserError(
+          `no vaults deployed on ${hre.network.name}: deploy one or pass --vault <address>.`,
+        );
+      const reports = [];
+      for (const v of vaults) reports.push(await vaultStatus(hre, v));
+      console.log(args.json ? JSON.stringify(reports, null, 2) : reports.map(formatStatus).join("\n\n"));
+      return reports;
+    } catch (e) {
+      if (e instanceof UserError) {
+        console.error(e.message);
+        process.exitCode = 1;
+        return [];
+      }
+      throw e;
+    }
+  });
