@@ -87,7 +87,6 @@ library BlackScholesLib {
     /// @notice Per-(expiry, σ, r) data for one spot. Build with `expiry()`.
     struct Expiry {
         uint256 tauSeconds; // 0 = at or past expiry
-        uint256 sigmaWad;
         int256 rateWad;
         uint256 sqrtTauE27; // √(τ in years) × 1e27, floored
         uint256 volE36; // σ√τ × 1e36, floored; 1 when expired
@@ -128,7 +127,6 @@ library BlackScholesLib {
         if (tauSeconds > MAX_TAU_SECONDS) revert TimeToExpiryOutOfDomain(tauSeconds);
         if (rateWad > MAX_ABS_RATE_WAD || rateWad < -MAX_ABS_RATE_WAD) revert RateOutOfDomain(rateWad);
         e.tauSeconds = tauSeconds;
-        e.sigmaWad = sigmaWad;
         e.rateWad = rateWad;
         if (tauSeconds == 0) {
             // At or past expiry: the smallest σ√τ makes d1 = ln(S/K)·1e36 — beyond ±9 for any S ≠ K in
@@ -164,26 +162,28 @@ library BlackScholesLib {
     ) internal pure returns (uint256 callDeltaWad, uint256 gammaE36) {
         // Field reads by offset: this is the per-leg hot path, and the compiler's struct accessors
         // cost more than the arithmetic around them. Layouts: Spot {spotWad, lnSpotWad}, Strike
-        // {strikeWad, lnStrikeWad}, Expiry {tauSeconds, sigmaWad, rateWad, sqrtTauE27, volE36,
-        // driftE36, gammaFactorE48}.
+        // {strikeWad, lnStrikeWad}, Expiry {tauSeconds, rateWad, sqrtTauE27, volE36, driftE36,
+        // gammaFactorE48}.
         int256 numeratorE36;
         uint256 volE36;
         uint256 gammaFactorE48;
         bool nearMoney;
         assembly ("memory-safe") {
             let lnMoneynessWad := sub(mload(add(s, 0x20)), mload(add(k, 0x20)))
-            volE36 := mload(add(e, 0x80))
+            volE36 := mload(add(e, 0x60))
             // The same rule as _d1NumeratorE36: −c < x < c ⇔ x + c < 2c as unsigned (c > 0), and σ√τ < 0.1.
             nearMoney := and(
                 lt(add(lnMoneynessWad, LN_NEAR_MONEY_WAD), mul(2, LN_NEAR_MONEY_WAD)),
                 lt(volE36, VOL_SERIES_LIMIT_E36)
             )
             // |ln S − ln K| ≤ 37e18, so ×1e18 is exact; see _d1NumeratorE36 for the bounds.
-            numeratorE36 := add(mul(lnMoneynessWad, WAD), mload(add(e, 0xa0)))
-            gammaFactorE48 := mload(add(e, 0xc0))
+            numeratorE36 := add(mul(lnMoneynessWad, WAD), mload(add(e, 0x80)))
+            gammaFactorE48 := mload(add(e, 0xa0))
         }
         // No expiry branch: an expired Expiry has σ√τ = 1e-36, drift 0 and gamma factor 0, so d1 is
         // ±(huge) or exactly 0 and this path yields the intrinsic delta (1, ½, 0) and gamma 0 itself.
+        // Near the money and short-dated: the series branch of _d1NumeratorE36, with the fields read by
+        // offset (calling the helper costs ~230 gas per such leg and ~100 bytes of code).
         if (nearMoney) {
             uint256 spotWad;
             uint256 strikeWad;
@@ -191,7 +191,7 @@ library BlackScholesLib {
             assembly ("memory-safe") {
                 spotWad := mload(s)
                 strikeWad := mload(k)
-                driftE36 := mload(add(e, 0xa0))
+                driftE36 := mload(add(e, 0x80))
             }
             numeratorE36 = _lnRatioNearOneE36(spotWad, strikeWad) + driftE36;
         }

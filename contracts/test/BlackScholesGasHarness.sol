@@ -2,24 +2,17 @@
 pragma solidity 0.8.28;
 
 import {BlackScholesLib} from "../libraries/BlackScholesLib.sol";
+import {GreeksLeg} from "./GreeksLeg.sol";
 
 /// @title BlackScholesGasHarness
 /// @notice Test-only: measures BlackScholesLib.deltaGamma the way a vault values its book — spot,
 ///         strikes and expiries prepared up front, then one call per leg from a single loop — and
 ///         nothing else, so the compiler sees the same call structure a book loop gives it.
 contract BlackScholesGasHarness {
-    struct Leg {
-        uint256 spotWad;
-        uint256 strikeWad;
-        uint256 sigmaWad;
-        uint256 tauSeconds;
-        int256 rateWad;
-    }
-
     /// @return gasUsed Per leg, the gas of deltaGamma() alone (measured with gasleft()).
     /// @return checksum Sum of the outputs, returned so the optimiser cannot drop the measured work.
     function bookDeltaGamma(
-        Leg[] calldata legs
+        GreeksLeg[] calldata legs
     ) external view returns (uint256[] memory gasUsed, uint256 checksum) {
         uint256 n = legs.length;
         BlackScholesLib.Spot[] memory spots = new BlackScholesLib.Spot[](n);
@@ -49,11 +42,11 @@ contract BlackScholesGasHarness {
 
     /// @notice Per leg, the gas of the validating one-shot deltaGamma(S, K, σ, τ, r): no reuse at all.
     function oneShotDeltaGamma(
-        Leg[] calldata legs
+        GreeksLeg[] calldata legs
     ) external view returns (uint256[] memory gasUsed, uint256 checksum) {
         gasUsed = new uint256[](legs.length);
         for (uint256 i; i < legs.length; ++i) {
-            Leg calldata leg = legs[i];
+            GreeksLeg calldata leg = legs[i];
             uint256 before = gasleft();
             (uint256 delta, uint256 gamma) = BlackScholesLib.deltaGamma(
                 leg.spotWad,
@@ -69,7 +62,7 @@ contract BlackScholesGasHarness {
 
     /// @notice Gas of each preparation step, for the benchmark's amortisation table.
     function preparationGas(
-        Leg calldata leg
+        GreeksLeg calldata leg
     ) external view returns (uint256 spotGas, uint256 strikeGas, uint256 expiryGas, uint256 checksum) {
         uint256 before = gasleft();
         BlackScholesLib.Spot memory s = BlackScholesLib.spot(leg.spotWad);

@@ -2,18 +2,11 @@
 pragma solidity 0.8.28;
 
 import {BlackScholesLib} from "../libraries/BlackScholesLib.sol";
+import {GreeksLeg} from "./GreeksLeg.sol";
 
 /// @title BlackScholesHarness
 /// @notice Test-only: exposes BlackScholesLib and measures the per-leg gas with gasleft().
 contract BlackScholesHarness {
-    struct Leg {
-        uint256 spotWad;
-        uint256 strikeWad;
-        uint256 sigmaWad;
-        uint256 tauSeconds;
-        int256 rateWad;
-    }
-
     struct LegResult {
         uint256 callDeltaWad;
         uint256 gammaE36;
@@ -41,12 +34,14 @@ contract BlackScholesHarness {
     }
 
     /// @notice The one-shot entry point that validates every input.
-    function deltaGamma(Leg calldata leg) external pure returns (uint256 callDeltaWad, uint256 gammaE36) {
+    function deltaGamma(
+        GreeksLeg calldata leg
+    ) external pure returns (uint256 callDeltaWad, uint256 gammaE36) {
         return
             BlackScholesLib.deltaGamma(leg.spotWad, leg.strikeWad, leg.sigmaWad, leg.tauSeconds, leg.rateWad);
     }
 
-    function d1Wad(Leg calldata leg) external pure returns (int256) {
+    function d1Wad(GreeksLeg calldata leg) external pure returns (int256) {
         (
             BlackScholesLib.Spot memory s,
             BlackScholesLib.Expiry memory e,
@@ -61,7 +56,7 @@ contract BlackScholesHarness {
 
     /// @notice Call delta and gamma for every leg (prepared per leg), in one eth_call.
     function deltaGammaBatch(
-        Leg[] calldata legs
+        GreeksLeg[] calldata legs
     ) external pure returns (uint256[] memory callDeltasWad, uint256[] memory gammasE36) {
         callDeltasWad = new uint256[](legs.length);
         gammasE36 = new uint256[](legs.length);
@@ -76,7 +71,7 @@ contract BlackScholesHarness {
     }
 
     /// @notice Every output for every leg, in one eth_call.
-    function evaluate(Leg[] calldata legs) external pure returns (LegResult[] memory results) {
+    function evaluate(GreeksLeg[] calldata legs) external pure returns (LegResult[] memory results) {
         results = new LegResult[](legs.length);
         for (uint256 i; i < legs.length; ++i) {
             (
@@ -93,7 +88,7 @@ contract BlackScholesHarness {
     }
 
     function _prepare(
-        Leg calldata leg
+        GreeksLeg calldata leg
     )
         private
         pure

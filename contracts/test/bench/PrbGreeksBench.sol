@@ -3,19 +3,14 @@ pragma solidity 0.8.28;
 
 import {SD59x18, sd, exp, ln, sqrt} from "@prb/math/src/SD59x18.sol";
 
+import {GreeksLeg} from "../GreeksLeg.sol";
+import {GreeksBenchBase} from "./GreeksBenchBase.sol";
+
 /// @title PrbGreeksBench
 /// @notice Bench-only: the same formulas as NormalDistLib/BlackScholesLib (Hart 5666 Φ, the same d1,
 ///         delta and gamma) written on PRB Math's SD59x18 (18-decimal signed fixed point), one-shot per
 ///         leg with no reuse, as a user of that library would write them. Not used by any vault.
-contract PrbGreeksBench {
-    struct Leg {
-        uint256 spotWad;
-        uint256 strikeWad;
-        uint256 sigmaWad;
-        uint256 tauSeconds;
-        int256 rateWad;
-    }
-
+contract PrbGreeksBench is GreeksBenchBase {
     int256 private constant YEAR = 365 days;
     // West (2005) decimals for Hart 5666, as SD59x18.
     int256 private constant P0 = 220.206867912376e18;
@@ -35,40 +30,17 @@ contract PrbGreeksBench {
     int256 private constant Q7 = 0.0883883476483184e18;
     int256 private constant INV_SQRT_2PI = 0.398942280401432678e18;
 
-    function cdfBatch(
-        int256[] calldata xs
-    ) external view returns (uint256[] memory values, uint256[] memory unused, uint256[] memory gasUsed) {
-        values = new uint256[](xs.length);
-        unused = new uint256[](xs.length);
-        gasUsed = new uint256[](xs.length);
-        for (uint256 i; i < xs.length; ++i) {
-            uint256 before = gasleft();
-            (SD59x18 c, ) = _cdfAndExp(sd(xs[i]));
-            gasUsed[i] = before - gasleft();
-            values[i] = uint256(c.unwrap());
-        }
+    function _cdfWad(int256 xWad) internal pure override returns (uint256) {
+        (SD59x18 c, ) = _cdfAndExp(sd(xWad));
+        return uint256(c.unwrap());
     }
 
-    function legBatch(
-        Leg[] calldata legs
-    )
-        external
-        view
-        returns (uint256[] memory deltasWad, uint256[] memory gammasE36, uint256[] memory gasUsed)
-    {
-        deltasWad = new uint256[](legs.length);
-        gammasE36 = new uint256[](legs.length);
-        gasUsed = new uint256[](legs.length);
-        for (uint256 i; i < legs.length; ++i) {
-            uint256 before = gasleft();
-            (SD59x18 delta, SD59x18 gamma) = _deltaGamma(legs[i]);
-            gasUsed[i] = before - gasleft();
-            deltasWad[i] = uint256(delta.unwrap());
-            gammasE36[i] = uint256(gamma.unwrap()) * 1e18;
-        }
+    function _deltaGamma(GreeksLeg calldata leg) internal pure override returns (uint256, uint256) {
+        (SD59x18 delta, SD59x18 gamma) = _deltaGammaSd(leg);
+        return (uint256(delta.unwrap()), uint256(gamma.unwrap()) * 1e18);
     }
 
-    function _deltaGamma(Leg calldata leg) private pure returns (SD59x18 delta, SD59x18 gamma) {
+    function _deltaGammaSd(GreeksLeg calldata leg) private pure returns (SD59x18 delta, SD59x18 gamma) {
         SD59x18 s = sd(int256(leg.spotWad));
         SD59x18 sigma = sd(int256(leg.sigmaWad));
         SD59x18 tau = sd((int256(leg.tauSeconds) * 1e18) / YEAR);
