@@ -1,8 +1,9 @@
-import { Contract, formatUnits } from "ethers";
+import { formatUnits } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { type ReasonName, reasonName } from "../vault/enums";
 import { describeReason } from "./decision";
+import { tokenMeta } from "./tokens";
 
 /** One leg of the rebalance the trigger would execute now, in token units. */
 export interface PlanLeg {
@@ -27,8 +28,6 @@ export interface RebalancePlan {
   rewardQuote: number;
 }
 
-const ERC20 = ["function symbol() view returns (string)", "function decimals() view returns (uint8)"];
-
 /** Reads the plan from the trigger predicate (rebalanceStatus) and the vault's settings: views only. */
 export async function readPlan(hre: HardhatRuntimeEnvironment, address: string): Promise<RebalancePlan> {
   const engine = await hre.ethers.getContractAt("DeltaHedgeVault", address);
@@ -37,13 +36,14 @@ export async function readPlan(hre: HardhatRuntimeEnvironment, address: string):
   const amounts = await engine.amountSettings();
   const state = await engine.engineState();
   const quoteCfg = await engine.assetConfig(0);
-  const quote = new Contract(quoteCfg.token, ERC20, hre.ethers.provider);
-  const [quoteSymbol, quoteDecimals] = [(await quote.symbol()) as string, Number(await quote.decimals())];
+  const { symbol: quoteSymbol, decimals: quoteDecimals } = await tokenMeta(
+    hre.ethers.provider,
+    quoteCfg.token,
+  );
   const legs: PlanLeg[] = [];
   for (const leg of st.legs) {
     const cfg = await engine.assetConfig(leg.asset);
-    const token = new Contract(cfg.token, ERC20, hre.ethers.provider);
-    const [symbol, decimals] = [(await token.symbol()) as string, Number(await token.decimals())];
+    const { symbol, decimals } = await tokenMeta(hre.ethers.provider, cfg.token);
     legs.push({
       symbol,
       isSell: leg.isSell,

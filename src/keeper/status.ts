@@ -5,6 +5,7 @@ import { UserError } from "../config/env";
 import { renderTable } from "../format/table";
 import { type ReasonName, reasonName } from "../vault/enums";
 import { describeReason, hedgeUrgency, targetWeightUrgency } from "./decision";
+import { tokenMeta } from "./tokens";
 
 /** What `npx hardhat status` reports for one vault; also its `--json` shape. */
 export interface VaultStatusReport {
@@ -34,7 +35,6 @@ export interface VaultStatusReport {
   };
 }
 
-const ERC20 = ["function symbol() view returns (string)"];
 const FEED = [
   "function latestRoundData() view returns (uint80, int256, uint256, uint256, uint80)",
   "function decimals() view returns (uint8)",
@@ -106,7 +106,7 @@ export async function vaultStatus(
   const assets: VaultStatusReport["assets"] = [];
   for (let i = 0; i < n; i++) {
     const cfg = await engine.assetConfig(i);
-    const symbol = (await new Contract(cfg.token, ERC20, ethers.provider).symbol()) as string;
+    const { symbol } = await tokenMeta(ethers.provider, cfg.token);
     const round = await new Contract(cfg.feed, FEED, ethers.provider).latestRoundData();
     assets.push({
       symbol,

@@ -1,4 +1,4 @@
-import { MaxUint256, ZeroAddress } from "ethers";
+import { ZeroAddress } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import type { DeltaHedgeVault, OptionBook } from "../../typechain-types";
@@ -8,8 +8,8 @@ import type {
 } from "../../typechain-types/contracts/vaults/DeltaHedgeVault";
 import { NAMES } from "../deployments";
 import { loadLocalMarket } from "../market/localMarket";
-import { localToken } from "../market/spec";
 import { Mode, Policy } from "./enums";
+import { activateLocal, localAssetInputs } from "./localDeploy";
 
 const WAD = 10n ** 18n;
 
@@ -123,15 +123,11 @@ export async function deployLocalDeltaHedgeVault(
 ): Promise<DeltaHedgeVault> {
   const { deployer, guardian } = await hre.getNamedAccounts();
   const market = await loadLocalMarket(hre);
-  const assets = [];
-  for (const [i, symbol] of [preset.quote, preset.underlying].entries()) {
-    assets.push({
-      token: await market.tokens[symbol].getAddress(),
-      feed: await market.feeds[localToken(symbol).feed].getAddress(),
-      pool: i === 0 ? ZeroAddress : await market.pools[symbol].contract.getAddress(),
-      maxStalenessSeconds: preset.maxStalenessSeconds,
-    });
-  }
+  const symbols = [preset.quote, preset.underlying];
+  const assets = await localAssetInputs(
+    market,
+    symbols.map((symbol) => ({ symbol, maxStalenessSeconds: preset.maxStalenessSeconds })),
+  );
   const init = {
     assets,
     router: await market.router.getAddress(),
@@ -156,14 +152,11 @@ export async function deployLocalDeltaHedgeVault(
     args: [init, hedge],
   });
   const admin = await hre.ethers.getSigner(deployer);
-  const vault = (await hre.ethers.getContractAt("DeltaHedgeVault", d.address)) as unknown as DeltaHedgeVault;
-  if (!(await vault.active())) {
-    for (const [i, symbol] of [preset.quote, preset.underlying].entries()) {
-      const token = market.tokens[symbol].connect(admin);
-      await (await token.mint(deployer, await vault.probeAmount(i))).wait();
-      await (await token.approve(d.address, MaxUint256)).wait();
-    }
-    await (await vault.connect(admin).activate()).wait();
-  }
+  const vault = (await hre.ethers.getContractAt(
+    "DeltaHedgeVault",
+    d.address,
+    admin,
+  )) as unknown as DeltaHedgeVault;
+  await activateLocal(hre, market, vault, symbols);
   return vault.connect(admin);
 }

@@ -1,4 +1,4 @@
-import { MaxUint256, ZeroAddress } from "ethers";
+import { ZeroAddress } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import type { TargetWeightVault } from "../../typechain-types";
@@ -8,8 +8,10 @@ import type {
 } from "../../typechain-types/contracts/vaults/TargetWeightVault";
 import { NAMES } from "../deployments";
 import { loadLocalMarket } from "../market/localMarket";
-import { localToken } from "../market/spec";
 import { Mode, Policy } from "./enums";
+import { type AssetInput, activateLocal, localAssetInputs } from "./localDeploy";
+
+export type { AssetInput } from "./localDeploy";
 
 /** One asset of a target-weight vault preset; asset 0 is the quote asset. */
 export interface WeightedAsset {
@@ -69,14 +71,6 @@ export function demoVaultPreset(): TargetWeightPreset {
   };
 }
 
-/** An asset as the constructor takes it: token, feed, pool (zero for the quote asset), staleness. */
-export interface AssetInput {
-  token: string;
-  feed: string;
-  pool: string;
-  maxStalenessSeconds: number;
-}
-
 /** The TargetWeightVault constructor arguments for a preset and resolved asset addresses. */
 export function targetWeightVaultArgs(
   preset: TargetWeightPreset,
@@ -117,15 +111,7 @@ export async function deployLocalTargetWeightVault(
 ): Promise<TargetWeightVault> {
   const { deployer, guardian } = await hre.getNamedAccounts();
   const market = await loadLocalMarket(hre);
-  const assets: AssetInput[] = [];
-  for (const [i, a] of preset.assets.entries()) {
-    assets.push({
-      token: await market.tokens[a.symbol].getAddress(),
-      feed: await market.feeds[localToken(a.symbol).feed].getAddress(),
-      pool: i === 0 ? ZeroAddress : await market.pools[a.symbol].contract.getAddress(),
-      maxStalenessSeconds: a.maxStalenessSeconds,
-    });
-  }
+  const assets = await localAssetInputs(market, preset.assets);
   const args = targetWeightVaultArgs(preset, assets, await market.router.getAddress(), deployer, guardian);
   const d = await hre.deployments.deploy(NAMES.vault(key), {
     contract: "TargetWeightVault",
@@ -136,14 +122,13 @@ export async function deployLocalTargetWeightVault(
   const vault = (await hre.ethers.getContractAt(
     "TargetWeightVault",
     d.address,
+    admin,
   )) as unknown as TargetWeightVault;
-  if (!(await vault.active())) {
-    for (const [i, a] of preset.assets.entries()) {
-      const token = market.tokens[a.symbol].connect(admin);
-      await (await token.mint(deployer, await vault.probeAmount(i))).wait();
-      await (await token.approve(d.address, MaxUint256)).wait();
-    }
-    await (await vault.connect(admin).activate()).wait();
-  }
+  await activateLocal(
+    hre,
+    market,
+    vault,
+    preset.assets.map((a) => a.symbol),
+  );
   return vault.connect(admin);
 }

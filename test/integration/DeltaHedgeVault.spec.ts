@@ -1,58 +1,18 @@
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 import { encodeBytes32String } from "ethers";
-import hre, { deployments } from "hardhat";
+import hre from "hardhat";
 
 import type { DeltaHedgeVault, OptionBook } from "../../typechain-types";
 import { Reason } from "../../src/vault/enums";
-import {
-  BandPolicy,
-  type DeltaHedgePreset,
-  demoHedgePreset,
-  deployLocalDeltaHedgeVault,
-  deployLocalOptionBook,
-} from "../../src/vault/deltaHedge";
+import { BandPolicy, demoHedgePreset } from "../../src/vault/deltaHedge";
 import { type BookLeg, packLegs } from "../../src/hedge/book";
 import { wad } from "../../src/math/grids";
 import { D, fromWad } from "../../src/math/reference";
 import { bookReference, whalleyWilmott } from "../../src/math/hedgeReference";
 import { sqrtPriceX96AtOracleMove, swapPoolTo } from "../../src/market/localMarket";
-import { type MarketFixture, fund, marketFixture } from "../shared/fixtures";
+import { type HedgeFixture, deployHedge, hedgeFixture, marketFixture } from "../shared/fixtures";
 import { WAD, advanceAndMove, expectPredicateAgreement } from "../shared/helpers";
-
-const DAY = 86_400;
-
-interface HedgeFixture extends MarketFixture {
-  vault: DeltaHedgeVault;
-  book: OptionBook;
-  expiry: number;
-}
-
-/**
- * A USDC/WETH hedger reading a book that is short 100 ETH calls struck at 3,150, 30 days out
- * (book delta ≈ −46.7 at spot 3,000), holding 400k USDC and 40 WETH: net delta ≈ −6.7, far below
- * its ±0.5 ETH band.
- */
-async function deployHedge(
-  base: MarketFixture,
-  key: string,
-  preset: DeltaHedgePreset,
-): Promise<HedgeFixture> {
-  const book = await deployLocalOptionBook(hre, key, base.guardian.address);
-  const vault = await deployLocalDeltaHedgeVault(hre, key, preset, await book.getAddress());
-  const expiry = (await time.latest()) + 30 * DAY;
-  await (await book.connect(base.guardian).addLeg(true, false, wad(3150), wad(100), expiry)).wait();
-  const vaultAddress = await vault.getAddress();
-  await fund(base.market, "USDC", base.admin, "400000", vaultAddress);
-  await fund(base.market, "WETH", base.admin, "40", vaultAddress);
-  await (await vault.fund(0, 400_000n * 10n ** 6n)).wait();
-  await (await vault.fund(1, 40n * WAD)).wait();
-  return { ...base, vault, book, expiry };
-}
-
-const hedgeFixture = deployments.createFixture(async () =>
-  deployHedge(await marketFixture(), "Hedge", demoHedgePreset()),
-);
 
 function toBookLeg(l: Awaited<ReturnType<OptionBook["legs"]>>[number]): BookLeg {
   return {
@@ -63,6 +23,19 @@ function toBookLeg(l: Awaited<ReturnType<OptionBook["legs"]>>[number]): BookLeg 
     sizeWad: l.sizeWad,
     lnStrikeWad: l.lnStrikeWad,
   };
+}
+
+/** The book's Greeks from the 50-digit reference, at the fixture's spot (3,000), σ and r, now. */
+async function referenceNow(book: OptionBook) {
+  const preset = demoHedgePreset();
+  const legs = (await book.legs()).map(toBookLeg);
+  return bookReference(
+    legs,
+    wad(3000),
+    preset.volatility.sigmaWad,
+    preset.rateWad,
+    BigInt(await time.latest()),
+  );
 }
 
 /** Net delta now, from the vault's own status. */
@@ -125,14 +98,7 @@ describe("DeltaHedgeVault", () => {
     it("match the 50-digit reference at the oracle spot", async () => {
       const { vault, book } = await hedgeFixture();
       const st = await vault.hedgeStatus();
-      const legs = await book.legs();
-      const ref = bookReference(
-        legs.map(toBookLeg),
-        wad(3000),
-        wad(0.8),
-        wad(0.04),
-        BigInt(await time.latest()),
-      );
+      const ref = await referenceNow(book);
       expect(fromWad(st.bookDeltaWad).minus(ref.delta).abs().lte("1e-14")).to.be.true;
       const gamma = new D(st.bookGammaE36.toString()).div("1e36");
       expect(gamma.minus(ref.gamma).abs().div(ref.gamma.abs()).lte("1e-12")).to.be.true;
@@ -151,14 +117,7 @@ describe("DeltaHedgeVault", () => {
       };
       await (await vault.setBand(band)).wait();
       const st = await vault.hedgeStatus();
-      const legs = await book.legs();
-      const ref = bookReference(
-        legs.map(toBookLeg),
-        wad(3000),
-        wad(0.8),
-        wad(0.04),
-        BigInt(await time.latest()),
-      );
+      const ref = await referenceNow(book);
       const h = whalleyWilmott(ref.gamma, new D(3000), ref.discount, 10, new D("0.00001"));
       expect(
         fromWad(st.halfWidthWad).minus(h).abs().div(h).lte("1e-11"),
@@ -348,13 +307,7 @@ describe("DeltaHedgeVault", () => {
       ).wait();
       await (await f.vault.setBook(await hostile.getAddress())).wait();
       const st = await f.vault.hedgeStatus();
-      const ref = bookReference(
-        (await f.book.legs()).map(toBookLeg),
-        wad(3000),
-        wad(0.8),
-        wad(0.04),
-        BigInt(await time.latest()),
-      );
+      const ref = await referenceNow(f.book);
       expect(st.reason).to.equal(Reason.Due);
       expect(fromWad(st.bookDeltaWad).minus(ref.delta).abs().lte("1e-14")).to.be.true;
     });

@@ -1,35 +1,9 @@
-import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
-import hre, { deployments } from "hardhat";
+import { formatUnits } from "ethers";
+import hre from "hardhat";
 
 import { type VaultStatusReport, formatStatus, resolveVault, vaultStatus } from "../../src/keeper/status";
-import {
-  demoHedgePreset,
-  deployLocalDeltaHedgeVault,
-  deployLocalOptionBook,
-} from "../../src/vault/deltaHedge";
-import { balancedVaultFixture, fund, fundedVaultFixture, marketFixture } from "../shared/fixtures";
-import { WAD } from "../shared/helpers";
-
-/** A hedger whose book is short 100 calls and which holds only quote: far out of band. */
-const hedgeFixture = deployments.createFixture(async () => {
-  const base = await marketFixture();
-  const book = await deployLocalOptionBook(hre, "statusHedge", base.guardian.address);
-  const vault = await deployLocalDeltaHedgeVault(
-    hre,
-    "statusHedge",
-    demoHedgePreset(),
-    await book.getAddress(),
-  );
-  await (
-    await book
-      .connect(base.guardian)
-      .addLeg(true, false, 3150n * WAD, 100n * WAD, (await time.latest()) + 30 * 86_400)
-  ).wait();
-  await fund(base.market, "USDC", base.admin, "400000", await vault.getAddress());
-  await (await vault.fund(0, 400_000n * 10n ** 6n)).wait();
-  return { ...base, vault };
-});
+import { balancedVaultFixture, fundedVaultFixture, hedgeFixture } from "../shared/fixtures";
 
 /** Runs the task with console output captured. */
 async function runStatus(
@@ -82,10 +56,11 @@ describe("status (npx hardhat status)", () => {
   it("reports a delta-hedged vault: net delta against its band, book delta and gamma", async () => {
     const { vault } = await hedgeFixture();
     const h = await vault.hedgeStatus();
-    const report = await vaultStatus(hre, await resolveVault(hre, "statusHedge"));
+    const report = await vaultStatus(hre, await resolveVault(hre, "Hedge"));
     expect(report.kind).to.equal("delta-hedge");
     expect(report.reason).to.equal("Due");
-    expect(report.hedge!.netDelta).to.equal(Number(h.netDeltaWad) / 1e18);
+    // ethers formats the WAD integer exactly; dividing a lossy Number by 1e18 would be off by an ulp.
+    expect(report.hedge!.netDelta).to.equal(Number(formatUnits(h.netDeltaWad, 18)));
     expect(report.hedge!.halfWidth).to.equal(0.5);
     expect(report.hedge!.bookGamma).to.be.lessThan(0);
     expect(report.hedge!.liveLegs).to.equal(1);
@@ -97,7 +72,7 @@ describe("status (npx hardhat status)", () => {
     await hedgeFixture();
     const { out, reports } = await runStatus({ json: true });
     const parsed = JSON.parse(out) as VaultStatusReport[];
-    expect(parsed.map((r) => r.name)).to.include("statusHedge");
+    expect(parsed.map((r) => r.name)).to.include("Hedge");
     expect(parsed).to.deep.equal(JSON.parse(JSON.stringify(reports)));
   });
 
@@ -106,7 +81,7 @@ describe("status (npx hardhat status)", () => {
     const { out, err } = await runStatus({ vault: "nope", json: false });
     expect(out).to.equal("");
     expect(err).to.match(
-      /^unknown vault 'nope' on hardhat: deployed vaults are .*statusHedge.*\. Pass one of them or an address\.$/,
+      /^unknown vault 'nope' on hardhat: deployed vaults are .*Hedge.*\. Pass one of them or an address\.$/,
     );
     expect(err.split("\n")).to.have.length(1);
     expect(process.exitCode).to.equal(1);

@@ -2,9 +2,18 @@ import { MaxUint256, parseUnits } from "ethers";
 import hre, { deployments } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 
-import type { TargetWeightVault } from "../../typechain-types";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
+
+import type { DeltaHedgeVault, OptionBook, TargetWeightVault } from "../../typechain-types";
 import { TAGS } from "../../src/deployments";
 import { loadLocalMarket, type LocalMarket } from "../../src/market/localMarket";
+import { wad } from "../../src/math/grids";
+import {
+  type DeltaHedgePreset,
+  demoHedgePreset,
+  deployLocalDeltaHedgeVault,
+  deployLocalOptionBook,
+} from "../../src/vault/deltaHedge";
 import {
   demoVaultPreset,
   deployLocalTargetWeightVault,
@@ -93,3 +102,35 @@ export const balancedVaultFixture = deployments.createFixture(async (): Promise<
   await (await f.vault.setEngineSettings(preset.settings)).wait();
   return f;
 });
+
+export interface HedgeFixture extends MarketFixture {
+  vault: DeltaHedgeVault;
+  book: OptionBook;
+  expiry: number;
+}
+
+/**
+ * A USDC/WETH hedger reading a book that is short 100 ETH calls struck at 3,150, 30 days out
+ * (book delta ≈ −46.7 at spot 3,000), holding 400k USDC and 40 WETH: net delta ≈ −6.7, far below
+ * its ±0.5 ETH band.
+ */
+export async function deployHedge(
+  base: MarketFixture,
+  key: string,
+  preset: DeltaHedgePreset,
+): Promise<HedgeFixture> {
+  const book = await deployLocalOptionBook(hre, key, base.guardian.address);
+  const vault = await deployLocalDeltaHedgeVault(hre, key, preset, await book.getAddress());
+  const expiry = (await time.latest()) + 30 * 86_400;
+  await (await book.connect(base.guardian).addLeg(true, false, wad(3150), wad(100), expiry)).wait();
+  const vaultAddress = await vault.getAddress();
+  await fund(base.market, "USDC", base.admin, "400000", vaultAddress);
+  await fund(base.market, "WETH", base.admin, "40", vaultAddress);
+  await (await vault.fund(0, 400_000n * 10n ** 6n)).wait();
+  await (await vault.fund(1, 40n * 10n ** 18n)).wait();
+  return { ...base, vault, book, expiry };
+}
+
+export const hedgeFixture = deployments.createFixture(async () =>
+  deployHedge(await marketFixture(), "Hedge", demoHedgePreset()),
+);
