@@ -1,2 +1,3 @@
 // Thin Hardhat tasks over src/ (see tasks/README.md). Imported by hardhat.config.ts.
+import "./rebalance";
 import "./status";

@@ -1,13 +1,15 @@
 import { task } from "hardhat/config";
 
 import { UserError } from "../src/config/env";
+import { preflight, runTask } from "../src/keeper/connect";
 import { formatStatus, listVaults, resolveVault, vaultStatus } from "../src/keeper/status";
 
 task("status", "Shows each vault's trigger, NAV, oracle freshness and hedge or weights")
   .addOptionalParam("vault", "a deployment name or address (default: every deployed vault on the network)")
   .addFlag("json", "print JSON for machines")
-  .setAction(async (args: { vault?: string; json: boolean }, hre) => {
-    try {
+  .setAction(async (args: { vault?: string; json: boolean }, hre) =>
+    runTask(async () => {
+      await preflight(hre);
       const vaults = args.vault ? [await resolveVault(hre, args.vault)] : await listVaults(hre);
       if (vaults.length === 0)
         throw new UserError(
@@ -17,12 +19,5 @@ task("status", "Shows each vault's trigger, NAV, oracle freshness and hedge or w
       for (const v of vaults) reports.push(await vaultStatus(hre, v));
       console.log(args.json ? JSON.stringify(reports, null, 2) : reports.map(formatStatus).join("\n\n"));
       return reports;
-    } catch (e) {
-      if (e instanceof UserError) {
-        console.error(e.message);
-        process.exitCode = 1;
-        return [];
-      }
-      throw e;
-    }
-  });
+    }),
+  );

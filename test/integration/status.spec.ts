@@ -3,24 +3,13 @@ import { formatUnits } from "ethers";
 import hre from "hardhat";
 
 import { type VaultStatusReport, formatStatus, resolveVault, vaultStatus } from "../../src/keeper/status";
+import { runCaptured } from "../shared/helpers";
 import { balancedVaultFixture, fundedVaultFixture, hedgeFixture } from "../shared/fixtures";
 
-/** Runs the task with console output captured. */
-async function runStatus(
-  args: Record<string, unknown>,
-): Promise<{ out: string; err: string; reports: VaultStatusReport[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const [log, error] = [console.log, console.error];
-  console.log = (...a: unknown[]) => void out.push(a.join(" "));
-  console.error = (...a: unknown[]) => void err.push(a.join(" "));
-  try {
-    const reports = (await hre.run("status", args)) as VaultStatusReport[];
-    return { out: out.join("\n"), err: err.join("\n"), reports };
-  } finally {
-    [console.log, console.error] = [log, error];
-  }
-}
+const runStatus = async (args: Record<string, unknown>) => {
+  const r = await runCaptured<VaultStatusReport[]>("status", args);
+  return { ...r, reports: r.result ?? [] };
+};
 
 describe("status (npx hardhat status)", () => {
   afterEach(() => {
@@ -81,7 +70,7 @@ describe("status (npx hardhat status)", () => {
     const { out, err } = await runStatus({ vault: "nope", json: false });
     expect(out).to.equal("");
     expect(err).to.match(
-      /^unknown vault 'nope' on hardhat: deployed vaults are .*Hedge.*\. Pass one of them or an address\.$/,
+      /^Error: unknown vault 'nope' on hardhat: deployed vaults are .*Hedge.*\. Pass one of them or an address\.$/,
     );
     expect(err.split("\n")).to.have.length(1);
     expect(process.exitCode).to.equal(1);

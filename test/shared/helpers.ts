@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { AbiCoder, formatUnits, type Signer } from "ethers";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
+import hre from "hardhat";
 
 import type { DeltaHedgeVault, TargetWeightVault } from "../../typechain-types";
 import type { RebalanceStatusStructOutput } from "../../typechain-types/contracts/vaults/TargetWeightVault";
@@ -92,4 +93,22 @@ export function rebalanceEvents(
     summary: summary?.args,
     legs: legs.map((l) => l!.args),
   };
+}
+
+/** Runs a Hardhat task in-process with console output captured (stdout and stderr, joined by line). */
+export async function runCaptured<T>(
+  name: string,
+  args: Record<string, unknown>,
+): Promise<{ out: string; err: string; result: T | undefined }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const [log, error] = [console.log, console.error];
+  console.log = (...a: unknown[]) => void out.push(a.join(" "));
+  console.error = (...a: unknown[]) => void err.push(a.join(" "));
+  try {
+    const result = (await hre.run(name, args)) as T | undefined;
+    return { out: out.join("\n"), err: err.join("\n"), result };
+  } finally {
+    [console.log, console.error] = [log, error];
+  }
 }

@@ -1,0 +1,122 @@
+import { Wallet, formatEther, type Signer } from "ethers";
+import type { HardhatRuntimeEnvironment, HttpNetworkConfig } from "hardhat/types";
+
+import { UserError, isLiveNetwork, requireEnv } from "../config/env";
+
+/** The variable that holds the keeper's own key; on local networks the named `keeper` account signs. */
+export const KEEPER_KEY_ENV = "KEEPER_PRIVATE_KEY";
+
+/** How long the pre-flight waits for the node before calling it unreachable. */
+const PREFLIGHT_TIMEOUT_MS = 5_000;
+
+async function rpc(url: string, method: string, timeoutMs: number): Promise<unknown> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params: [] }),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  const body = (await res.json()) as { result?: unknown; error?: { message?: string } };
+  if (body.error) throw new Error(body.error.message ?? "JSON-RPC error");
+  return body.result;
+}
+
+/** Hides the path and query of an RPC URL (they often carry an API key). */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname === "/" ? "" : "/…"}`;
+  } catch {
+    return "<invalid url>";
+  }
+}
+
+/**
+ * Checks, before a task touches the network, that the node answers and is on the chain the network
+ * is configured for. Each failure is one UserError line saying what to do.
+ */
+export async function preflight(hre: HardhatRuntimeEnvironment): Promise<void> {
+  if (hre.network.name === "hardhat") return; // in-process: nothing to reach
+  const config = hre.network.config as HttpNetworkConfig;
+  const where = `${redactUrl(config.url)} (--network ${hre.network.name})`;
+  let chainHex: unknown;
+  try {
+    chainHex = await rpc(config.url, "eth_chainId", PREFLIGHT_TIMEOUT_MS);
+  } catch (e) {
+    const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name;
+    const hint =
+      hre.network.name === "localhost"
+        ? "start one with `npx hardhat node` or set LOCALHOST_RPC_URL"
+        : "check the RPC URL and your connection";
+    throw new UserError(`cannot reach the node at ${where}: ${cause}; ${hint}.`);
+  }
+  const chainId = Number(chainHex);
+  if (config.chainId !== undefined && chainId !== config.chainId) {
+    throw new UserError(
+      `wrong chain at ${where}: the node is on chain ${chainId}, but ${hre.network.name} is chain ${config.chainId}. ` +
+        `Point the RPC URL at a ${hre.network.name} node.`,
+    );
+  }
+}
+
+/**
+ * The account that signs keeper transactions: KEEPER_PRIVATE_KEY when set (required on live
+ * networks), else the named `keeper` account of a local node.
+ */
+export async function keeperSigner(hre: HardhatRuntimeEnvironment): Promise<Signer> {
+  const key = process.env[KEEPER_KEY_ENV]?.trim();
+  if (key || isLiveNetwork(hre.network.name)) {
+    const k = key || requireEnv(KEEPER_KEY_ENV, `it signs rebalance transactions on ${hre.network.name}`);
+    try {
+      return new Wallet(k.startsWith("0x") ? k : `0x${k}`, hre.ethers.provider);
+    } catch {
+      throw new UserError(`${KEEPER_KEY_ENV} is not a valid private key: expected 32 bytes of hex.`);
+    }
+  }
+  const { keeper } = await hre.getNamedAccounts();
+  return hre.ethers.getSigner(keeper);
+}
+
+/** The account that signs admin changes: the named `deployer` (DEPLOYER_PRIVATE_KEY on live networks). */
+export async function adminSigner(hre: HardhatRuntimeEnvironment): Promise<Signer> {
+  if (isLiveNetwork(hre.network.name))
+    requireEnv("DEPLOYER_PRIVATE_KEY", `it signs admin transactions on ${hre.network.name}`);
+  const { deployer } = await hre.getNamedAccounts();
+  return hre.ethers.getSigner(deployer);
+}
+
+/** Fails with one line when `signer` cannot pay `gas` at `maxFeePerGas`. */
+export async function assertCanPay(
+  hre: HardhatRuntimeEnvironment,
+  signer: Signer,
+  gas: bigint,
+  maxFeePerGas: bigint,
+): Promise<void> {
+  const address = await signer.getAddress();
+  const balance = await hre.ethers.provider.getBalance(address);
+  const need = gas * maxFeePerGas;
+  if (balance < need) {
+    throw new UserError(
+      `the keeper ${address} holds ${formatEther(balance)} ETH on ${hre.network.name}, less than the ` +
+        `${formatEther(need)} ETH this rebalance may cost in gas: fund it and retry.`,
+    );
+  }
+}
+
+/**
+ * Runs a task body: a UserError becomes one line on stderr and exit code 1, never a stack trace.
+ * Anything else is a bug and keeps its stack.
+ */
+export async function runTask<T>(body: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await body();
+  } catch (e) {
+    if (e instanceof UserError) {
+      console.error(`Error: ${e.message}`);
+      process.exitCode = 1;
+      return undefined;
+    }
+    throw e;
+  }
+}

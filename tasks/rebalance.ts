@@ -1,0 +1,56 @@
+import { task } from "hardhat/config";
+
+import { UserError } from "../src/config/env";
+import { parseChoice, parseGwei, parseSeconds, vaultSelection } from "../src/keeper/args";
+import { keeperSigner, preflight, runTask } from "../src/keeper/connect";
+import { type RebalanceResult, formatResult, rebalanceOnce } from "../src/keeper/rebalance";
+import { listVaults, resolveVault } from "../src/keeper/status";
+
+task("rebalance", "Rebalances a vault (or every vault) whose trigger says a rebalance is due")
+  .addOptionalParam("vault", "a deployment name or address")
+  .addFlag("all", "every vault deployed on the network")
+  .addFlag("dryRun", "print the plan and simulate, but send nothing")
+  .addOptionalParam("maxGasPrice", "ceiling on the base fee, in gwei")
+  .addOptionalParam("gasMode", "above the ceiling: skip, or wait for the fee to fall", "skip")
+  .addOptionalParam("waitTimeout", "seconds to wait in --gas-mode wait", "600")
+  .setAction(
+    async (
+      args: {
+        vault?: string;
+        all: boolean;
+        dryRun: boolean;
+        maxGasPrice?: string;
+        gasMode: string;
+        waitTimeout: string;
+      },
+      hre,
+    ) =>
+      runTask(async () => {
+        const selection = vaultSelection(args);
+        const opts = {
+          dryRun: args.dryRun,
+          maxGasPriceWei:
+            args.maxGasPrice === undefined ? undefined : parseGwei("max-gas-price", args.maxGasPrice),
+          gasMode: parseChoice("gas-mode", args.gasMode, ["skip", "wait"] as const),
+          waitTimeoutSeconds: parseSeconds("wait-timeout", args.waitTimeout),
+          pollSeconds: Math.min(5, parseSeconds("wait-timeout", args.waitTimeout) / 4),
+          log: (line: string) => console.log(line),
+        };
+        await preflight(hre);
+        const signer = await keeperSigner(hre);
+        const vaults = selection.vault ? [await resolveVault(hre, selection.vault)] : await listVaults(hre);
+        if (vaults.length === 0)
+          throw new UserError(`no vaults deployed on ${hre.network.name}: nothing to rebalance.`);
+        const results: RebalanceResult[] = [];
+        for (const v of vaults) {
+          const r = await rebalanceOnce(hre, v, signer, opts);
+          results.push(r);
+          for (const line of formatResult(r)) {
+            if (r.outcome === "blocked") console.error(`Error: ${line}`);
+            else console.log(line);
+          }
+        }
+        if (results.some((r) => r.outcome === "blocked")) process.exitCode = 1;
+        return results;
+      }),
+  );
