@@ -1,0 +1,317 @@
+import type { Signer } from "ethers";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+
+import { UserError } from "../config/env";
+import { assertCanPay } from "./connect";
+import { type GasPolicy, backoffDelayMs, classifySendError, decide, replacementFees } from "./decision";
+import { baseFee, isBlocked, revertText } from "./rebalance";
+import { vaultStatus } from "./status";
+
+/**
+ * The keeper loop behind `npx hardhat keeper`: every poll it reads each vault's trigger, holds
+ * non-urgent work while gas is dear, sends what is due with its own nonce bookkeeping, replaces
+ * transactions that sit unmined, treats "someone else rebalanced first" as success, backs off on RPC
+ * errors, and stops cleanly on a signal with a summary.
+ */
+
+export interface KeeperOptions {
+  pollMs: number;
+  policy: GasPolicy;
+  /** Backoff after RPC errors: full jitter in [0, min(cap, base·2^n)]. */
+  backoffBaseMs: number;
+  backoffCapMs: number;
+  /** A sent transaction unmined for this long is replaced at a higher fee (same nonce). */
+  stuckAfterMs: number;
+  /** JSON lines instead of text. */
+  json: boolean;
+  log: (line: string) => void;
+  signal: AbortSignal;
+}
+
+export interface KeeperSummary {
+  network: string;
+  keeper: string;
+  startedAt: string;
+  stoppedAt: string;
+  stoppedBy: string;
+  ticks: number;
+  sent: number;
+  confirmed: number;
+  /** Another keeper rebalanced first (at simulation, or ours reverted once mined). */
+  raced: number;
+  replaced: number;
+  held: number;
+  idle: number;
+  blocked: number;
+  rpcErrors: number;
+  failures: number;
+  gasUsed: string;
+}
+
+type Level = "info" | "warn" | "error";
+
+interface Pending {
+  vault: string;
+  nonce: number;
+  hashes: string[];
+  fees: { maxFeePerGas: bigint; maxPriorityFeePerGas: bigint };
+  gasLimit: bigint;
+  data: string;
+  sentAt: number;
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+    signal.addEventListener("abort", done);
+  });
+
+/** One log record as text: `time level event key=value …`. */
+export function formatLogText(record: Record<string, unknown>): string {
+  const { ts, level, event, ...rest } = record;
+  const fields = Object.entries(rest)
+    .map(([k, v]) => `${k}=${typeof v === "string" && /\s/.test(v) ? JSON.stringify(v) : String(v)}`)
+    .join(" ");
+  return `${ts} ${String(level).padEnd(5)} ${event}${fields ? ` ${fields}` : ""}`;
+}
+
+export async function runKeeper(
+  hre: HardhatRuntimeEnvironment,
+  vaults: { name: string; address: string }[],
+  signer: Signer,
+  opts: KeeperOptions,
+): Promise<KeeperSummary> {
+  const provider = hre.ethers.provider;
+  const keeper = await signer.getAddress();
+  const iface = (await hre.ethers.getContractAt("DeltaHedgeVault", vaults[0].address)).interface;
+  const summary: KeeperSummary = {
+    network: hre.network.name,
+    keeper,
+    startedAt: new Date().toISOString(),
+    stoppedAt: "",
+    stoppedBy: "",
+    ticks: 0,
+    sent: 0,
+    confirmed: 0,
+    raced: 0,
+    replaced: 0,
+    held: 0,
+    idle: 0,
+    blocked: 0,
+    rpcErrors: 0,
+    failures: 0,
+    gasUsed: "0",
+  };
+  let gasUsed = 0n;
+  const emit = (level: Level, event: string, fields: Record<string, unknown> = {}) => {
+    const record = { ts: new Date().toISOString(), level, event, ...fields };
+    opts.log(
+      opts.json
+        ? JSON.stringify(record, (_k, v) => (typeof v === "bigint" ? v.toString() : v))
+        : formatLogText(record),
+    );
+  };
+  const lastState = new Map<string, string>();
+  const pending = new Map<string, Pending>();
+  let nonce: number | null = null;
+  let consecutiveRpcErrors = 0;
+
+  const dueFees = (base: bigint, tip: bigint) => {
+    const ceiling = opts.policy.hardCapWei + tip;
+    const fee = 2n * base + tip;
+    return { maxFeePerGas: fee < ceiling ? fee : ceiling, maxPriorityFeePerGas: tip };
+  };
+
+  /** Follows a sent transaction: confirmed, reverted (raced or failed), replaced by us, or stuck. */
+  async function follow(v: { name: string; address: string }, p: Pending): Promise<void> {
+    for (const hash of p.hashes) {
+      const receipt = await provider.getTransactionReceipt(hash);
+      if (!receipt) continue;
+      pending.delete(v.address);
+      gasUsed += receipt.gasUsed;
+      if (receipt.status === 1) {
+        summary.confirmed++;
+        emit("info", "confirmed", {
+          vault: v.name,
+          tx: hash,
+          block: receipt.blockNumber,
+          gasUsed: receipt.gasUsed,
+        });
+      } else {
+        const now = await vaultStatus(hre, v);
+        if (now.reason !== "Due") {
+          summary.raced++;
+          emit("info", "raced", {
+            vault: v.name,
+            tx: hash,
+            why: "another keeper rebalanced first; ours reverted",
+          });
+        } else {
+          summary.failures++;
+          emit("error", "reverted", { vault: v.name, tx: hash });
+        }
+      }
+      return;
+    }
+    const mined = await provider.getTransactionCount(keeper, "latest");
+    if (mined > p.nonce) {
+      // The nonce was used by none of our hashes: another process with this key took it.
+      pending.delete(v.address);
+      nonce = null;
+      emit("warn", "nonce-taken", {
+        vault: v.name,
+        nonce: p.nonce,
+        why: "the nonce was used by another transaction",
+      });
+      return;
+    }
+    if (Date.now() - p.sentAt < opts.stuckAfterMs) return;
+    const next = replacementFees(p.fees, opts.policy.hardCapWei + p.fees.maxPriorityFeePerGas * 2n);
+    if (!next) {
+      emit("warn", "stuck", {
+        vault: v.name,
+        tx: p.hashes.at(-1),
+        why: "cannot raise the fee further under the hard cap",
+      });
+      p.sentAt = Date.now();
+      return;
+    }
+    const tx = await signer.sendTransaction({
+      to: v.address,
+      data: p.data,
+      nonce: p.nonce,
+      gasLimit: p.gasLimit,
+      ...next,
+    });
+    p.hashes.push(tx.hash);
+    p.fees = next;
+    p.sentAt = Date.now();
+    summary.replaced++;
+    emit("warn", "replaced", { vault: v.name, nonce: p.nonce, tx: tx.hash, maxFeePerGas: next.maxFeePerGas });
+  }
+
+  async function visit(v: { name: string; address: string }, base: bigint, tip: bigint): Promise<void> {
+    const p = pending.get(v.address);
+    if (p) return follow(v, p);
+    const st = await vaultStatus(hre, v);
+    const decision = decide({ reason: st.reason, detail: 0n, urgency: st.urgency }, base, opts.policy);
+    const state = `${decision.action}:${st.reason}`;
+    const changed = lastState.get(v.address) !== state;
+    lastState.set(v.address, state);
+    if (decision.action === "idle") {
+      if (isBlocked(st.reason)) summary.blocked++;
+      else summary.idle++;
+      if (changed)
+        emit(isBlocked(st.reason) ? "warn" : "info", isBlocked(st.reason) ? "blocked" : "idle", {
+          vault: v.name,
+          why: st.reasonText,
+        });
+      return;
+    }
+    if (decision.action === "hold") {
+      summary.held++;
+      if (changed) emit("info", "hold", { vault: v.name, why: decision.why });
+      return;
+    }
+    const contract = (await hre.ethers.getContractAt("DeltaHedgeVault", v.address)).connect(signer);
+    let gas: bigint;
+    try {
+      await contract.rebalance.staticCall();
+      gas = await contract.rebalance.estimateGas();
+    } catch (e) {
+      if (classifySendError(e) === "already-done") {
+        summary.raced++;
+        emit("info", "raced", { vault: v.name, why: `no longer due at simulation: ${revertText(iface, e)}` });
+        return;
+      }
+      if (classifySendError(e) === "retry") throw e;
+      summary.failures++;
+      emit("error", "simulation-failed", { vault: v.name, why: revertText(iface, e) });
+      return;
+    }
+    const fees = dueFees(base, tip);
+    const gasLimit = (gas * 12n) / 10n;
+    try {
+      await assertCanPay(hre, signer, gasLimit, fees.maxFeePerGas);
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      summary.failures++;
+      emit("error", "no-funds", { vault: v.name, why: e.message });
+      return;
+    }
+    if (nonce === null) nonce = await provider.getTransactionCount(keeper, "pending");
+    const data = iface.encodeFunctionData("rebalance");
+    const tx = await signer.sendTransaction({ to: v.address, data, nonce, gasLimit, ...fees });
+    pending.set(v.address, {
+      vault: v.name,
+      nonce,
+      hashes: [tx.hash],
+      fees,
+      gasLimit,
+      data,
+      sentAt: Date.now(),
+    });
+    nonce++;
+    summary.sent++;
+    emit("info", "sent", {
+      vault: v.name,
+      tx: tx.hash,
+      nonce: tx.nonce,
+      why: decision.why,
+      maxFeePerGas: fees.maxFeePerGas,
+    });
+  }
+
+  emit("info", "start", {
+    network: hre.network.name,
+    keeper,
+    vaults: vaults.map((v) => v.name).join(","),
+    pollMs: opts.pollMs,
+    baseFeeCeilingGwei: Number(opts.policy.baseFeeCeilingWei) / 1e9,
+    urgentMultiple: opts.policy.urgentMultiple,
+    hardCapGwei: Number(opts.policy.hardCapWei) / 1e9,
+  });
+  while (!opts.signal.aborted) {
+    summary.ticks++;
+    let delay = opts.pollMs;
+    try {
+      const base = await baseFee(hre);
+      const tip = (await provider.getFeeData()).maxPriorityFeePerGas ?? 1_000_000_000n;
+      for (const v of vaults) {
+        if (opts.signal.aborted) break;
+        await visit(v, base, tip);
+      }
+      if (consecutiveRpcErrors > 0) emit("info", "rpc-recovered", { after: consecutiveRpcErrors });
+      consecutiveRpcErrors = 0;
+    } catch (e) {
+      const kind = classifySendError(e);
+      const why = revertText(iface, e);
+      if (kind === "retry") {
+        summary.rpcErrors++;
+        consecutiveRpcErrors++;
+        nonce = null; // re-read from the node once it answers
+        delay = Math.max(backoffDelayMs(consecutiveRpcErrors, opts.backoffBaseMs, opts.backoffCapMs), 50);
+        emit("warn", "rpc-error", { attempt: consecutiveRpcErrors, retryInMs: delay, why });
+      } else if (kind === "already-done") {
+        summary.raced++;
+        emit("info", "raced", { why });
+      } else {
+        summary.failures++;
+        nonce = null;
+        emit("error", "error", { why });
+      }
+    }
+    await sleep(delay, opts.signal);
+  }
+  summary.stoppedAt = new Date().toISOString();
+  summary.stoppedBy = String(opts.signal.reason ?? "abort");
+  summary.gasUsed = gasUsed.toString();
+  emit("info", "summary", { ...summary, pending: pending.size });
+  return summary;
+}

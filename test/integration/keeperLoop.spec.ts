@@ -1,0 +1,189 @@
+import { expect } from "chai";
+import { parseUnits } from "ethers";
+import hre from "hardhat";
+
+import { type KeeperOptions, type KeeperSummary, runKeeper } from "../../src/keeper/loop";
+import { resolveVault } from "../../src/keeper/status";
+import { demoHedgePreset } from "../../src/vault/deltaHedge";
+import { deployHedge, fundedVaultFixture } from "../shared/fixtures";
+
+/** The funded target-weight vault and the Hedge vault on one chain, both due. */
+const bothFixture = hre.deployments.createFixture(async () =>
+  deployHedge(await fundedVaultFixture(), "Hedge", demoHedgePreset()),
+);
+
+const gwei = (x: string) => parseUnits(x, "gwei");
+
+interface Running {
+  records: Record<string, unknown>[];
+  waitFor(event: string, count?: number): Promise<Record<string, unknown>>;
+  stop(): Promise<KeeperSummary>;
+}
+
+/** Starts the keeper loop in-process (JSON lines captured) over the named vaults. */
+async function startKeeper(
+  names: string[],
+  overrides: Partial<KeeperOptions> = {},
+  onRecord: (r: Record<string, unknown>) => void = () => {},
+): Promise<Running> {
+  const vaults = await Promise.all(names.map((n) => resolveVault(hre, n)));
+  const [, , keeper] = await hre.ethers.getSigners();
+  const records: Record<string, unknown>[] = [];
+  const controller = new AbortController();
+  const done = runKeeper(hre, vaults, keeper, {
+    pollMs: 100,
+    policy: { baseFeeCeilingWei: gwei("30"), urgentMultiple: 3, hardCapWei: gwei("300") },
+    backoffBaseMs: 50,
+    backoffCapMs: 200,
+    stuckAfterMs: 60_000,
+    json: true,
+    log: (line) => {
+      const record = JSON.parse(line) as Record<string, unknown>;
+      records.push(record);
+      onRecord(record);
+    },
+    signal: controller.signal,
+    ...overrides,
+  });
+  return {
+    records,
+    async waitFor(event, count = 1) {
+      for (let i = 0; i < 400; i++) {
+        const hits = records.filter((r) => r.event === event);
+        if (hits.length >= count) return hits[count - 1];
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      throw new Error(`no '${event}' log (saw ${records.map((r) => r.event).join(", ")})`);
+    },
+    async stop() {
+      controller.abort("SIGTERM");
+      return done;
+    },
+  };
+}
+
+async function setBaseFee(g: string): Promise<void> {
+  await hre.network.provider.send("hardhat_setNextBlockBaseFeePerGas", [`0x${gwei(g).toString(16)}`]);
+  await hre.network.provider.send("evm_mine");
+}
+
+describe("keeper loop (npx hardhat keeper)", () => {
+  afterEach(async () => {
+    await hre.network.provider.send("evm_setAutomine", [true]);
+  });
+
+  it("rebalances what is due, idles after, and ends with a summary on a signal", async () => {
+    const { vault } = await bothFixture();
+    const k = await startKeeper(["funded", "Hedge"]);
+    await k.waitFor("confirmed", 2);
+    await k.waitFor("idle", 2);
+    const summary = await k.stop();
+    expect(summary).to.include({
+      sent: 2,
+      confirmed: 2,
+      raced: 0,
+      failures: 0,
+      rpcErrors: 0,
+      stoppedBy: "SIGTERM",
+    });
+    expect(BigInt(summary.gasUsed)).to.be.greaterThan(400_000n);
+    expect((await vault.engineState()).lastRebalanceAt).to.be.greaterThan(0n);
+    const last = k.records.at(-1)!;
+    expect(last.event).to.equal("summary");
+    expect(last.confirmed).to.equal(2);
+    for (const r of k.records) expect(r.ts).to.match(/^\d{4}-\d\d-\d\dT/);
+    const sent = k.records.filter((r) => r.event === "sent").map((r) => r.nonce);
+    expect(new Set(sent).size).to.equal(2); // one nonce each
+  });
+
+  it("holds a non-urgent rebalance while the base fee is above the ceiling, and sends an urgent one", async () => {
+    await fundedVaultFixture(); // 12 bands out
+    await setBaseFee("80");
+    const patient = await startKeeper(["funded"], {
+      policy: { baseFeeCeilingWei: gwei("50"), urgentMultiple: 20, hardCapWei: gwei("300") },
+    });
+    const hold = await patient.waitFor("hold");
+    expect(hold.why).to.match(
+      /^base fee 80\.00 gwei above the ceiling 50\.00 gwei; deviation 12\.00× band, urgent from 20×$/,
+    );
+    const held = await patient.stop();
+    expect(held.sent).to.equal(0);
+    expect(held.held).to.be.greaterThan(0);
+
+    const urgent = await startKeeper(["funded"], {
+      policy: { baseFeeCeilingWei: gwei("50"), urgentMultiple: 3, hardCapWei: gwei("300") },
+    });
+    const sent = await urgent.waitFor("sent");
+    expect(sent.why).to.equal("urgent: deviation 12.00× band");
+    await urgent.waitFor("confirmed");
+    await urgent.stop();
+  });
+
+  it("replaces a transaction that sits unmined, with the same nonce and a higher fee", async () => {
+    const { vault } = await fundedVaultFixture();
+    await hre.network.provider.send("evm_setAutomine", [false]);
+    const k = await startKeeper(["funded"], { stuckAfterMs: 300 });
+    const sent = await k.waitFor("sent");
+    const replaced = await k.waitFor("replaced");
+    expect(replaced.nonce).to.equal(sent.nonce);
+    expect(BigInt(replaced.maxFeePerGas as string)).to.be.at.least(
+      (BigInt(sent.maxFeePerGas as string) * 1125n) / 1000n,
+    );
+    await hre.network.provider.send("evm_mine");
+    const confirmed = await k.waitFor("confirmed");
+    expect(confirmed.tx).to.equal(replaced.tx);
+    const summary = await k.stop();
+    expect(summary).to.include({ sent: 1, replaced: 1, confirmed: 1, failures: 0 });
+    expect((await vault.engineState()).lastRebalanceAt).to.be.greaterThan(0n);
+  });
+
+  it("another keeper racing: ours reverts once mined and counts as raced, not failed", async () => {
+    const { vault, stranger } = await fundedVaultFixture();
+    await hre.network.provider.send("evm_setAutomine", [false]);
+    const k = await startKeeper(["funded"]);
+    await k.waitFor("sent");
+    await vault.connect(stranger).rebalance({
+      gasLimit: 3_000_000,
+      maxPriorityFeePerGas: gwei("50"),
+      maxFeePerGas: gwei("500"),
+    });
+    await hre.network.provider.send("evm_mine");
+    const raced = await k.waitFor("raced");
+    expect(raced.why).to.equal("another keeper rebalanced first; ours reverted");
+    const summary = await k.stop();
+    expect(summary).to.include({ raced: 1, confirmed: 0, failures: 0 });
+  });
+
+  it("RPC failing mid-loop: backs off, recovers, and still rebalances", async () => {
+    await fundedVaultFixture();
+    // Fault injection at the provider every ethers call goes through: refused connections until lifted.
+    const provider = hre.network.provider as unknown as {
+      send: (method: string, params?: unknown[]) => Promise<unknown>;
+    };
+    const original = provider.send.bind(provider);
+    let failing = false;
+    provider.send = async (method, params) => {
+      if (failing)
+        throw Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:8545"), { code: "ECONNREFUSED" });
+      return original(method, params);
+    };
+    try {
+      // The node stops answering right after the keeper starts, before its first poll.
+      const k = await startKeeper(["funded"], {}, (r) => {
+        if (r.event === "start") failing = true;
+      });
+      await k.waitFor("rpc-error", 3);
+      failing = false;
+      const recovered = await k.waitFor("rpc-recovered");
+      expect(recovered.after).to.be.at.least(3);
+      await k.waitFor("confirmed");
+      const summary = await k.stop();
+      expect(summary.rpcErrors).to.be.at.least(3);
+      expect(summary).to.include({ confirmed: 1, failures: 0 });
+      const delays = k.records.filter((r) => r.event === "rpc-error").map((r) => r.retryInMs as number);
+      for (const d of delays) expect(d).to.be.within(50, 200);
+    } finally {
+      provider.send = original;
+    }
+  });
+});
