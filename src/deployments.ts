@@ -22,4 +22,9 @@ export const TAGS = {
   LocalPools: "LocalPools",
   LocalMarket: "LocalMarket",
   DemoVault: "DemoVault",
+  Vaults: "Vaults",
+  Activate: "Activate",
+  LocalSeed: "LocalSeed",
+  VerifyConfig: "VerifyConfig",
+  Timelock: "Timelock",
 } as const;

@@ -1,4 +1,6 @@
 // Thin Hardhat tasks over src/ (see tasks/README.md). Imported by hardhat.config.ts.
+import "./admin";
+import "./deploy";
 import "./keeper";
 import "./rebalance";
 import "./status";

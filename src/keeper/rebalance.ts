@@ -1,4 +1,11 @@
-import { type Interface, formatEther, formatUnits, type Signer, type TransactionReceipt } from "ethers";
+import {
+  type Interface,
+  decodeBytes32String,
+  formatEther,
+  formatUnits,
+  type Signer,
+  type TransactionReceipt,
+} from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { UserError } from "../config/env";
@@ -92,6 +99,18 @@ export function formatChange(before: VaultStatusReport, after: VaultStatusReport
   );
 }
 
+/** A revert argument as text; bytes32 names (OutOfBounds' parameter) as their string. */
+function argText(a: unknown): string {
+  if (typeof a === "string" && /^0x[0-9a-f]{64}$/i.test(a)) {
+    try {
+      return decodeBytes32String(a);
+    } catch {
+      return a;
+    }
+  }
+  return String(a);
+}
+
 /**
  * A revert in words: the custom error decoded with the vault's ABI (from the revert data, or from
  * the node's message when it gives only that), and a RebalanceNotDue's reason described.
@@ -106,7 +125,7 @@ export function revertText(iface: Interface, error: unknown): string {
       const reason = reasonName(parsed.args[0] as bigint);
       return `RebalanceNotDue(${reason}): ${describeReason(reason, parsed.args[1] as bigint)}`;
     }
-    return `${parsed.name}(${parsed.args.map(String).join(", ")})`;
+    return `${parsed.name}(${parsed.args.map(argText).join(", ")})`;
   }
   const text = e?.shortMessage ?? e?.message ?? String(error);
   const custom = /custom error '(\w+)\(([^)]*)\)'/.exec(text);

@@ -75,7 +75,7 @@ export async function deployUniswap(hre: HardhatRuntimeEnvironment): Promise<voi
   await deploy("QuoterV2", [factory.address, weth.address]);
 }
 
-/** Creates every local pool at the feeds' prices and seeds it with a deep full-range position. */
+/** Creates every local pool at the feeds' prices and seeds it with a deep full-range position (once). */
 export async function deployLocalPools(
   hre: HardhatRuntimeEnvironment,
   pools: readonly LocalPool[] = LOCAL_POOLS,
@@ -84,6 +84,8 @@ export async function deployLocalPools(
   const signer = await hre.ethers.getSigner(deployer);
   const market = await loadLocalMarket(hre, { withPools: false });
   for (const spec of pools) {
+    // Idempotent: a pool recorded by an earlier run is already created and seeded.
+    if (await hre.deployments.getOrNull(poolKey(spec))) continue;
     const asset = market.tokens[spec.asset];
     const quote = market.tokens[spec.quote];
     const [token0, token1] = sortTokens(await asset.getAddress(), await quote.getAddress());

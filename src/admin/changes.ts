@@ -1,0 +1,227 @@
+import type { Contract, Signer } from "ethers";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+
+import { UserError } from "../config/env";
+import { adminSigner } from "../keeper/connect";
+import { revertText } from "../keeper/rebalance";
+import { resolveVault } from "../keeper/status";
+
+/**
+ * Admin changes as the vault:* tasks make them: show the call and what it changes, simulate it as
+ * the owner, and send it only with --execute. When the owner is a timelock, print the proposal to
+ * schedule on it instead.
+ */
+
+export interface AdminChange {
+  /** Function name on the vault. */
+  method: string;
+  args: unknown[];
+  /** What changes, one phrase per field ("maxSlippageBps 100 → 150"). */
+  changes: string[];
+  /** Who may call it: the owner, or the guardian too (pause). */
+  callers: "owner" | "owner-or-guardian";
+  /** Which vault kinds have the function. */
+  kinds: ("target-weight" | "delta-hedge")[];
+}
+
+export interface AdminResult {
+  vault: string;
+  method: string;
+  calldata: string;
+  executed: boolean;
+  txHash?: string;
+  /** Set when the owner is a contract (a timelock) the signer cannot act for. */
+  timelockProposal?: { target: string; value: 0; data: string };
+}
+
+/** A vault, its kind and the contract handle for admin calls. */
+export async function adminTarget(
+  hre: HardhatRuntimeEnvironment,
+  nameOrAddress: string,
+): Promise<{ name: string; address: string; kind: "target-weight" | "delta-hedge"; contract: Contract }> {
+  const v = await resolveVault(hre, nameOrAddress);
+  const hedge = await hre.ethers.getContractAt("DeltaHedgeVault", v.address);
+  let kind: "target-weight" | "delta-hedge" = "delta-hedge";
+  try {
+    await hedge.hedgeStatus();
+  } catch {
+    kind = "target-weight";
+  }
+  const contract = (await hre.ethers.getContractAt(
+    kind === "target-weight" ? "TargetWeightVault" : "DeltaHedgeVault",
+    v.address,
+  )) as unknown as Contract;
+  return { ...v, kind, contract };
+}
+
+export type AdminTarget = Awaited<ReturnType<typeof adminTarget>>;
+
+/** Refuses a target-weight-only change on a delta-hedged vault, before reading anything else. */
+export function requireTargetWeight(target: AdminTarget, method: string): void {
+  if (target.kind !== "target-weight")
+    throw new UserError(`${method} needs a target-weight vault; ${target.name} is a ${target.kind} vault.`);
+}
+
+/** Prints, simulates and (with `execute`) sends one admin change. */
+export async function applyAdminChange(
+  hre: HardhatRuntimeEnvironment,
+  target: AdminTarget,
+  change: AdminChange,
+  execute: boolean,
+  log: (line: string) => void,
+): Promise<AdminResult> {
+  if (!change.kinds.includes(target.kind)) {
+    throw new UserError(
+      `${change.method} needs a ${change.kinds.join(" or ")} vault; ${target.name} is a ${target.kind} vault.`,
+    );
+  }
+  const { contract } = target;
+  const calldata = contract.interface.encodeFunctionData(change.method, change.args);
+  log(`vault ${target.name} (${target.address}): ${change.method}`);
+  for (const c of change.changes) log(`  ${c}`);
+  if (change.changes.length === 0) log("  (no field changes: the call would set what is already there)");
+
+  const signer: Signer = await adminSigner(hre);
+  const me = (await signer.getAddress()).toLowerCase();
+  const owner = ((await contract.owner()) as string).toLowerCase();
+  const guardian = ((await contract.guardian()) as string).toLowerCase();
+  const allowed = me === owner || (change.callers === "owner-or-guardian" && me === guardian);
+  const caller = allowed ? me : owner;
+  try {
+    await hre.ethers.provider.call({ to: target.address, data: calldata, from: caller });
+  } catch (e) {
+    throw new UserError(
+      `${target.name}: ${change.method} would revert with ${revertText(contract.interface, e)}; nothing sent.`,
+    );
+  }
+  const result: AdminResult = { vault: target.name, method: change.method, calldata, executed: false };
+  if (!allowed) {
+    const ownerCode = await hre.ethers.provider.getCode(owner);
+    result.timelockProposal = { target: target.address, value: 0, data: calldata };
+    const proposal = `target ${target.address}, value 0, data ${calldata}`;
+    if (execute) {
+      throw new UserError(
+        `the signer ${me} is not the owner ${owner}${ownerCode !== "0x" ? " (a contract, e.g. the timelock)" : ""}: ` +
+          `have the owner make the call (${proposal}).`,
+      );
+    }
+    log(`  the owner is ${owner}; as the owner, the call simulates cleanly. Schedule it there: ${proposal}`);
+    return result;
+  }
+  if (!execute) {
+    log(`  dry run: simulates cleanly as ${me}; pass --execute to send it`);
+    return result;
+  }
+  const tx = await signer.sendTransaction({ to: target.address, data: calldata });
+  await tx.wait();
+  log(`  sent ${tx.hash}: done`);
+  return { ...result, executed: true, txHash: tx.hash };
+}
+
+const ENGINE_KEYS = [
+  "policy",
+  "mode",
+  "maxSlippageBps",
+  "maxPoolDeviationBps",
+  "maxTradeBps",
+  "bandHysteresisBps",
+  "cooldownSeconds",
+  "intervalSeconds",
+  "periodSeconds",
+  "maxRebalancesPerPeriod",
+  "maxCostBpsPerPeriod",
+  "rewardBps",
+] as const;
+const AMOUNT_KEYS = ["minTradeValue", "maxRewardPerCall", "rewardCapPerPeriod"] as const;
+
+/** Parses "key=value,key=value" for vault:settings; unknown keys and non-integers are refused. */
+export function parseAssignments(text: string): Record<string, bigint> {
+  const out: Record<string, bigint> = {};
+  for (const part of text
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const m = /^(\w+)=(\d+)$/.exec(part);
+    if (!m) throw new UserError(`--set '${part}' is not key=value with a whole number.`);
+    if (![...ENGINE_KEYS, ...AMOUNT_KEYS].includes(m[1] as never)) {
+      throw new UserError(
+        `--set: unknown setting '${m[1]}'; known: ${[...ENGINE_KEYS, ...AMOUNT_KEYS].join(", ")}.`,
+      );
+    }
+    out[m[1]] = BigInt(m[2]);
+  }
+  if (Object.keys(out).length === 0) throw new UserError("--set needs at least one key=value.");
+  return out;
+}
+
+/** The calls vault:settings makes: setEngineSettings and/or setAmountSettings, with the rest unchanged. */
+export async function settingsChanges(
+  contract: Contract,
+  assignments: Record<string, bigint>,
+): Promise<AdminChange[]> {
+  const out: AdminChange[] = [];
+  for (const [method, getter, keys] of [
+    ["setEngineSettings", "engineSettings", ENGINE_KEYS],
+    ["setAmountSettings", "amountSettings", AMOUNT_KEYS],
+  ] as const) {
+    const touched = keys.filter((k) => k in assignments);
+    if (touched.length === 0) continue;
+    const current = (await contract[getter]()) as Record<string, bigint>;
+    const next = Object.fromEntries(keys.map((k) => [k, k in assignments ? assignments[k] : current[k]]));
+    out.push({
+      method,
+      args: [next],
+      changes: touched
+        .filter((k) => current[k] !== assignments[k])
+        .map((k) => `${k} ${current[k]} → ${assignments[k]}`),
+      callers: "owner",
+      kinds: ["target-weight", "delta-hedge"],
+    });
+  }
+  return out;
+}
+
+/** vault:targets: proposes new targets (they apply after the vault's target delay). */
+export async function targetsChange(target: AdminTarget, targetBps: number[]): Promise<AdminChange> {
+  requireTargetWeight(target, "proposeTargets");
+  const [current] = (await target.contract.targets()) as [bigint[]];
+  return {
+    method: "proposeTargets",
+    args: [targetBps],
+    changes: [
+      `targets ${current.join(",")} → ${targetBps.join(",")} bps (applies after the target delay, via vault:apply-targets)`,
+    ],
+    callers: "owner",
+    kinds: ["target-weight"],
+  };
+}
+
+/** vault:bands: absolute and relative bands per asset. */
+export async function bandsChange(
+  contract: Contract,
+  absBps: number[],
+  relBps: number[],
+): Promise<AdminChange> {
+  const [, abs, rel] = (await contract.targets()) as [bigint[], bigint[], bigint[]];
+  return {
+    method: "setBands",
+    args: [absBps, relBps],
+    changes: [
+      `absolute bands ${abs.join(",")} → ${absBps.join(",")} bps`,
+      `relative bands ${rel.join(",")} → ${relBps.join(",")} bps`,
+    ],
+    callers: "owner",
+    kinds: ["target-weight"],
+  };
+}
+
+/** vault:pause / vault:unpause. */
+export const pauseChange = (pause: boolean): AdminChange => ({
+  method: pause ? "pause" : "unpause",
+  args: [],
+  changes: [
+    pause ? "paused: false → true (rebalance, deposits and withdrawals stop)" : "paused: true → false",
+  ],
+  callers: pause ? "owner-or-guardian" : "owner",
+  kinds: ["target-weight", "delta-hedge"],
+});

@@ -1,0 +1,85 @@
+import { task } from "hardhat/config";
+
+import {
+  type AdminChange,
+  type AdminTarget,
+  adminTarget,
+  applyAdminChange,
+  bandsChange,
+  parseAssignments,
+  pauseChange,
+  requireTargetWeight,
+  settingsChanges,
+  targetsChange,
+} from "../src/admin/changes";
+import { parseIntList } from "../src/keeper/args";
+import { preflight, runTask } from "../src/keeper/connect";
+
+/** The admin tasks: each prints the change and simulates it; only --execute sends. */
+function adminTask(
+  name: string,
+  description: string,
+  build: (args: Record<string, string>, target: AdminTarget) => Promise<AdminChange[]>,
+  params: [string, string][] = [],
+) {
+  let t = task(name, `${description} (dry run unless --execute)`)
+    .addParam("vault", "a deployment name or address")
+    .addFlag("execute", "send the transaction (default: print and simulate only)");
+  for (const [p, d] of params) t = t.addParam(p, d);
+  t.setAction(async (args: Record<string, string> & { vault: string; execute: boolean }, hre) =>
+    runTask(async () => {
+      await preflight(hre);
+      const target = await adminTarget(hre, args.vault);
+      const results = [];
+      for (const change of await build(args, target))
+        results.push(await applyAdminChange(hre, target, change, args.execute, (l) => console.log(l)));
+      return results;
+    }),
+  );
+}
+
+adminTask("vault:pause", "Pauses a vault (owner or guardian)", async () => [pauseChange(true)]);
+adminTask("vault:unpause", "Unpauses a vault (owner)", async () => [pauseChange(false)]);
+adminTask(
+  "vault:settings",
+  "Changes engine thresholds and amounts, e.g. --set maxSlippageBps=150,cooldownSeconds=600",
+  async (args, t) => settingsChanges(t.contract, parseAssignments(args.set)),
+  [["set", "comma-separated key=value pairs"]],
+);
+adminTask(
+  "vault:targets",
+  "Proposes new target weights in bps, quote asset first, e.g. --targets 4000,3000,3000",
+  async (args, t) => {
+    requireTargetWeight(t, "proposeTargets");
+    return [await targetsChange(t, parseIntList("targets", args.targets, 0, 10_000))];
+  },
+  [["targets", "comma-separated bps, summing to 10000"]],
+);
+adminTask(
+  "vault:apply-targets",
+  "Applies proposed targets once their delay has passed (anyone may)",
+  async () => [
+    {
+      method: "applyTargets",
+      args: [],
+      changes: ["pending targets → current targets"],
+      callers: "owner",
+      kinds: ["target-weight"],
+    },
+  ],
+);
+adminTask(
+  "vault:bands",
+  "Sets per-asset bands in bps, e.g. --abs 500,500,500 --rel 0,0,0",
+  async (args, t) => [
+    await bandsChange(
+      t.contract,
+      parseIntList("abs", args.abs, 0, 10_000),
+      parseIntList("rel", args.rel, 0, 10_000),
+    ),
+  ],
+  [
+    ["abs", "absolute band per asset, bps of NAV (0 = off)"],
+    ["rel", "relative band per asset, bps of the target (0 = off)"],
+  ],
+);

@@ -1,0 +1,234 @@
+import { expect } from "chai";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
+import hre from "hardhat";
+
+import { UserError } from "../../src/config/env";
+import { addressBook } from "../../src/config/networks";
+import { NAMES, TAGS } from "../../src/deployments";
+import { type NetworkPreset, networkPreset } from "../../src/deploy/presets";
+import { demoVaultPreset } from "../../src/vault/targetWeight";
+import { presetProblems, resolveVaultInputs } from "../../src/deploy/resolve";
+import {
+  TIMELOCK_NAME,
+  assertConfig,
+  configDifferences,
+  formatHandover,
+  handOverToTimelock,
+} from "../../src/deploy/vaults";
+
+const ROLE_ENV = [
+  "BALLAST_GUARDIAN",
+  "BALLAST_BOOK_MANAGER",
+  "BALLAST_TIMELOCK_PROPOSER",
+  "BALLAST_TIMELOCK_EXECUTOR",
+];
+
+const localDeployment = hre.deployments.createFixture(async () => {
+  await hre.deployments.fixture([TAGS.Vaults, TAGS.Activate, TAGS.LocalSeed, TAGS.VerifyConfig]);
+  return networkPreset(hre);
+});
+
+/** The preset a live network would use, read without connecting to it. */
+const livePreset = (network: string) =>
+  networkPreset({ network: { name: network }, getNamedAccounts: async () => ({}) });
+
+describe("deployment (hardhat-deploy scripts and presets)", () => {
+  afterEach(() => {
+    for (const k of ROLE_ENV) delete process.env[k];
+  });
+
+  it("deploys the local preset's vaults, activates and seeds them, and reads the configuration back", async () => {
+    const preset = await localDeployment();
+    expect(preset.vaults.map((v) => `${v.kind}:${v.key}`)).to.deep.equal([
+      "target-weight:demo",
+      "delta-hedge:hedge",
+    ]);
+    for (const key of ["demo", "hedge"]) {
+      const vault = await hre.ethers.getContractAt(
+        "DeltaHedgeVault",
+        (await hre.deployments.get(NAMES.vault(key))).address,
+      );
+      expect(await vault.active()).to.equal(true);
+      expect((await vault.rebalanceStatus()).navWad).to.be.greaterThan(0n);
+    }
+    const book = await hre.ethers.getContractAt(
+      "OptionBook",
+      (await hre.deployments.get(NAMES.book("hedge"))).address,
+    );
+    expect(await book.legCount()).to.equal(1n);
+    expect(await configDifferences(hre, preset)).to.deep.equal([]);
+  });
+
+  it("is idempotent: running every script again sends nothing and keeps the addresses", async () => {
+    await localDeployment();
+    const { deployer } = await hre.getNamedAccounts();
+    const before = await hre.deployments.all();
+    const nonce = await hre.ethers.provider.getTransactionCount(deployer);
+    await hre.deployments.run(
+      [TAGS.Vaults, TAGS.Activate, TAGS.LocalSeed, TAGS.VerifyConfig, TAGS.Timelock],
+      {
+        resetMemory: false,
+        writeDeploymentsToFiles: false,
+      },
+    );
+    const after = await hre.deployments.all();
+    expect(await hre.ethers.provider.getTransactionCount(deployer)).to.equal(nonce);
+    for (const name of [NAMES.vault("demo"), NAMES.vault("hedge"), NAMES.book("hedge")])
+      expect(after[name].address).to.equal(before[name].address);
+  });
+
+  it("the read-back names every on-chain setting that differs from the preset", async () => {
+    const preset = await localDeployment();
+    const vault = await hre.ethers.getContractAt(
+      "TargetWeightVault",
+      (await hre.deployments.get(NAMES.vault("demo"))).address,
+    );
+    await (await vault.setEngineSettings({ ...demoVaultPreset().settings, maxSlippageBps: 150 })).wait();
+    expect(await configDifferences(hre, preset)).to.deep.equal([
+      "vault demo: maxSlippageBps is 150 on-chain, 100 in the preset",
+    ]);
+    let error: unknown;
+    try {
+      await assertConfig(hre, preset);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).to.be.instanceOf(UserError);
+    expect((error as Error).message).to.equal(
+      "on-chain configuration differs from the hardhat preset: vault demo: maxSlippageBps is 150 on-chain, 100 in the preset. " +
+        "Change it with the admin tasks (npx hardhat vault:settings …) or fix the preset.",
+    );
+  });
+
+  it("hands ownership to a TimelockController: schedule, wait out the delay, execute; the guardian can still pause", async () => {
+    const preset = await localDeployment();
+    const [admin, guardian] = await hre.ethers.getSigners();
+    const plan = {
+      minDelaySeconds: 3600,
+      proposers: [{ env: "x", value: admin.address }],
+      executors: [{ env: "x", value: admin.address }],
+    };
+    const first = await handOverToTimelock(hre, preset, plan);
+    expect(first.map((s) => s.state)).to.deep.equal(["scheduled", "scheduled", "scheduled"]);
+    expect(formatHandover(first)[0]).to.match(
+      /^Vault_demo: acceptOwnership scheduled; re-run deploy after \d{4}-/,
+    );
+    const timelock = (await hre.deployments.get(TIMELOCK_NAME)).address;
+    const vault = await hre.ethers.getContractAt(
+      "TargetWeightVault",
+      (await hre.deployments.get(NAMES.vault("demo"))).address,
+    );
+    expect(await vault.owner()).to.equal(admin.address); // nothing changes before the delay
+    expect(await vault.pendingOwner()).to.equal(timelock);
+
+    expect((await handOverToTimelock(hre, preset, plan)).map((s) => s.state)).to.deep.equal([
+      "scheduled",
+      "scheduled",
+      "scheduled",
+    ]); // re-running early is harmless
+    await time.increase(3600);
+    const done = await handOverToTimelock(hre, preset, plan);
+    expect(done.map((s) => s.state)).to.deep.equal([
+      "owned-by-timelock",
+      "owned-by-timelock",
+      "owned-by-timelock",
+    ]);
+    expect(await vault.owner()).to.equal(timelock);
+    const book = await hre.ethers.getContractAt(
+      "OptionBook",
+      (await hre.deployments.get(NAMES.book("hedge"))).address,
+    );
+    expect(await book.owner()).to.equal(timelock);
+    // The deployer lost the owner's powers; the guardian kept its pause.
+    await expect(vault.connect(admin).unpause()).to.be.revertedWithCustomError(
+      vault,
+      "OwnableUnauthorizedAccount",
+    );
+    await (await vault.connect(guardian).pause()).wait();
+    expect(await vault.paused()).to.equal(true);
+  });
+
+  it("when the deployer may not propose, reports the exact proposal, and finishes once a proposer made it", async () => {
+    const preset = await localDeployment();
+    const [admin, , , , , , proposer] = await hre.ethers.getSigners();
+    const plan = {
+      minDelaySeconds: 600,
+      proposers: [{ env: "x", value: proposer.address }],
+      executors: [{ env: "x", value: admin.address }],
+    };
+    const steps = await handOverToTimelock(hre, preset, plan);
+    expect(steps.map((s) => s.state)).to.deep.equal(["needs-proposal", "needs-proposal", "needs-proposal"]);
+    expect(formatHandover(steps)[0]).to.match(
+      /^Vault_demo: a proposer must schedule on the timelock: target 0x[0-9a-fA-F]{40}, value 0, data 0x79ba5097, /,
+    );
+    const timelock = await hre.ethers.getContractAt(
+      ["function schedule(address,uint256,bytes,bytes32,bytes32,uint256)"],
+      (await hre.deployments.get(TIMELOCK_NAME)).address,
+      proposer,
+    );
+    for (const s of steps) {
+      const p = s.proposal!;
+      await (await timelock.schedule(p.target, p.value, p.data, p.predecessor, p.salt, p.delay)).wait();
+    }
+    await time.increase(600);
+    expect((await handOverToTimelock(hre, preset, plan)).map((s) => s.state)).to.deep.equal([
+      "owned-by-timelock",
+      "owned-by-timelock",
+      "owned-by-timelock",
+    ]);
+  });
+
+  it("refuses a live preset that is incomplete, naming everything missing", async () => {
+    const mainnet = await livePreset("mainnet");
+    expect(presetProblems(mainnet)).to.deep.equal([
+      "guardian (set BALLAST_GUARDIAN)",
+      "timelock proposer (set BALLAST_TIMELOCK_PROPOSER)",
+      "timelock executor (set BALLAST_TIMELOCK_EXECUTOR)",
+    ]);
+    process.env.BALLAST_GUARDIAN = "0x000000000000000000000000000000000000dEaD";
+    process.env.BALLAST_TIMELOCK_PROPOSER = "not-an-address";
+    process.env.BALLAST_TIMELOCK_EXECUTOR = "0x000000000000000000000000000000000000bEEF";
+    expect(presetProblems(await livePreset("mainnet"))).to.deep.equal([
+      "timelock proposer: BALLAST_TIMELOCK_PROPOSER='not-an-address' is not an address",
+    ]);
+    process.env.BALLAST_TIMELOCK_PROPOSER = "0x000000000000000000000000000000000000cafE";
+    expect(presetProblems(await livePreset("mainnet"))).to.deep.equal([]);
+    // Sepolia's address book has single-source and unverified feeds without heartbeats: refused.
+    expect(presetProblems(await livePreset("sepolia"))).to.deep.equal([
+      "vault eth-usdc: feed USDC_USD is UNVERIFIED in the address book",
+      "vault eth-usdc: maxStalenessSeconds for USDC (no heartbeat recorded for USDC_USD)",
+      "vault eth-usdc: feed ETH_USD is SINGLE_SOURCE in the address book",
+      "vault eth-usdc: maxStalenessSeconds for WETH (no heartbeat recorded for ETH_USD)",
+    ]);
+  });
+
+  it("a pool that does not pair the asset with the quote, or a missing source, is refused", async () => {
+    process.env.BALLAST_GUARDIAN = "0x000000000000000000000000000000000000dEaD";
+    const preset: NetworkPreset = { ...(await livePreset("arbitrum")), timelock: undefined };
+    const plan = preset.vaults[0];
+    plan.sources = { USDC: { feed: "USDC_USD" }, WETH: { feed: "ETH_USD", pool: "WETH_USDCe_500" } };
+    expect(presetProblems(preset)).to.deep.equal(["vault eth-usdc: pool WETH_USDCe_500 is not WETH/USDC"]);
+    plan.sources = { USDC: { feed: "USDC_USD" } };
+    expect(presetProblems(preset)).to.deep.equal(["vault eth-usdc: feed and pool for WETH (sources.WETH)"]);
+  });
+
+  it("resolves live addresses from the address book: heartbeat-based staleness, router kind, sequencer feed", async () => {
+    process.env.BALLAST_GUARDIAN = "0x000000000000000000000000000000000000dEaD";
+    const fake = (name: string) => ({ network: { name } }) as unknown as typeof hre;
+    const mainnet = await livePreset("mainnet");
+    const m = await resolveVaultInputs(fake("mainnet"), mainnet, mainnet.vaults[0]);
+    const book = addressBook("mainnet");
+    expect(m.assets.map((a) => a.token)).to.deep.equal([book.tokens.USDC.address, book.tokens.WETH.address]);
+    expect(m.assets[1].pool).to.equal(book.uniswapV3.pools.WETH_USDC_500.address);
+    expect(m.assets.map((a) => a.maxStalenessSeconds)).to.deep.equal([86400 * 1.25, 3600 * 1.25]);
+    expect(m.router).to.equal(book.uniswapV3.SwapRouter!.address);
+    expect(m.routerIs02).to.equal(false);
+    expect(m.sequencerFeed).to.equal("0x0000000000000000000000000000000000000000");
+    const base = await livePreset("base");
+    const b = await resolveVaultInputs(fake("base"), base, base.vaults[0]);
+    expect(b.routerIs02).to.equal(true);
+    expect(b.router).to.equal(addressBook("base").uniswapV3.SwapRouter02!.address);
+    expect(b.sequencerFeed).to.equal(addressBook("base").chainlink.L2_SEQUENCER_UPTIME.address);
+    expect(b.sequencerGraceSeconds).to.equal(3600);
+  });
+});
