@@ -4,7 +4,7 @@ import { extendEnvironment } from "hardhat/config";
 import "@nomicfoundation/hardhat-toolbox";
 import "hardhat-deploy";
 
-import { hardhatNetworks, assertNetworkEnv } from "./src/config/env";
+import { assertKnownNetwork, assertNetworkEnv, hardhatNetworks } from "./src/config/env";
 import "./tasks";
 
 const SOLC_VERSION = "0.8.28";
@@ -22,6 +22,9 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
     isSolcJs: true,
   };
 });
+
+// An unknown --network fails here with one line, before Hardhat's own two-line error.
+assertKnownNetwork(process.argv, process.env.HARDHAT_NETWORK, Object.keys(hardhatNetworks()));
 
 // A live network selected without its RPC URL fails here, with one line naming the variable.
 extendEnvironment((hre) => assertNetworkEnv(hre.network.name));
@@ -46,7 +49,13 @@ const config: HardhatUserConfig = {
   typechain: { outDir: "typechain-types", target: "ethers-v6" },
   gasReporter: { enabled: process.env.REPORT_GAS === "1", currency: "USD", offline: true },
   mocha: { timeout: 120_000 },
-  paths: { sources: "contracts", tests: "test", deploy: "deploy" },
+  paths: {
+    sources: "contracts",
+    tests: "test",
+    deploy: "deploy",
+    // Where hardhat-deploy records deployments per network (tasks find vaults there by name).
+    deployments: process.env.BALLAST_DEPLOYMENTS_DIR ?? "deployments",
+  } as HardhatUserConfig["paths"],
 };
 
 export default config;

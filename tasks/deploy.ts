@@ -9,9 +9,9 @@ import { assertPresetComplete } from "../src/deploy/resolve";
 // has its key, and the preset is complete. A refusal is one line and sends nothing.
 task("deploy").setAction(async (args, hre, runSuper) =>
   runTask(async () => {
-    await preflight(hre);
     if (isLiveNetwork(hre.network.name))
       requireEnv(PRIVATE_KEY_ENV, `it signs the deployment on ${hre.network.name}`);
+    await preflight(hre);
     assertPresetComplete(await networkPreset(hre));
     return runSuper(args);
   }),

@@ -2,5 +2,6 @@
 import "./admin";
 import "./deploy";
 import "./keeper";
+import "./local";
 import "./rebalance";
 import "./status";

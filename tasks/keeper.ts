@@ -2,7 +2,7 @@ import { task } from "hardhat/config";
 
 import { UserError } from "../src/config/env";
 import { parseGwei, parsePositive, parseSeconds } from "../src/keeper/args";
-import { keeperSigner, preflight, runTask } from "../src/keeper/connect";
+import { assertKeeperKey, keeperSigner, preflight, runTask } from "../src/keeper/connect";
 import { runKeeper } from "../src/keeper/loop";
 import { listVaults, resolveVault } from "../src/keeper/status";
 
@@ -40,6 +40,7 @@ task("keeper", "Runs the keeper loop over the network's vaults until SIGINT or S
         const pollMs = parseSeconds("poll", args.poll) * 1000;
         const stuckAfterMs = parseSeconds("stuck-after", args.stuckAfter) * 1000;
         const backoffCapMs = parseSeconds("backoff-cap", args.backoffCap) * 1000;
+        assertKeeperKey(hre); // a missing key fails before the network is touched
         await preflight(hre);
         const signer = await keeperSigner(hre);
         const vaults = args.vaults

@@ -2,7 +2,7 @@ import { task } from "hardhat/config";
 
 import { UserError } from "../src/config/env";
 import { parseChoice, parseGwei, parseSeconds, vaultSelection } from "../src/keeper/args";
-import { keeperSigner, preflight, runTask } from "../src/keeper/connect";
+import { assertKeeperKey, keeperSigner, preflight, runTask } from "../src/keeper/connect";
 import { type RebalanceResult, formatResult, rebalanceOnce } from "../src/keeper/rebalance";
 import { listVaults, resolveVault } from "../src/keeper/status";
 
@@ -36,6 +36,7 @@ task("rebalance", "Rebalances a vault (or every vault) whose trigger says a reba
           pollSeconds: Math.min(5, parseSeconds("wait-timeout", args.waitTimeout) / 4),
           log: (line: string) => console.log(line),
         };
+        assertKeeperKey(hre); // a missing key fails before the network is touched
         await preflight(hre);
         const signer = await keeperSigner(hre);
         const vaults = selection.vault ? [await resolveVault(hre, selection.vault)] : await listVaults(hre);

@@ -78,3 +78,24 @@ export function assertNetworkEnv(networkName: string): void {
     process.exit(1);
   }
 }
+
+/** The network a Hardhat command line selects (--network X, --network=X, or HARDHAT_NETWORK). */
+export function selectedNetwork(argv: readonly string[], envNetwork: string | undefined): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--network") return argv[i + 1];
+    if (argv[i].startsWith("--network=")) return argv[i].slice("--network=".length);
+  }
+  return envNetwork?.trim() || undefined;
+}
+
+/** Ends the run with one line when the selected network is not configured. */
+export function assertKnownNetwork(
+  argv: readonly string[],
+  envNetwork: string | undefined,
+  known: readonly string[],
+): void {
+  const name = selectedNetwork(argv, envNetwork);
+  if (name === undefined || known.includes(name)) return;
+  console.error(`Error: unknown network '${name}': use one of ${known.join(", ")}.`);
+  process.exit(1);
+}

@@ -60,6 +60,12 @@ export async function preflight(hre: HardhatRuntimeEnvironment): Promise<void> {
   }
 }
 
+/** Fails, before any network access, when a live network has no KEEPER_PRIVATE_KEY. */
+export function assertKeeperKey(hre: HardhatRuntimeEnvironment): void {
+  if (isLiveNetwork(hre.network.name) && !process.env[KEEPER_KEY_ENV]?.trim())
+    requireEnv(KEEPER_KEY_ENV, `it signs rebalance transactions on ${hre.network.name}`);
+}
+
 /**
  * The account that signs keeper transactions: KEEPER_PRIVATE_KEY when set (required on live
  * networks), else the named `keeper` account of a local node.

@@ -162,6 +162,11 @@ export function classifySendError(error: unknown): SendOutcome {
     ) ||
     /ECONNREFUSED|ECONNRESET|ETIMEDOUT|socket hang up|timeout|header not found|nonce too low|replacement transaction underpriced/i.test(
       text,
+    ) ||
+    // Hardhat's HTTP provider: node unreachable (HH108), a non-JSON answer such as a 503 page (HH110),
+    // and the rate limits and gateway errors RPC providers return.
+    /HH108|HH110|Too Many Requests|Bad Gateway|Service Unavailable|Gateway Timeout|HTTP (429|502|503|504)\b/i.test(
+      text,
     )
   ) {
     return "retry";

@@ -269,6 +269,7 @@ export async function runKeeper(
   }
 
   emit("info", "start", {
+    pid: process.pid, // for supervisors: SIGINT or SIGTERM here stops the loop cleanly
     network: hre.network.name,
     keeper,
     vaults: vaults.map((v) => v.name).join(","),
@@ -300,6 +301,7 @@ export async function runKeeper(
         emit("warn", "rpc-error", { attempt: consecutiveRpcErrors, retryInMs: delay, why });
       } else if (kind === "already-done") {
         summary.raced++;
+        nonce = null; // a node that mines at once may have used the nonce on the refused send
         emit("info", "raced", { why });
       } else {
         summary.failures++;

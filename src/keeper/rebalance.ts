@@ -243,7 +243,22 @@ export async function rebalanceOnce(
   const gasLimit = (gas * 12n) / 10n;
   const fees = await sendFees(hre);
   await assertCanPay(hre, signer, gasLimit, fees.maxFeePerGas);
-  const tx = await contract.rebalance({ gasLimit, ...fees });
+  let tx;
+  try {
+    tx = await contract.rebalance({ gasLimit, ...fees });
+  } catch (e) {
+    // Some nodes (Hardhat's among them) mine at once and answer the send with the revert.
+    if (classifySendError(e) === "already-done") {
+      return {
+        ...base,
+        outcome: "raced",
+        why: `another transaction rebalanced first; ours was refused: ${revertText(contract.interface, e)}`,
+      };
+    }
+    throw new UserError(
+      `${vault.name}: sending failed: ${revertText(contract.interface, e)}. Check \`npx hardhat status\` before retrying.`,
+    );
+  }
   log(`  sent ${tx.hash}`);
   let receipt: TransactionReceipt | null;
   try {

@@ -108,6 +108,19 @@ describe("keeper decisions", () => {
       );
       expect(classifySendError(new Error("connect ECONNREFUSED 127.0.0.1:8545"))).to.equal("retry");
       expect(classifySendError(new Error("nonce too low"))).to.equal("retry");
+      // Hardhat's HTTP provider: node unreachable, a 503 page instead of JSON; providers' rate limits.
+      expect(classifySendError(new Error("HH108: Cannot connect to the network localhost."))).to.equal(
+        "retry",
+      );
+      expect(classifySendError(new Error("HH110: Invalid JSON-RPC response received: unavailable"))).to.equal(
+        "retry",
+      );
+      expect(classifySendError(new Error("429 Too Many Requests"))).to.equal("retry");
+      expect(classifySendError(new Error("HTTP 503 Service Unavailable"))).to.equal("retry");
+      // A revert that merely carries such a number is not a network error.
+      expect(classifySendError(new Error("reverted with custom error 'OutOfBounds(503, 1, 2)'"))).to.equal(
+        "fatal",
+      );
       expect(
         classifySendError({
           code: "INSUFFICIENT_FUNDS",

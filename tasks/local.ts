@@ -1,0 +1,47 @@
+import { task } from "hardhat/config";
+
+import { UserError } from "../src/config/env";
+import { isLocalNetwork } from "../src/config/local";
+import { parseSeconds } from "../src/keeper/args";
+import { preflight, runTask } from "../src/keeper/connect";
+import { loadLocalMarket, movePrices } from "../src/market/localMarket";
+
+task(
+  "local:prices",
+  "Local networks: publish feed prices, let an arbitrageur align the pools, optionally advance time",
+)
+  .addParam("set", "USD prices, e.g. WETH=2600,WBTC=61000")
+  .addOptionalParam("advance", "seconds to move the chain clock forward first")
+  .setAction(async (args: { set: string; advance?: string }, hre) =>
+    runTask(async () => {
+      if (!isLocalNetwork(hre.network.name))
+        throw new UserError(`local:prices only runs on hardhat or localhost, not ${hre.network.name}.`);
+      await preflight(hre);
+      const market = await loadLocalMarket(hre).catch(() => {
+        throw new UserError(
+          `no local market deployed on ${hre.network.name}: run \`npx hardhat deploy --network ${hre.network.name}\` first.`,
+        );
+      });
+      const prices: Record<string, string> = {};
+      for (const part of args.set.split(",").map((p) => p.trim())) {
+        const m = /^(\w+)=(\d+(\.\d+)?)$/.exec(part);
+        if (!m || !market.tokens[m[1]])
+          throw new UserError(
+            `--set '${part}' is not SYMBOL=price for one of ${Object.keys(market.tokens).join(", ")}.`,
+          );
+        prices[m[1]] = m[2];
+      }
+      if (args.advance !== undefined) {
+        await hre.network.provider.send("evm_increaseTime", [parseSeconds("advance", args.advance)]);
+        await hre.network.provider.send("evm_mine");
+      }
+      const { arbitrageur } = await hre.getNamedAccounts();
+      await movePrices(market, prices, await hre.ethers.getSigner(arbitrageur));
+      console.log(
+        `prices set: ${Object.entries(prices)
+          .map(([s, p]) => `${s} ${p}`)
+          .join(", ")}; pools arbitraged`,
+      );
+      return prices;
+    }),
+  );
