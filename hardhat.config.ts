@@ -47,6 +47,9 @@ const config: HardhatUserConfig = {
     arbitrageur: { default: 3 },
   },
   typechain: { outDir: "typechain-types", target: "ethers-v6" },
+  // `npx hardhat verify` (hardhat-verify) and `npx hardhat etherscan-verify` (hardhat-deploy): one
+  // Etherscan v2 key serves every chain. Only those commands use the network for it.
+  etherscan: { apiKey: process.env.ETHERSCAN_API_KEY ?? "" },
   gasReporter: { enabled: process.env.REPORT_GAS === "1", currency: "USD", offline: true },
   mocha: { timeout: 120_000 },
   paths: {

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 
-import { LIVE_NETWORKS, UserError, requireEnv } from "../../src/config/env";
+import { LIVE_NETWORKS, UserError, requireEnv, selectedNetwork } from "../../src/config/env";
 import { addressBook, addressBookNetworks, feed, token } from "../../src/config/networks";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -62,6 +62,15 @@ describe("config", () => {
         "Error: BASE_RPC_URL is not set: it holds the RPC URL for --network base. Export it (see .env.example) and retry.",
       ]);
       expect(r.stdout).to.not.match(/at \S+ \(/); // no stack trace
+    });
+  });
+
+  describe("network selection", () => {
+    it("reads --network X, --network=X, then HARDHAT_NETWORK", () => {
+      expect(selectedNetwork(["hardhat", "status", "--network", "base"], undefined)).to.equal("base");
+      expect(selectedNetwork(["hardhat", "status", "--network=optimism"], "base")).to.equal("optimism");
+      expect(selectedNetwork(["hardhat", "status"], " sepolia ")).to.equal("sepolia");
+      expect(selectedNetwork(["hardhat", "status"], undefined)).to.equal(undefined);
     });
   });
 });
