@@ -7,6 +7,7 @@ import { NAMES } from "../deployments";
 import { loadLocalMarket } from "../market/localMarket";
 import { tokenMeta } from "../keeper/tokens";
 import { activateLocal } from "../vault/localDeploy";
+import { deltaHedgeVaultArgs } from "../vault/deltaHedge";
 import { targetWeightVaultArgs } from "../vault/targetWeight";
 import type { NetworkPreset, TimelockPlan, VaultPlan } from "./presets";
 import { type ResolvedVault, resolveVaultInputs } from "./resolve";
@@ -44,26 +45,21 @@ async function constructorArgs(
     const p = { ...plan.preset, sequencer: { feed: r.sequencerFeed, graceSeconds: r.sequencerGraceSeconds } };
     return [...targetWeightVaultArgs(p, r.assets, r.router, deployer, guardian, r.routerIs02)];
   }
-  const p = plan.preset;
-  const init = {
-    assets: r.assets,
-    router: r.router,
-    routerIs02: r.routerIs02,
-    sequencerFeed: r.sequencerFeed,
-    sequencerGraceSeconds: r.sequencerGraceSeconds,
-    admin: deployer,
-    guardian,
-    settings: p.settings,
-    amounts: p.amounts,
-  };
-  const hedge = {
-    book: await bookAddress(hre, plan),
-    volatility: p.volatility,
-    rateWad: p.rateWad,
-    targetDeltaWad: p.targetDeltaWad,
-    band: p.band,
-  };
-  return [init, hedge];
+  return [
+    ...deltaHedgeVaultArgs(
+      plan.preset,
+      r.assets,
+      r.router,
+      deployer,
+      guardian,
+      (await bookAddress(hre, plan))!,
+      {
+        routerIs02: r.routerIs02,
+        sequencerFeed: r.sequencerFeed,
+        sequencerGraceSeconds: r.sequencerGraceSeconds,
+      },
+    ),
+  ];
 }
 
 /** Deploys each vault (and its book) unless already recorded; a recorded vault is never replaced. */

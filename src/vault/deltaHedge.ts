@@ -9,7 +9,7 @@ import type {
 import { NAMES } from "../deployments";
 import { loadLocalMarket } from "../market/localMarket";
 import { Mode, Policy } from "./enums";
-import { activateLocal, localAssetInputs } from "./localDeploy";
+import { type AssetInput, activateLocal, localAssetInputs } from "./localDeploy";
 
 const WAD = 10n ** 18n;
 
@@ -96,6 +96,39 @@ export function demoHedgePreset(): DeltaHedgePreset {
   };
 }
 
+/** The DeltaHedgeVault constructor arguments (engine init, hedge init) for a preset and resolved addresses. */
+export function deltaHedgeVaultArgs(
+  preset: DeltaHedgePreset,
+  assets: AssetInput[],
+  router: string,
+  admin: string,
+  guardian: string,
+  book: string,
+  chain: { routerIs02: boolean; sequencerFeed: string; sequencerGraceSeconds: number } = {
+    routerIs02: false,
+    sequencerFeed: ZeroAddress,
+    sequencerGraceSeconds: 0,
+  },
+) {
+  const init = {
+    assets,
+    router,
+    ...chain,
+    admin,
+    guardian,
+    settings: preset.settings,
+    amounts: preset.amounts,
+  };
+  const hedge = {
+    book,
+    volatility: preset.volatility,
+    rateWad: preset.rateWad,
+    targetDeltaWad: preset.targetDeltaWad,
+    band: preset.band,
+  };
+  return [init, hedge] as const;
+}
+
 /** Deploys an OptionBook owned by the deployer with `manager` as book manager (`OptionBook_<key>`). */
 export async function deployLocalOptionBook(
   hre: HardhatRuntimeEnvironment,
@@ -128,28 +161,18 @@ export async function deployLocalDeltaHedgeVault(
     market,
     symbols.map((symbol) => ({ symbol, maxStalenessSeconds: preset.maxStalenessSeconds })),
   );
-  const init = {
+  const args = deltaHedgeVaultArgs(
+    preset,
     assets,
-    router: await market.router.getAddress(),
-    routerIs02: false,
-    sequencerFeed: ZeroAddress,
-    sequencerGraceSeconds: 0,
-    admin: deployer,
+    await market.router.getAddress(),
+    deployer,
     guardian,
-    settings: preset.settings,
-    amounts: preset.amounts,
-  };
-  const hedge = {
     book,
-    volatility: preset.volatility,
-    rateWad: preset.rateWad,
-    targetDeltaWad: preset.targetDeltaWad,
-    band: preset.band,
-  };
+  );
   const d = await hre.deployments.deploy(NAMES.vault(key), {
     contract: "DeltaHedgeVault",
     from: deployer,
-    args: [init, hedge],
+    args: [...args],
   });
   const admin = await hre.ethers.getSigner(deployer);
   const vault = (await hre.ethers.getContractAt(
