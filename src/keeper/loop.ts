@@ -5,7 +5,7 @@ import { UserError } from "../config/env";
 import { assertCanPay } from "./connect";
 import { type GasPolicy, backoffDelayMs, classifySendError, decide, replacementFees } from "./decision";
 import { baseFee, isBlocked, revertText } from "./rebalance";
-import { vaultStatus } from "./status";
+import { POLL, vaultStatus } from "./status";
 
 /**
  * The keeper loop behind `npx hardhat keeper`: every poll it reads each vault's trigger, holds
@@ -144,7 +144,7 @@ export async function runKeeper(
           gasUsed: receipt.gasUsed,
         });
       } else {
-        const now = await vaultStatus(hre, v);
+        const now = await vaultStatus(hre, v, POLL);
         if (now.reason !== "Due") {
           summary.raced++;
           emit("info", "raced", {
@@ -199,7 +199,7 @@ export async function runKeeper(
   async function visit(v: { name: string; address: string }, base: bigint, tip: bigint): Promise<void> {
     const p = pending.get(v.address);
     if (p) return follow(v, p);
-    const st = await vaultStatus(hre, v);
+    const st = await vaultStatus(hre, v, POLL);
     const decision = decide({ reason: st.reason, detail: 0n, urgency: st.urgency }, base, opts.policy);
     const state = `${decision.action}:${st.reason}`;
     const changed = lastState.get(v.address) !== state;

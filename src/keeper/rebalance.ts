@@ -13,7 +13,8 @@ import { type ReasonName, reasonName } from "../vault/enums";
 import { assertCanPay } from "./connect";
 import { classifySendError, describeReason } from "./decision";
 import { formatPlan, readPlan } from "./plan";
-import { type VaultStatusReport, vaultStatus } from "./status";
+import { POLL, type VaultStatusReport, vaultStatus } from "./status";
+
 import { tokenMeta } from "./tokens";
 
 /**
@@ -202,7 +203,7 @@ export async function rebalanceOnce(
   opts: RebalanceOptions,
 ): Promise<RebalanceResult> {
   const { log } = opts;
-  const before = await vaultStatus(hre, vault);
+  const before = await vaultStatus(hre, vault, POLL);
   const base = { name: vault.name, address: vault.address, before };
   if (before.reason !== "Due") {
     const outcome = isBlocked(before.reason) ? "blocked" : "idle";
@@ -265,7 +266,7 @@ export async function rebalanceOnce(
     receipt = await tx.wait();
   } catch (e) {
     const failed = (e as { receipt?: TransactionReceipt }).receipt;
-    const now = await vaultStatus(hre, vault);
+    const now = await vaultStatus(hre, vault, POLL);
     if (failed && now.reason !== "Due") {
       return {
         ...base,
@@ -281,7 +282,7 @@ export async function rebalanceOnce(
       `${vault.name}: transaction ${tx.hash} reverted: ${revertText(contract.interface, e)}.`,
     );
   }
-  const after = await vaultStatus(hre, vault);
+  const after = await vaultStatus(hre, vault, POLL);
   return {
     ...base,
     outcome: "rebalanced",

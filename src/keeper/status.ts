@@ -79,10 +79,14 @@ export async function resolveVault(
   return found;
 }
 
+/** For reads while polling: skip the eth_getLogs look-back (heavy, and range-capped by providers). */
+export const POLL = { lastRebalanceCost: false } as const;
+
 /** Reads everything the status table shows, from view calls only. */
 export async function vaultStatus(
   hre: HardhatRuntimeEnvironment,
   vault: { name: string; address: string },
+  opts: { lastRebalanceCost: boolean } = { lastRebalanceCost: true },
 ): Promise<VaultStatusReport> {
   const { ethers } = hre;
   const engine = await ethers.getContractAt("DeltaHedgeVault", vault.address);
@@ -165,14 +169,19 @@ export async function vaultStatus(
     }
   }
 
-  const latest = await ethers.provider.getBlockNumber();
-  const logs = await engine.queryFilter(
-    engine.filters.Rebalanced(),
-    Math.max(0, latest - REBALANCE_LOOKBACK_BLOCKS),
-  );
-  const last = logs[logs.length - 1];
-  if (last)
-    report.lastRebalanceCostQuote = Number(formatUnits(last.args.navBeforeWad - last.args.navAfterWad, 18));
+  if (!opts.lastRebalanceCost) return report; // the keeper polls; it does not need the history
+  try {
+    const latest = await ethers.provider.getBlockNumber();
+    const logs = await engine.queryFilter(
+      engine.filters.Rebalanced(),
+      Math.max(0, latest - REBALANCE_LOOKBACK_BLOCKS),
+    );
+    const last = logs[logs.length - 1];
+    if (last)
+      report.lastRebalanceCostQuote = Number(formatUnits(last.args.navBeforeWad - last.args.navAfterWad, 18));
+  } catch {
+    // Providers that cap eth_getLogs ranges: the cost stays unknown (null), the rest is reported.
+  }
   return report;
 }
 

@@ -3,9 +3,10 @@ import { parseUnits } from "ethers";
 import hre from "hardhat";
 
 import { type KeeperOptions, type KeeperSummary, runKeeper } from "../../src/keeper/loop";
-import { resolveVault } from "../../src/keeper/status";
+import { resolveVault, vaultStatus } from "../../src/keeper/status";
 import { demoHedgePreset } from "../../src/vault/deltaHedge";
-import { deployHedge, fundedVaultFixture } from "../shared/fixtures";
+import { balancedVaultFixture, deployHedge, fundedVaultFixture } from "../shared/fixtures";
+import { advanceAndMove } from "../shared/helpers";
 
 /** The funded target-weight vault and the Hedge vault on one chain, both due. */
 const bothFixture = hre.deployments.createFixture(async () =>
@@ -182,6 +183,36 @@ describe("keeper loop (npx hardhat keeper)", () => {
       expect(summary).to.include({ confirmed: 1, failures: 0 });
       const delays = k.records.filter((r) => r.event === "rpc-error").map((r) => r.retryInMs as number);
       for (const d of delays) expect(d).to.be.within(50, 200);
+    } finally {
+      provider.send = original;
+    }
+  });
+
+  it("a provider that refuses eth_getLogs: the loop never asks for logs, status reports the cost as unknown", async () => {
+    const { market, arbitrageur } = await balancedVaultFixture();
+    const provider = hre.network.provider as unknown as {
+      send: (method: string, params?: unknown[]) => Promise<unknown>;
+    };
+    const original = provider.send.bind(provider);
+    let getLogs = 0;
+    provider.send = async (method, params) => {
+      if (method === "eth_getLogs") {
+        getLogs++;
+        throw new Error("query exceeds max block range 10000");
+      }
+      return original(method, params);
+    };
+    try {
+      const report = await vaultStatus(hre, await resolveVault(hre, "funded"));
+      expect(report.lastRebalanceAt).to.be.a("number"); // from engineState, not logs
+      expect(report.lastRebalanceCostQuote).to.equal(null);
+      const seen = getLogs;
+      await advanceAndMove(market, arbitrageur, 7200, { WETH: "4500" });
+      const k = await startKeeper(["funded"]);
+      await k.waitFor("confirmed");
+      const summary = await k.stop();
+      expect(summary.failures).to.equal(0);
+      expect(getLogs).to.equal(seen);
     } finally {
       provider.send = original;
     }
