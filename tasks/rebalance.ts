@@ -43,15 +43,25 @@ task("rebalance", "Rebalances a vault (or every vault) whose trigger says a reba
         if (vaults.length === 0)
           throw new UserError(`no vaults deployed on ${hre.network.name}: nothing to rebalance.`);
         const results: RebalanceResult[] = [];
+        let failed = false;
         for (const v of vaults) {
-          const r = await rebalanceOnce(hre, v, signer, opts);
+          let r: RebalanceResult;
+          try {
+            r = await rebalanceOnce(hre, v, signer, opts);
+          } catch (e) {
+            // With --all, one vault's refusal does not stop the others; the exit code still says so.
+            if (!(e instanceof UserError) || vaults.length === 1) throw e;
+            console.error(`Error: ${e.message}`);
+            failed = true;
+            continue;
+          }
           results.push(r);
           for (const line of formatResult(r)) {
             if (r.outcome === "blocked") console.error(`Error: ${line}`);
             else console.log(line);
           }
         }
-        if (results.some((r) => r.outcome === "blocked")) process.exitCode = 1;
+        if (failed || results.some((r) => r.outcome === "blocked")) process.exitCode = 1;
         return results;
       }),
   );

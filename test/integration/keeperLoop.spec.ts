@@ -4,14 +4,8 @@ import hre from "hardhat";
 
 import { type KeeperOptions, type KeeperSummary, runKeeper } from "../../src/keeper/loop";
 import { resolveVault, vaultStatus } from "../../src/keeper/status";
-import { demoHedgePreset } from "../../src/vault/deltaHedge";
-import { balancedVaultFixture, deployHedge, fundedVaultFixture } from "../shared/fixtures";
+import { balancedVaultFixture, bothVaultsFixture, fundedVaultFixture } from "../shared/fixtures";
 import { advanceAndMove } from "../shared/helpers";
-
-/** The funded target-weight vault and the Hedge vault on one chain, both due. */
-const bothFixture = hre.deployments.createFixture(async () =>
-  deployHedge(await fundedVaultFixture(), "Hedge", demoHedgePreset()),
-);
 
 const gwei = (x: string) => parseUnits(x, "gwei");
 
@@ -74,7 +68,7 @@ describe("keeper loop (npx hardhat keeper)", () => {
   });
 
   it("rebalances what is due, idles after, and ends with a summary on a signal", async () => {
-    const { vault } = await bothFixture();
+    const { vault } = await bothVaultsFixture();
     const k = await startKeeper(["funded", "Hedge"]);
     await k.waitFor("confirmed", 2);
     await k.waitFor("idle", 2);

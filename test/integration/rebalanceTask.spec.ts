@@ -3,7 +3,7 @@ import { Wallet, parseUnits } from "ethers";
 import hre from "hardhat";
 
 import type { RebalanceResult } from "../../src/keeper/rebalance";
-import { hedgeFixture, fundedVaultFixture } from "../shared/fixtures";
+import { bothVaultsFixture, hedgeFixture, fundedVaultFixture } from "../shared/fixtures";
 import { rebalanceEvents, runCaptured } from "../shared/helpers";
 
 const rebalance = (args: Record<string, unknown>) =>
@@ -203,6 +203,18 @@ describe("rebalance task (npx hardhat rebalance)", () => {
     expect(out).to.match(
       /^ {2}net Δ -\d+\.\d{4} → -?0\.\d{4} \(target 0\.0000 ± 0\.5000\); holding 40\.0000 → /m,
     );
+  });
+
+  it("--all goes on past a vault it cannot rebalance, and the exit code says so", async () => {
+    const { vault } = await bothVaultsFixture();
+    process.env.KEEPER_PRIVATE_KEY = Wallet.createRandom().privateKey; // cannot pay for either
+    const { err } = await rebalance({ all: true });
+    const lines = err.split("\n");
+    expect(lines).to.have.length(2); // one per vault, neither stopped the other
+    for (const l of lines)
+      expect(l).to.match(/^Error: the keeper 0x[0-9a-fA-F]{40} holds 0\.0 ETH on hardhat/);
+    expect(process.exitCode).to.equal(1);
+    expect((await vault.engineState()).lastRebalanceAt).to.equal(0n);
   });
 
   it("--all walks every deployed vault; bad flags fail with one line", async () => {

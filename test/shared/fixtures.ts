@@ -134,3 +134,8 @@ export async function deployHedge(
 export const hedgeFixture = deployments.createFixture(async () =>
   deployHedge(await marketFixture(), "Hedge", demoHedgePreset()),
 );
+
+/** The funded target-weight vault ("funded") and the Hedge vault on one chain, both due. */
+export const bothVaultsFixture = deployments.createFixture(async () =>
+  deployHedge(await fundedVaultFixture(), "Hedge", demoHedgePreset()),
+);
