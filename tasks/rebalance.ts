@@ -33,7 +33,6 @@ task("rebalance", "Rebalances a vault (or every vault) whose trigger says a reba
             args.maxGasPrice === undefined ? undefined : parseGwei("max-gas-price", args.maxGasPrice),
           gasMode: parseChoice("gas-mode", args.gasMode, ["skip", "wait"] as const),
           waitTimeoutSeconds: parseSeconds("wait-timeout", args.waitTimeout),
-          pollSeconds: Math.min(5, parseSeconds("wait-timeout", args.waitTimeout) / 4),
           log: (line: string) => console.log(line),
         };
         assertKeeperKey(hre); // a missing key fails before the network is touched

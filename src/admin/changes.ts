@@ -3,7 +3,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { UserError } from "../config/env";
 import { adminSigner } from "../keeper/connect";
-import { revertText } from "../keeper/rebalance";
+import { revertText } from "../keeper/decision";
 import { resolveVault } from "../keeper/status";
 
 /**

@@ -258,15 +258,14 @@ export async function handOverToTimelock(
   const steps: HandoverStep[] = [];
   for (const o of owned) {
     const c = await hre.ethers.getContractAt("OptionBook", o.address, admin); // Ownable2Step's interface
-    if ((await c.owner()).toLowerCase() === d.address.toLowerCase()) {
+    const owner = (await c.owner()).toLowerCase();
+    if (owner === d.address.toLowerCase()) {
       steps.push({ ...o, state: "owned-by-timelock" });
       continue;
     }
     if ((await c.pendingOwner()).toLowerCase() !== d.address.toLowerCase()) {
-      if ((await c.owner()).toLowerCase() !== deployer.toLowerCase())
-        throw new UserError(
-          `${o.contract} is owned by ${await c.owner()}, not the deployer: cannot hand it over.`,
-        );
+      if (owner !== deployer.toLowerCase())
+        throw new UserError(`${o.contract} is owned by ${owner}, not the deployer: cannot hand it over.`);
       await (await c.transferOwnership(d.address)).wait();
     }
     const data = c.interface.encodeFunctionData("acceptOwnership");
@@ -284,13 +283,14 @@ export async function handOverToTimelock(
       }
       await (await timelock.schedule(o.address, 0, data, predecessor, salt, delay)).wait();
     }
-    if ((await timelock.isOperationReady(opId)) && canExecute) {
+    const ready = (await timelock.isOperationReady(opId)) as boolean;
+    if (ready && canExecute) {
       await (await timelock.execute(o.address, 0, data, predecessor, salt)).wait();
       steps.push({ ...o, state: "owned-by-timelock" });
       continue;
     }
     const readyAt = Number(await timelock.getTimestamp(opId));
-    steps.push({ ...o, state: (await timelock.isOperationReady(opId)) ? "waiting" : "scheduled", readyAt });
+    steps.push({ ...o, state: ready ? "waiting" : "scheduled", readyAt });
   }
   return steps;
 }

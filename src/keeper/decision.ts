@@ -1,4 +1,6 @@
-import { type ReasonName } from "../vault/enums";
+import { type Interface, decodeBytes32String } from "ethers";
+
+import { type ReasonName, reasonName } from "../vault/enums";
 
 /**
  * The keeper's decisions as pure functions, so the tasks stay thin and every rule is unit tested:
@@ -196,4 +198,53 @@ export function replacementFees(
     maxPriorityFeePerGas: bump(previous.maxPriorityFeePerGas),
   };
   return next.maxFeePerGas > capWei ? null : next;
+}
+
+/** A revert argument as text; bytes32 names (OutOfBounds' parameter) as their string. */
+function argText(a: unknown): string {
+  if (typeof a === "string" && /^0x[0-9a-f]{64}$/i.test(a)) {
+    try {
+      return decodeBytes32String(a);
+    } catch {
+      return a;
+    }
+  }
+  return String(a);
+}
+
+/**
+ * A revert in words: the custom error decoded with the vault's ABI (from the revert data, or from
+ * the node's message when it gives only that), and a RebalanceNotDue's reason described.
+ */
+export function revertText(iface: Interface, error: unknown): string {
+  const e = error as { data?: unknown; shortMessage?: string; message?: string; error?: { data?: unknown } };
+  for (const data of [e?.data, e?.error?.data]) {
+    if (typeof data !== "string" || !data.startsWith("0x")) continue;
+    const parsed = iface.parseError(data);
+    if (!parsed) continue;
+    if (parsed.name === "RebalanceNotDue") {
+      const reason = reasonName(parsed.args[0] as bigint);
+      return `RebalanceNotDue(${reason}): ${describeReason(reason, parsed.args[1] as bigint)}`;
+    }
+    return `${parsed.name}(${parsed.args.map(argText).join(", ")})`;
+  }
+  const text = e?.shortMessage ?? e?.message ?? String(error);
+  const custom = /custom error '(\w+)\(([^)]*)\)'/.exec(text);
+  if (custom?.[1] === "RebalanceNotDue") {
+    const [code, detail] = custom[2].split(",").map((x) => BigInt(x.trim()));
+    const reason = reasonName(code);
+    return `RebalanceNotDue(${reason}): ${describeReason(reason, detail)}`;
+  }
+  return custom ? `${custom[1]}(${custom[2]})` : text.split("\n")[0];
+}
+
+/** EIP-1559 fees: twice the base fee plus the tip, the max fee capped at `capWei` + tip when given. */
+export function eip1559Fees(
+  baseFeeWei: bigint,
+  tipWei: bigint,
+  capWei?: bigint,
+): { maxFeePerGas: bigint; maxPriorityFeePerGas: bigint } {
+  const fee = 2n * baseFeeWei + tipWei;
+  const ceiling = capWei === undefined ? fee : capWei + tipWei;
+  return { maxFeePerGas: fee < ceiling ? fee : ceiling, maxPriorityFeePerGas: tipWei };
 }

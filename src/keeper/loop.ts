@@ -3,8 +3,16 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { UserError } from "../config/env";
 import { assertCanPay } from "./connect";
-import { type GasPolicy, backoffDelayMs, classifySendError, decide, replacementFees } from "./decision";
-import { baseFee, isBlocked, revertText } from "./rebalance";
+import {
+  type GasPolicy,
+  backoffDelayMs,
+  classifySendError,
+  decide,
+  eip1559Fees,
+  replacementFees,
+  revertText,
+} from "./decision";
+import { feeInputs, isBlocked, simulateRebalance, sleep } from "./rebalance";
 import { POLL, vaultStatus } from "./status";
 
 /**
@@ -60,18 +68,6 @@ interface Pending {
   sentAt: number;
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done);
-  });
-
 /** One log record as text: `time level event key=value …`. */
 export function formatLogText(record: Record<string, unknown>): string {
   const { ts, level, event, ...rest } = record;
@@ -121,12 +117,6 @@ export async function runKeeper(
   const pending = new Map<string, Pending>();
   let nonce: number | null = null;
   let consecutiveRpcErrors = 0;
-
-  const dueFees = (base: bigint, tip: bigint) => {
-    const ceiling = opts.policy.hardCapWei + tip;
-    const fee = 2n * base + tip;
-    return { maxFeePerGas: fee < ceiling ? fee : ceiling, maxPriorityFeePerGas: tip };
-  };
 
   /** Follows a sent transaction: confirmed, reverted (raced or failed), replaced by us, or stuck. */
   async function follow(v: { name: string; address: string }, p: Pending): Promise<void> {
@@ -220,23 +210,21 @@ export async function runKeeper(
       return;
     }
     const contract = (await hre.ethers.getContractAt("DeltaHedgeVault", v.address)).connect(signer);
-    let gas: bigint;
-    try {
-      await contract.rebalance.staticCall();
-      gas = await contract.rebalance.estimateGas();
-    } catch (e) {
-      if (classifySendError(e) === "already-done") {
+    const sim = await simulateRebalance(contract);
+    if (!sim.ok) {
+      const why = revertText(iface, sim.error);
+      if (sim.raced) {
         summary.raced++;
-        emit("info", "raced", { vault: v.name, why: `no longer due at simulation: ${revertText(iface, e)}` });
+        emit("info", "raced", { vault: v.name, why: `no longer due at simulation: ${why}` });
         return;
       }
-      if (classifySendError(e) === "retry") throw e;
+      if (classifySendError(sim.error) === "retry") throw sim.error;
       summary.failures++;
-      emit("error", "simulation-failed", { vault: v.name, why: revertText(iface, e) });
+      emit("error", "simulation-failed", { vault: v.name, why });
       return;
     }
-    const fees = dueFees(base, tip);
-    const gasLimit = (gas * 12n) / 10n;
+    const fees = eip1559Fees(base, tip, opts.policy.hardCapWei);
+    const { gasLimit } = sim;
     try {
       await assertCanPay(hre, signer, gasLimit, fees.maxFeePerGas);
     } catch (e) {
@@ -282,8 +270,7 @@ export async function runKeeper(
     summary.ticks++;
     let delay = opts.pollMs;
     try {
-      const base = await baseFee(hre);
-      const tip = (await provider.getFeeData()).maxPriorityFeePerGas ?? 1_000_000_000n;
+      const { base, tip } = await feeInputs(hre);
       for (const v of vaults) {
         if (opts.signal.aborted) break;
         await visit(v, base, tip);

@@ -18,6 +18,8 @@ export interface PlanLeg {
 
 /** What `rebalance()` would do now; what the rebalance task prints before it simulates and sends. */
 export interface RebalancePlan {
+  /** The quote asset (asset 0), in which values, costs and the reward are counted. */
+  quote: { symbol: string; decimals: number };
   reason: ReasonName;
   reasonText: string;
   legs: PlanLeg[];
@@ -58,6 +60,7 @@ export async function readPlan(hre: HardhatRuntimeEnvironment, address: string):
   const unit = 10 ** quoteDecimals;
   const capLeft = Math.max(0, Number(amounts.rewardCapPerPeriod) - Number(state.rewardPaidInPeriod)) / unit;
   return {
+    quote: { symbol: quoteSymbol, decimals: quoteDecimals },
     reason: reasonName(st.reason),
     reasonText: describeReason(reasonName(st.reason), st.detail),
     legs,

@@ -1,21 +1,12 @@
-import {
-  type Interface,
-  decodeBytes32String,
-  formatEther,
-  formatUnits,
-  type Signer,
-  type TransactionReceipt,
-} from "ethers";
+import { type Interface, formatEther, formatUnits, type Signer, type TransactionReceipt } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { UserError } from "../config/env";
-import { type ReasonName, reasonName } from "../vault/enums";
+import { type ReasonName } from "../vault/enums";
 import { assertCanPay } from "./connect";
-import { classifySendError, describeReason } from "./decision";
+import { classifySendError, eip1559Fees, revertText } from "./decision";
 import { formatPlan, readPlan } from "./plan";
 import { POLL, type VaultStatusReport, vaultStatus } from "./status";
-
-import { tokenMeta } from "./tokens";
 
 /**
  * One rebalance of one vault, as `npx hardhat rebalance` runs it: read the trigger, print the plan,
@@ -44,7 +35,6 @@ export interface RebalanceOptions {
   /** Above the ceiling: skip this run, or wait up to `waitTimeoutSeconds` for the fee to fall. */
   gasMode: "skip" | "wait";
   waitTimeoutSeconds: number;
-  pollSeconds: number;
   log: (line: string) => void;
 }
 
@@ -65,7 +55,18 @@ export interface RebalanceResult {
 }
 
 const gwei = (wei: bigint) => `${Number(formatUnits(wei, "gwei")).toFixed(2)} gwei`;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Waits `ms`, or less when `signal` aborts first. */
+export const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal?.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+    signal?.addEventListener("abort", done);
+  });
 
 /** The latest block's base fee (0 on chains without one). */
 export async function baseFee(hre: HardhatRuntimeEnvironment): Promise<bigint> {
@@ -73,14 +74,28 @@ export async function baseFee(hre: HardhatRuntimeEnvironment): Promise<bigint> {
   return block?.baseFeePerGas ?? 0n;
 }
 
-/** EIP-1559 fees for a send now: twice the base fee plus the node's suggested tip. */
-export async function sendFees(
-  hre: HardhatRuntimeEnvironment,
-): Promise<{ maxFeePerGas: bigint; maxPriorityFeePerGas: bigint }> {
-  const fee = await baseFee(hre);
-  const data = await hre.ethers.provider.getFeeData();
-  const tip = data.maxPriorityFeePerGas ?? 1_000_000_000n;
-  return { maxFeePerGas: 2n * fee + tip, maxPriorityFeePerGas: tip };
+/** What a fee needs from the node now: the latest base fee and the suggested tip (1 gwei if none). */
+export async function feeInputs(hre: HardhatRuntimeEnvironment): Promise<{ base: bigint; tip: bigint }> {
+  const base = await baseFee(hre);
+  const tip = (await hre.ethers.provider.getFeeData()).maxPriorityFeePerGas ?? 1_000_000_000n;
+  return { base, tip };
+}
+
+/** The outcome of simulating rebalance() as the keeper: its reward and gas, or the revert. */
+export type Simulation =
+  { ok: true; reward: bigint; gas: bigint; gasLimit: bigint } | { ok: false; error: unknown; raced: boolean };
+
+/** Simulates rebalance() (eth_call, then estimateGas); `raced` when it is no longer due. */
+export async function simulateRebalance(contract: {
+  rebalance: { staticCall(): Promise<bigint>; estimateGas(): Promise<bigint> };
+}): Promise<Simulation> {
+  try {
+    const reward = await contract.rebalance.staticCall();
+    const gas = await contract.rebalance.estimateGas();
+    return { ok: true, reward, gas, gasLimit: (gas * 12n) / 10n };
+  } catch (error) {
+    return { ok: false, error, raced: classifySendError(error) === "already-done" };
+  }
 }
 
 /** Weights or net delta before and after, one line per asset or one for the hedge. */
@@ -98,44 +113,6 @@ export function formatChange(before: VaultStatusReport, after: VaultStatusReport
     (asset, i) =>
       `  ${asset.symbol.padEnd(6)} ${pct(asset.weight)} → ${pct(after.assets[i]?.weight)} (target ${pct(asset.target)})`,
   );
-}
-
-/** A revert argument as text; bytes32 names (OutOfBounds' parameter) as their string. */
-function argText(a: unknown): string {
-  if (typeof a === "string" && /^0x[0-9a-f]{64}$/i.test(a)) {
-    try {
-      return decodeBytes32String(a);
-    } catch {
-      return a;
-    }
-  }
-  return String(a);
-}
-
-/**
- * A revert in words: the custom error decoded with the vault's ABI (from the revert data, or from
- * the node's message when it gives only that), and a RebalanceNotDue's reason described.
- */
-export function revertText(iface: Interface, error: unknown): string {
-  const e = error as { data?: unknown; shortMessage?: string; message?: string; error?: { data?: unknown } };
-  for (const data of [e?.data, e?.error?.data]) {
-    if (typeof data !== "string" || !data.startsWith("0x")) continue;
-    const parsed = iface.parseError(data);
-    if (!parsed) continue;
-    if (parsed.name === "RebalanceNotDue") {
-      const reason = reasonName(parsed.args[0] as bigint);
-      return `RebalanceNotDue(${reason}): ${describeReason(reason, parsed.args[1] as bigint)}`;
-    }
-    return `${parsed.name}(${parsed.args.map(argText).join(", ")})`;
-  }
-  const text = e?.shortMessage ?? e?.message ?? String(error);
-  const custom = /custom error '(\w+)\(([^)]*)\)'/.exec(text);
-  if (custom?.[1] === "RebalanceNotDue") {
-    const [code, detail] = custom[2].split(",").map((x) => BigInt(x.trim()));
-    const reason = reasonName(code);
-    return `RebalanceNotDue(${reason}): ${describeReason(reason, detail)}`;
-  }
-  return custom ? `${custom[1]}(${custom[2]})` : text.split("\n")[0];
 }
 
 /** Waits while the base fee is above the cap; returns the fee it saw last and whether it is below now. */
@@ -159,7 +136,7 @@ async function gasGate(
   );
   const deadline = Date.now() + opts.waitTimeoutSeconds * 1000;
   while (Date.now() < deadline) {
-    await sleep(opts.pollSeconds * 1000);
+    await sleep(Math.min(5, opts.waitTimeoutSeconds / 4) * 1000); // at least four looks per wait
     fee = await baseFee(hre);
     if (fee <= cap) {
       opts.log(`${name}: base fee ${gwei(fee)} is now at or below the cap; going ahead`);
@@ -175,9 +152,7 @@ async function gasGate(
 /** The Rebalanced event's reward, in quote units, from a receipt. */
 function rewardFrom(
   receipt: TransactionReceipt,
-  iface: {
-    parseLog(l: { topics: string[]; data: string }): { name: string; args: { reward: bigint } } | null;
-  },
+  iface: Interface,
   quoteDecimals: number,
 ): number | undefined {
   for (const l of receipt.logs) {
@@ -218,31 +193,20 @@ export async function rebalanceOnce(
   if (!gate.ok) return { ...base, outcome: "skipped", why: gate.why };
 
   const contract = (await hre.ethers.getContractAt("DeltaHedgeVault", vault.address)).connect(signer);
-  let reward: bigint;
-  let gas: bigint;
-  try {
-    reward = await contract.rebalance.staticCall();
-    gas = await contract.rebalance.estimateGas();
-  } catch (e) {
-    if (classifySendError(e) === "already-done") {
-      return {
-        ...base,
-        outcome: "raced",
-        why: `no longer due at simulation: ${revertText(contract.interface, e)}`,
-      };
-    }
-    throw new UserError(
-      `${vault.name}: the simulation reverted with ${revertText(contract.interface, e)}; nothing sent.`,
-    );
+  const sim = await simulateRebalance(contract);
+  if (!sim.ok) {
+    const why = revertText(contract.interface, sim.error);
+    if (sim.raced) return { ...base, outcome: "raced", why: `no longer due at simulation: ${why}` };
+    throw new UserError(`${vault.name}: the simulation reverted with ${why}; nothing sent.`);
   }
-  const quoteDecimals = await quoteDecimalsOf(hre, vault.address);
   log(
-    `  simulation ok: reward ${formatUnits(reward, quoteDecimals)} ${before.assets[0]?.symbol ?? ""}, gas ≈ ${gas}`,
+    `  simulation ok: reward ${formatUnits(sim.reward, plan.quote.decimals)} ${plan.quote.symbol}, gas ≈ ${sim.gas}`,
   );
   if (opts.dryRun) return { ...base, outcome: "dry-run", why: "dry run: simulated, not sent" };
 
-  const gasLimit = (gas * 12n) / 10n;
-  const fees = await sendFees(hre);
+  const { gasLimit } = sim;
+  const { base: fee, tip } = await feeInputs(hre);
+  const fees = eip1559Fees(fee, tip);
   await assertCanPay(hre, signer, gasLimit, fees.maxFeePerGas);
   let tx;
   try {
@@ -290,14 +254,9 @@ export async function rebalanceOnce(
     txHash: tx.hash,
     gasUsed: receipt!.gasUsed,
     feeEth: formatEther(receipt!.gasUsed * receipt!.gasPrice),
-    rewardQuote: rewardFrom(receipt!, contract.interface as never, quoteDecimals),
+    rewardQuote: rewardFrom(receipt!, contract.interface, plan.quote.decimals),
     after,
   };
-}
-
-async function quoteDecimalsOf(hre: HardhatRuntimeEnvironment, address: string): Promise<number> {
-  const engine = await hre.ethers.getContractAt("DeltaHedgeVault", address);
-  return (await tokenMeta(hre.ethers.provider, (await engine.assetConfig(0)).token)).decimals;
 }
 
 /** The outcome as the task prints it after the plan. */

@@ -9,7 +9,7 @@ import type {
 import { NAMES } from "../deployments";
 import { loadLocalMarket } from "../market/localMarket";
 import { Mode, Policy } from "./enums";
-import { type AssetInput, activateLocal, localAssetInputs } from "./localDeploy";
+import { type AssetInput, deployAndActivateLocal, localAssetInputs } from "./localDeploy";
 
 const WAD = 10n ** 18n;
 
@@ -169,17 +169,5 @@ export async function deployLocalDeltaHedgeVault(
     guardian,
     book,
   );
-  const d = await hre.deployments.deploy(NAMES.vault(key), {
-    contract: "DeltaHedgeVault",
-    from: deployer,
-    args: [...args],
-  });
-  const admin = await hre.ethers.getSigner(deployer);
-  const vault = (await hre.ethers.getContractAt(
-    "DeltaHedgeVault",
-    d.address,
-    admin,
-  )) as unknown as DeltaHedgeVault;
-  await activateLocal(hre, market, vault, symbols);
-  return vault.connect(admin);
+  return deployAndActivateLocal<DeltaHedgeVault>(hre, market, key, "DeltaHedgeVault", args, symbols);
 }

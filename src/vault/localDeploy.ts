@@ -2,6 +2,7 @@ import { MaxUint256, ZeroAddress } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import type { LocalMarket } from "../market/localMarket";
+import { NAMES } from "../deployments";
 import { localToken } from "../market/spec";
 
 /** An asset as the engine's constructor takes it: token, feed, pool (zero for the quote asset), staleness. */
@@ -57,4 +58,24 @@ export async function activateLocal(
     await (await token.approve(address, MaxUint256)).wait();
   }
   await (await vault.activate()).wait();
+}
+
+/**
+ * Deploys a vault over the local market as `Vault_<key>` (hardhat-deploy), activates it, and returns
+ * it connected to the admin.
+ */
+export async function deployAndActivateLocal<T extends Activatable>(
+  hre: HardhatRuntimeEnvironment,
+  market: LocalMarket,
+  key: string,
+  contract: "TargetWeightVault" | "DeltaHedgeVault",
+  args: readonly unknown[],
+  symbols: string[],
+): Promise<T> {
+  const { deployer } = await hre.getNamedAccounts();
+  const d = await hre.deployments.deploy(NAMES.vault(key), { contract, from: deployer, args: [...args] });
+  const admin = await hre.ethers.getSigner(deployer);
+  const vault = (await hre.ethers.getContractAt(contract, d.address, admin)) as unknown as T;
+  await activateLocal(hre, market, vault, symbols);
+  return vault;
 }

@@ -6,10 +6,9 @@ import type {
   EngineSettingsStruct,
   AmountSettingsStruct,
 } from "../../typechain-types/contracts/vaults/TargetWeightVault";
-import { NAMES } from "../deployments";
 import { loadLocalMarket } from "../market/localMarket";
 import { Mode, Policy } from "./enums";
-import { type AssetInput, activateLocal, localAssetInputs } from "./localDeploy";
+import { type AssetInput, deployAndActivateLocal, localAssetInputs } from "./localDeploy";
 
 export type { AssetInput } from "./localDeploy";
 
@@ -113,22 +112,12 @@ export async function deployLocalTargetWeightVault(
   const market = await loadLocalMarket(hre);
   const assets = await localAssetInputs(market, preset.assets);
   const args = targetWeightVaultArgs(preset, assets, await market.router.getAddress(), deployer, guardian);
-  const d = await hre.deployments.deploy(NAMES.vault(key), {
-    contract: "TargetWeightVault",
-    from: deployer,
-    args: [...args],
-  });
-  const admin = await hre.ethers.getSigner(deployer);
-  const vault = (await hre.ethers.getContractAt(
-    "TargetWeightVault",
-    d.address,
-    admin,
-  )) as unknown as TargetWeightVault;
-  await activateLocal(
+  return deployAndActivateLocal<TargetWeightVault>(
     hre,
     market,
-    vault,
+    key,
+    "TargetWeightVault",
+    args,
     preset.assets.map((a) => a.symbol),
   );
-  return vault.connect(admin);
 }
