@@ -10,7 +10,7 @@ import "./tasks";
 const SOLC_VERSION = "0.8.28";
 
 // Offline compiler: resolve solc from the pinned `solc` npm package (solc-js) instead of letting
-// Hardhat download a native build. Compile, test and coverage then need no network (DESIGN §5).
+// Hardhat download a native build. Compile, test and coverage then need no network (README, "Set-up").
 subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string }, _hre, runSuper) => {
   if (args.solcVersion !== SOLC_VERSION) return runSuper(args);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -29,14 +29,34 @@ assertKnownNetwork(process.argv, process.env.HARDHAT_NETWORK, Object.keys(hardha
 // A live network selected without its RPC URL fails here, with one line naming the variable.
 extendEnvironment((hre) => assertNetworkEnv(hre.network.name));
 
+/**
+ * Optimizer runs, chosen by measurement (bench/results.md, "Optimizer runs"): the cores, whose code
+ * runs on every rebalance and deposit, at the setting that minimises rebalance gas while leaving
+ * every contract 4,096 bytes under EIP-170; the extensions (admin and views) at the default.
+ * BALLAST_CORE_RUNS / BALLAST_EXT_RUNS override them for that measurement only.
+ */
+const CORE_RUNS = Number(process.env.BALLAST_CORE_RUNS ?? 100_000);
+const EXT_RUNS = Number(process.env.BALLAST_EXT_RUNS ?? 10_000);
+const solc = (runs: number) => ({
+  version: SOLC_VERSION,
+  settings: {
+    evmVersion: "cancun",
+    optimizer: { enabled: true, runs },
+    viaIR: true,
+    metadata: { bytecodeHash: "none" },
+    // Storage layouts land in the build info, where a test checks that cores use no sequential slot.
+    outputSelection: { "*": { "*": ["storageLayout"] } },
+  },
+});
+
 const config: HardhatUserConfig = {
   solidity: {
-    version: SOLC_VERSION,
-    settings: {
-      evmVersion: "cancun",
-      optimizer: { enabled: true, runs: 200 },
-      viaIR: true,
-      metadata: { bytecodeHash: "none" },
+    compilers: [solc(200)],
+    overrides: {
+      "contracts/vaults/TargetWeightVault.sol": solc(CORE_RUNS),
+      "contracts/vaults/DeltaHedgeVault.sol": solc(CORE_RUNS),
+      "contracts/vaults/TargetWeightVaultExt.sol": solc(EXT_RUNS),
+      "contracts/vaults/DeltaHedgeVaultExt.sol": solc(EXT_RUNS),
     },
   },
   networks: hardhatNetworks(),

@@ -8,7 +8,7 @@ import { measureHedgeRebalance, renderHedgeSection } from "../src/bench/hedgeGas
 
 /**
  * `npm run bench`: measures the engine overhead of rebalance() for 2, 4 and 8 assets and the gas and
- * error of the Greeks libraries, and writes bench/results.md (committed). Targets (DESIGN §6):
+ * error of the Greeks libraries, and writes bench/results.md (committed). Targets (SPEC §12):
  * <= 50k for 2 assets, <= 30k per extra leg; delta + gamma <= 1,000 gas per leg at <= 1e-16.
  */
 const OUT = path.join(__dirname, "..", "bench", "results.md");

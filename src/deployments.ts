@@ -11,6 +11,8 @@ export const NAMES = {
   NonfungiblePositionManager: "NonfungiblePositionManager",
   QuoterV2: "QuoterV2",
   vault: (name: string) => `Vault_${name}`,
+  /** A vault's extension (its cold half, reached through the vault's fallback). */
+  extension: (name: string) => `VaultExt_${name}`,
   book: (name: string) => `OptionBook_${name}`,
 } as const;
 

@@ -12,8 +12,8 @@ import {
   settingsChanges,
   targetsChange,
 } from "../src/admin/changes";
-import { parseIntList } from "../src/keeper/args";
-import { preflight, runTask } from "../src/keeper/connect";
+import { preflight, runTask } from "../src/cli/connect";
+import { parseIntList } from "../src/cli/args";
 
 /** The admin tasks: each prints the change and simulates it; only --execute sends. */
 function adminTask(

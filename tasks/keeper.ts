@@ -1,10 +1,10 @@
 import { task } from "hardhat/config";
 
 import { UserError } from "../src/config/env";
-import { parseGwei, parsePositive, parseSeconds } from "../src/keeper/args";
-import { assertKeeperKey, keeperSigner, preflight, runTask } from "../src/keeper/connect";
 import { runKeeper } from "../src/keeper/loop";
-import { listVaults, resolveVault } from "../src/keeper/status";
+import { listVaults, resolveVault } from "../src/vault/registry";
+import { assertKeeperKey, keeperSigner, preflight, runTask } from "../src/cli/connect";
+import { parseGwei, parsePositive, parseSeconds } from "../src/cli/args";
 
 task("keeper", "Runs the keeper loop over the network's vaults until SIGINT or SIGTERM")
   .addOptionalParam("vaults", "comma-separated names or addresses (default: every deployed vault)")

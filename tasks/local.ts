@@ -2,9 +2,9 @@ import { task } from "hardhat/config";
 
 import { UserError } from "../src/config/env";
 import { isLocalNetwork } from "../src/config/local";
-import { parseSeconds } from "../src/keeper/args";
-import { preflight, runTask } from "../src/keeper/connect";
 import { loadLocalMarket, movePrices } from "../src/market/localMarket";
+import { preflight, runTask } from "../src/cli/connect";
+import { parseSeconds } from "../src/cli/args";
 
 task(
   "local:prices",

@@ -1,10 +1,10 @@
 import { task } from "hardhat/config";
 
 import { UserError } from "../src/config/env";
-import { parseChoice, parseGwei, parseSeconds, vaultSelection } from "../src/keeper/args";
-import { assertKeeperKey, keeperSigner, preflight, runTask } from "../src/keeper/connect";
 import { type RebalanceResult, formatResult, rebalanceOnce } from "../src/keeper/rebalance";
-import { listVaults, resolveVault } from "../src/keeper/status";
+import { listVaults, resolveVault } from "../src/vault/registry";
+import { assertKeeperKey, keeperSigner, preflight, runTask } from "../src/cli/connect";
+import { parseChoice, parseGwei, parseSeconds, vaultSelection } from "../src/cli/args";
 
 task("rebalance", "Rebalances a vault (or every vault) whose trigger says a rebalance is due")
   .addOptionalParam("vault", "a deployment name or address")

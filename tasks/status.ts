@@ -1,8 +1,9 @@
 import { task } from "hardhat/config";
 
 import { UserError } from "../src/config/env";
-import { preflight, runTask } from "../src/keeper/connect";
-import { formatStatus, listVaults, resolveVault, vaultStatus } from "../src/keeper/status";
+import { formatStatus, vaultStatuses } from "../src/keeper/status";
+import { listVaults, resolveVault } from "../src/vault/registry";
+import { preflight, runTask } from "../src/cli/connect";
 
 task("status", "Shows each vault's trigger, NAV, oracle freshness and hedge or weights")
   .addOptionalParam("vault", "a deployment name or address (default: every deployed vault on the network)")
@@ -15,8 +16,7 @@ task("status", "Shows each vault's trigger, NAV, oracle freshness and hedge or w
         throw new UserError(
           `no vaults deployed on ${hre.network.name}: deploy one or pass --vault <address>.`,
         );
-      const reports = [];
-      for (const v of vaults) reports.push(await vaultStatus(hre, v));
+      const { reports } = await vaultStatuses(hre, vaults); // one lens call for all of them
       console.log(args.json ? JSON.stringify(reports, null, 2) : reports.map(formatStatus).join("\n\n"));
       return reports;
     }),

@@ -1,8 +1,31 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {BandConfig} from "../strategies/HedgeBandLib.sol";
-import {IRebalanceEngine, Reason} from "./IRebalanceEngine.sol";
+import {
+    EngineParams,
+    IRebalanceEngine,
+    IRebalanceEngineCore,
+    IRebalanceEngineExt,
+    Reason
+} from "./IRebalanceEngine.sol";
+
+/// @notice How the no-trade band around the target delta is sized.
+enum BandPolicy {
+    Absolute, // a fixed half-width in underlying units
+    RelativeToGross, // a fraction of the book's gross size
+    WhalleyWilmott // the asymptotically optimal band under proportional costs
+}
+
+/// @notice Band settings, with the unit of every field.
+struct BandConfig {
+    BandPolicy policy;
+    uint16 relativeBps; // RelativeToGross: half-width in bps of the gross size
+    uint16 costBps; // Whalley–Wilmott λ: proportional cost of trading the underlying, bps of value
+    uint128 absoluteWad; // Absolute: half-width, underlying units (WAD)
+    uint128 riskAversionWad; // Whalley–Wilmott γ: risk aversion per unit of quote wealth (WAD, > 0)
+    uint128 minHalfWidthWad; // lower clamp of every policy, underlying units (keeps a Γ = 0 book from trading on dust)
+    uint128 maxHalfWidthWad; // upper clamp of every policy, underlying units
+}
 
 /// @notice Where σ comes from, and the bounds any σ must lie in.
 struct VolatilitySettings {
@@ -36,8 +59,86 @@ struct HedgeStatus {
     bool clipped; // the book needs more short delta than selling every unit held can give
 }
 
+/// @title IDeltaHedgeVaultCore
+/// @notice What a delta-hedged vault's core runs itself: the engine's hot path, which reports each
+/// hedge in these events, and the hedge's status.
+interface IDeltaHedgeVaultCore is IRebalanceEngineCore {
+    /// @notice After every rebalance: the book's delta and the net delta left (underlying units).
+    event Hedged(int256 bookDeltaWad, int256 netDeltaAfterWad, uint256 underlyingAfterWad);
+    /// @notice The vault sold all it held and the net delta is still above target by `excessWad`.
+    event HedgeClipped(int256 excessWad);
+
+    /// @notice Net delta, band, book delta and gamma, and the reason the predicate gives.
+    /// @dev In the core, not the extension: it needs the Greeks code (`BookGreeksLib`, the normal CDF),
+    /// which the core carries for `rebalance()` anyway; a second copy in the extension would leave it
+    /// less than 4,096 bytes under EIP-170.
+    function hedgeStatus() external view returns (HedgeStatus memory);
+}
+
+/// @title IDeltaHedgeVaultExt
+/// @notice A delta-hedged vault's cold functions, run by its extension: funding, the book, σ, r, the
+/// target and the band.
+interface IDeltaHedgeVaultExt is IRebalanceEngineExt {
+    /// @notice The vault now reads this options book.
+    event BookSet(address indexed book);
+    /// @notice σ now comes from these settings.
+    event VolatilitySet(VolatilitySettings settings);
+    /// @notice r is now `rateWad`.
+    event RateSet(int256 rateWad);
+    /// @notice The target net delta is now `targetDeltaWad` (underlying units).
+    event TargetDeltaSet(int256 targetDeltaWad);
+    /// @notice The band is now this.
+    event BandSet(BandConfig band);
+    /// @notice The owner put `amount` of asset `asset` into the vault.
+    event Funded(uint256 indexed asset, uint256 amount);
+    /// @notice The owner took `amount` of asset `asset` out of the vault, to `to`.
+    event FundsWithdrawn(uint256 indexed asset, uint256 amount, address indexed to);
+
+    /// @notice Writes the vault's initial state. Runs only inside the vault's constructor (through
+    /// its DELEGATECALL); any other call reverts with NotInitializing.
+    function initialize(EngineParams calldata params, HedgeInit calldata hedge) external;
+
+    /// @notice Pulls `amount` of asset 0 (quote) or 1 (underlying) from the owner. Owner only.
+    function fund(uint256 asset, uint256 amount) external;
+
+    /// @notice Sends `amount` of asset 0 (quote) or 1 (underlying) to `to`. Owner only; works while paused.
+    /// @dev Named apart from ERC-4626's `withdraw`: this vault issues no shares, its owner funds it.
+    function withdrawFunds(uint256 asset, uint256 amount, address to) external;
+
+    /// @notice Points the vault at another options book (IOptionBook). Owner only; zero is refused.
+    function setBook(address book) external;
+
+    /// @notice Replaces where σ comes from and its bounds. Owner only.
+    function setVolatility(VolatilitySettings calldata settings) external;
+
+    /// @notice Sets r, annual and continuously compounded (WAD), |r| ≤ 100 %. Owner only.
+    function setRate(int256 rateWad) external;
+
+    /// @notice Sets the target net delta (underlying units, WAD), within ±MAX_HEDGE_DELTA_WAD. Owner only.
+    function setTargetDelta(int256 targetDeltaWad) external;
+
+    /// @notice Replaces the band policy and its clamps. Owner only.
+    function setBand(BandConfig calldata band) external;
+
+    /// @notice The options book read on every rebalance.
+    function book() external view returns (address);
+
+    /// @notice Where σ comes from, and its bounds.
+    function volatility() external view returns (VolatilitySettings memory);
+
+    /// @notice r, annual, continuously compounded (WAD).
+    function rateWad() external view returns (int256);
+
+    /// @notice Target net delta, underlying units (WAD).
+    function targetDeltaWad() external view returns (int256);
+
+    /// @notice The band policy and its clamps.
+    function band() external view returns (BandConfig memory);
+}
+
+/* solhint-disable no-empty-blocks */
 /// @title IDeltaHedgeVault
-/// @notice Holds an underlying (asset 1) and a quote asset (asset 0) and keeps the net delta of an
+/// @notice Core and extension merged, the one ABI to call the vault's address with. Holds an underlying (asset 1) and a quote asset (asset 0) and keeps the net delta of an
 /// options book plus the underlying held at its target, through the engine's permissionless
 /// `rebalance()`: when net delta leaves its band, a stranger's call trades the underlying back to the
 /// band edge (or the target), at oracle-bounded prices.
@@ -45,37 +146,5 @@ struct HedgeStatus {
 /// and r. Spot-only hedging cannot go below zero underlying: when the book needs more short delta
 /// than the vault can sell, it sells everything, emits HedgeClipped and reports `clipped`.
 /// The book is read with a STATICCALL: it can report positions, never move funds.
-interface IDeltaHedgeVault is IRebalanceEngine {
-    event BookSet(address indexed book);
-    event VolatilitySet(VolatilitySettings settings);
-    event RateSet(int256 rateWad);
-    event TargetDeltaSet(int256 targetDeltaWad);
-    event BandSet(BandConfig band);
-    event Funded(uint256 indexed asset, uint256 amount);
-    event Withdrawn(uint256 indexed asset, uint256 amount, address indexed to);
-    /// @notice After every rebalance: the book's delta and the net delta left (underlying units).
-    event Hedged(int256 bookDeltaWad, int256 netDeltaAfterWad, uint256 underlyingAfterWad);
-    /// @notice The vault sold all it held and the net delta is still above target by `excessWad`.
-    event HedgeClipped(int256 excessWad);
-
-    /// @notice Pulls `amount` of asset 0 (quote) or 1 (underlying) from the owner. Owner only.
-    function fund(uint256 asset, uint256 amount) external;
-
-    /// @notice Sends `amount` of an asset to `to`. Owner only; works while paused.
-    function withdraw(uint256 asset, uint256 amount, address to) external;
-
-    function setBook(address book) external;
-    function setVolatility(VolatilitySettings calldata settings) external;
-    function setRate(int256 rateWad) external;
-    function setTargetDelta(int256 targetDeltaWad) external;
-    function setBand(BandConfig calldata band) external;
-
-    function book() external view returns (address);
-    function volatility() external view returns (VolatilitySettings memory);
-    function rateWad() external view returns (int256);
-    function targetDeltaWad() external view returns (int256);
-    function band() external view returns (BandConfig memory);
-
-    /// @notice Net delta, band, book delta and gamma, and the reason the predicate gives.
-    function hedgeStatus() external view returns (HedgeStatus memory);
-}
+interface IDeltaHedgeVault is IRebalanceEngine, IDeltaHedgeVaultCore, IDeltaHedgeVaultExt {}
+/* solhint-enable no-empty-blocks */

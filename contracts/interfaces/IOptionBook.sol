@@ -27,5 +27,6 @@ interface IOptionBook {
     /// @notice The same legs, ABI-decoded (for off-chain readers).
     function legs() external view returns (OptionLeg[] memory);
 
+    /// @notice How many legs the book holds (expired ones included until pruned).
     function legCount() external view returns (uint256);
 }

@@ -1,119 +1,33 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {AutomationCompatibleInterface} from "@chainlink/contracts/src/v0.8/automation/interfaces/AutomationCompatibleInterface.sol";
+import {IBallastErrors} from "./IBallastErrors.sol";
+// Re-exported: importers of this file get every shared type with the interfaces.
+/* solhint-disable no-unused-import */
+import {
+    AmountSettings,
+    AssetConfig,
+    AssetInput,
+    EngineImmutables,
+    EngineInit,
+    EngineParams,
+    EngineSettings,
+    EngineState,
+    HEALTHY,
+    Leg,
+    Mode,
+    Policy,
+    Reason,
+    RebalanceStatus,
+    VaultKind
+} from "./Types.sol";
+/* solhint-enable no-unused-import */
 
-/// @notice Why the trigger predicate says no (or `Due` when a rebalance is due).
-/// @dev Order is part of the ABI: keepers and the status task decode it. Append only.
-enum Reason {
-    Due,
-    NotActive,
-    Paused,
-    SequencerDown,
-    SequencerGracePeriod,
-    OracleStale,
-    OracleInvalidAnswer,
-    EmptyVault,
-    Cooldown,
-    CircuitBreaker,
-    WithinBand,
-    IntervalNotElapsed,
-    BelowMinTrade,
-    PoolPriceDeviation,
-    /// @dev delta-hedged vault: the volatility feed is stale, or σ is outside its configured bounds
-    VolatilityUnhealthy,
-    /// @dev delta-hedged vault: the options book reverted, returned a malformed list, or too many legs
-    BookUnreadable
-}
-
-/// @notice When a rebalance is due.
-enum Policy {
-    /// @dev every `intervalSeconds` since the last rebalance
-    Time,
-    /// @dev when the strategy reports a position outside its band
-    Threshold,
-    /// @dev either of the above
-    Hybrid
-}
-
-/// @notice Where a rebalance lands.
-enum Mode {
-    /// @dev all the way to target
-    ToTarget,
-    /// @dev to the inner band edge, `(1 - bandHysteresisBps)` of the band from target
-    ToBandEdge
-}
-
-/// @notice Execution, trigger and safety settings; one storage slot.
-struct EngineSettings {
-    Policy policy;
-    Mode mode;
-    uint16 maxSlippageBps; // each leg's minimum output is the oracle value less this
-    uint16 maxPoolDeviationBps; // refuse when pool spot is further than this from the oracle
-    uint16 maxTradeBps; // traded value per call, bps of NAV (larger drifts complete over several calls)
-    uint16 bandHysteresisBps; // band-edge mode lands this fraction of the band inside the edge
-    uint32 cooldownSeconds; // minimum time between two rebalances
-    uint32 intervalSeconds; // time policy: due this long after the last rebalance
-    uint32 periodSeconds; // window of the circuit breaker and of the reward cap
-    uint16 maxRebalancesPerPeriod; // circuit breaker: rebalances per period
-    uint16 maxCostBpsPerPeriod; // circuit breaker: cumulative cost per period, bps of NAV
-    uint16 rewardBps; // keeper reward, bps of the value traded
-}
-
-/// @notice Amount-denominated settings, in quote-asset units; one storage slot.
-struct AmountSettings {
-    uint96 minTradeValue; // legs worth less than this are dropped; no legs left means BelowMinTrade
-    uint80 maxRewardPerCall; // cap on one call's keeper reward
-    uint80 rewardCapPerPeriod; // cap on the rewards paid within one period
-}
-
-/// @notice Static description of one asset, fixed at construction.
-struct AssetConfig {
-    address token;
-    uint8 decimals; // token decimals
-    address feed; // Chainlink AggregatorV3Interface, quote-numeraire (e.g. USD) per token
-    uint8 feedDecimals;
-    address pool; // Uniswap V3 pool asset/quote; zero for the quote asset
-    uint24 poolFee; // the pool's fee tier, hundredths of a bip
-    bool assetIsToken0; // pool ordering
-}
-
-/// @notice One swap of a rebalance plan. Values are in quote WAD at oracle prices.
-struct Leg {
-    uint8 asset; // index of the non-quote asset traded against the quote asset
-    bool isSell; // true: asset -> quote; false: quote -> asset
-    uint256 amountIn; // in tokenIn units
-    uint256 minAmountOut; // oracle value of amountIn less maxSlippageBps, in tokenOut units
-    uint256 valueWad; // oracle value of amountIn, quote WAD
-}
-
-/// @notice Rolling state of the engine and its switches; one storage slot, read once per call.
-struct EngineState {
-    bool active; // set by activate() once the token probe passed
-    bool paused; // set by the guardian or admin
-    uint40 lastRebalanceAt;
-    uint40 periodStart;
-    uint16 rebalancesInPeriod;
-    uint32 costBpsInPeriod; // bps of NAV, each rebalance rounded up
-    uint96 rewardPaidInPeriod; // quote units
-}
-
-/// @notice What the trigger predicate sees: the answer, and the plan it would execute.
-struct RebalanceStatus {
-    Reason reason;
-    uint256 detail; // asset index (oracle, pool) or timestamp (cooldown, interval) the reason names
-    uint256 navWad; // quote WAD at oracle prices
-    uint256 deviationWad; // the strategy's deviation measure (target-weight vault: sum of |weight - target|)
-    bool outOfBand;
-    uint256 nextEligibleAt; // earliest timestamp the cooldown, interval or circuit breaker allows
-    Leg[] legs; // sells first, then buys; empty unless reason is Due
-}
-
-/// @title IRebalanceEngine
-/// @notice The keeper-facing surface shared by every Ballast vault: one trigger predicate behind
-/// `rebalance()`, Chainlink Automation's `checkUpkeep`/`performUpkeep`, Gelato's `checker()` and
-/// `rebalanceStatus()`. They cannot disagree because all of them call the same internal view.
-interface IRebalanceEngine is AutomationCompatibleInterface {
+/// @title IRebalanceEngineCore
+/// @notice The engine functions a vault's core runs itself: the hot path, which pays nothing for the
+/// core/extension split. Every other engine function is in `IRebalanceEngineExt`, reached through the
+/// core's `fallback`; `IRebalanceEngine` is the two merged, the ABI to call a vault with.
+interface IRebalanceEngineCore {
     /// @notice One executed swap.
     event RebalanceLeg(
         uint256 indexed asset,
@@ -132,12 +46,6 @@ interface IRebalanceEngine is AutomationCompatibleInterface {
         uint256 tradedValueWad,
         uint256 reward
     );
-    event Activated();
-    event PausedSet(bool paused, address indexed by);
-    event GuardianSet(address indexed guardian);
-    event EngineSettingsSet(EngineSettings settings);
-    event AmountSettingsSet(AmountSettings settings);
-    event StalenessSet(uint256 indexed asset, uint256 maxStalenessSeconds);
 
     /// @notice Executes the plan the trigger predicate computes, if one is due.
     /// @dev Who: anyone (keepers, automation networks, strangers). Manipulation: the caller picks the
@@ -149,37 +57,151 @@ interface IRebalanceEngine is AutomationCompatibleInterface {
     /// @return reward The keeper reward paid to `msg.sender`, in quote units.
     function rebalance() external returns (uint256 reward);
 
-    /// @notice Gelato resolver: `(true, rebalance calldata)` when due, else `(false, abi.encodeWithSelector(RebalanceNotDue.selector, reason, detail))`, the same bytes `rebalance()` would revert with.
-    function checker() external view returns (bool canExec, bytes memory execPayload);
+    /// @notice Chainlink Automation's entry point: `rebalance()` with the reward to `msg.sender`;
+    /// `performData` is ignored and the predicate re-checked.
+    /// @dev Who: anyone, like `rebalance()`; the same protections apply.
+    function performUpkeep(bytes calldata performData) external;
 
-    /// @notice The trigger predicate's full answer with the plan it would execute now.
+    /// @notice The trigger predicate's full answer with the plan it would execute now. The one
+    /// authoritative view: `checkUpkeep`, `checker`, the lens and `rebalance()` itself agree with it.
     function rebalanceStatus() external view returns (RebalanceStatus memory);
+
+    /// @notice The extension this core DELEGATECALLs for every selector it does not have itself.
+    function extension() external view returns (address);
+
+    /// @notice The immutables this core was built with (copied from its extension at construction);
+    /// the deploy read-back compares them with `extensionImmutables()`.
+    function coreImmutables() external view returns (EngineImmutables memory);
+}
+
+/// @title IRebalanceEngineExt
+/// @notice The engine's cold functions, run by the vault's extension through the core's `fallback`
+/// (DELEGATECALL: same storage, same address, `msg.sender` preserved): activation, pause, roles,
+/// every setter and getter, and the automation views that restate the predicate.
+interface IRebalanceEngineExt {
+    /// @notice `activate()` passed its token probe: rebalancing and deposits may start.
+    event Activated();
+    /// @notice Paused or resumed, by whom.
+    event PausedSet(bool paused, address indexed by);
+    /// @notice The guardian (pause-only role) is now `guardian`.
+    event GuardianSet(address indexed guardian);
+    /// @notice The engine settings are now these.
+    event EngineSettingsSet(EngineSettings settings);
+    /// @notice The amount settings are now these (quote units).
+    event AmountSettingsSet(AmountSettings settings);
+    /// @notice Asset `asset`'s feed staleness limit is now `maxStalenessSeconds`.
+    event StalenessSet(uint256 indexed asset, uint256 maxStalenessSeconds);
 
     /// @notice Activates the vault after probing each token: a token that moves a different amount
     /// than asked (fee-on-transfer) is refused. Pulls `probeAmount(i)` of each asset from the admin
-    /// and returns it in the same call; approves the router.
+    /// and returns it in the same call; approves the router. Admin only.
     function activate() external;
 
-    /// @notice Stops rebalancing and deposits. Guardian or admin. Redemption in kind keeps working.
+    /// @notice Stops rebalancing and deposits. Guardian or admin. Withdrawals keep working.
     function pause() external;
 
     /// @notice Resumes. Admin only.
     function unpause() external;
 
+    /// @notice Replaces the guardian (the pause-only role). Admin only; zero is refused.
     function setGuardian(address guardian) external;
+
+    /// @notice Replaces the engine settings; every field is checked against ConstantsLib's bounds. Admin only.
     function setEngineSettings(EngineSettings calldata settings) external;
+
+    /// @notice Replaces the amount settings (quote units); `rewardCapPerPeriod ≥ maxRewardPerCall`. Admin only.
     function setAmountSettings(AmountSettings calldata settings) external;
+
+    /// @notice Sets one asset's feed staleness limit, in [MIN_STALENESS_SECONDS, MAX_STALENESS_SECONDS]. Admin only.
     function setMaxStaleness(uint256 asset, uint256 maxStalenessSeconds) external;
 
-    function assetCount() external view returns (uint256);
-    function assetConfig(uint256 asset) external view returns (AssetConfig memory);
-    function maxStaleness(uint256 asset) external view returns (uint256);
-    function engineSettings() external view returns (EngineSettings memory);
-    function amountSettings() external view returns (AmountSettings memory);
-    function engineState() external view returns (EngineState memory);
-    function guardian() external view returns (address);
-    function paused() external view returns (bool);
-    function active() external view returns (bool);
+    /// @notice Chainlink Automation (and CRE) check: the trigger predicate's answer, restated.
+    /// @return upkeepNeeded True when `rebalance()` would execute now.
+    /// @return performData `abi.encode(reason, detail)`, for logs; `performUpkeep` ignores it.
+    function checkUpkeep(
+        bytes calldata checkData
+    ) external view returns (bool upkeepNeeded, bytes memory performData);
+
+    /// @notice Gelato resolver: `(true, rebalance calldata)` when due, else `(false, abi.encodeWithSelector(RebalanceNotDue.selector, reason, detail))`, the same bytes `rebalance()` would revert with.
+    function checker() external view returns (bool canExec, bytes memory execPayload);
+
     /// @notice Oracle prices, quote WAD per whole token; reverts with OracleUnhealthy when unusable.
     function pricesWad() external view returns (uint256[] memory);
+
+    /// @notice The amount of asset `i` that `activate()` moves in and out to probe the token: 1% of one
+    /// whole token, at least 1 unit. A fee of 1 bps on it is visible for tokens of 6+ decimals.
+    function probeAmount(uint256 i) external view returns (uint256);
+
+    /// @notice Which kind of vault this is; constant.
+    function vaultKind() external pure returns (VaultKind);
+
+    /// @notice The immutables the extension was built with (quote asset, router, sequencer feed, asset
+    /// table); equal to `coreImmutables()` by construction.
+    function extensionImmutables() external view returns (EngineImmutables memory);
+
+    /// @notice Number of assets, quote asset included.
+    function assetCount() external view returns (uint256);
+
+    /// @notice Static description of asset `asset` (0 = quote).
+    function assetConfig(uint256 asset) external view returns (AssetConfig memory);
+
+    /// @notice Feed staleness limit of asset `asset`, seconds.
+    function maxStaleness(uint256 asset) external view returns (uint256);
+
+    /// @notice The engine settings in force.
+    function engineSettings() external view returns (EngineSettings memory);
+
+    /// @notice The amount settings in force (quote units).
+    function amountSettings() external view returns (AmountSettings memory);
+
+    /// @notice Activation, pause, last rebalance and the period's counters.
+    function engineState() external view returns (EngineState memory);
+
+    /// @notice The pause-only role.
+    function guardian() external view returns (address);
+
+    /// @notice Whether rebalancing and deposits are stopped.
+    function paused() external view returns (bool);
+
+    /// @notice Whether `activate()` has run.
+    function active() external view returns (bool);
 }
+
+/// @title IOwnable2Step
+/// @notice OpenZeppelin's Ownable2Step as a vault's extension runs it: the admin role, handed over in
+/// two steps (`transferOwnership`, then `acceptOwnership` by the new owner).
+interface IOwnable2Step {
+    /// @notice `newOwner` may now accept the admin role.
+    event OwnershipTransferStarted(address indexed previousOwner, address indexed newOwner);
+    /// @notice The admin role passed from `previousOwner` to `newOwner`.
+    event OwnershipTransferred(address indexed previousOwner, address indexed newOwner);
+
+    /// @notice The caller is not the owner (OpenZeppelin's error).
+    error OwnableUnauthorizedAccount(address account);
+    /// @notice The owner given is not valid (OpenZeppelin's error).
+    error OwnableInvalidOwner(address owner);
+
+    /// @notice The admin.
+    function owner() external view returns (address);
+
+    /// @notice The account `transferOwnership` named, until it accepts.
+    function pendingOwner() external view returns (address);
+
+    /// @notice Starts handing the admin role to `newOwner`. Admin only.
+    function transferOwnership(address newOwner) external;
+
+    /// @notice Completes the hand-over. The pending owner only.
+    function acceptOwnership() external;
+
+    /// @notice Leaves the vault without an admin, for good. Admin only.
+    function renounceOwnership() external;
+}
+
+/* solhint-disable no-empty-blocks */
+/// @title IRebalanceEngine
+/// @notice The keeper-facing surface every Ballast vault answers at its one address, core and
+/// extension merged: one trigger predicate behind `rebalance()`, Chainlink Automation's
+/// `checkUpkeep`/`performUpkeep`, Gelato's `checker()` and `rebalanceStatus()`. They cannot disagree
+/// because the views restate `rebalanceStatus()`, which calls the same internal view `rebalance()` does.
+interface IRebalanceEngine is IRebalanceEngineCore, IRebalanceEngineExt, IOwnable2Step, IBallastErrors {}
+/* solhint-enable no-empty-blocks */

@@ -4,6 +4,7 @@ pragma solidity 0.8.28;
 import {FixedPointMathLib} from "solady/src/utils/FixedPointMathLib.sol";
 
 import {NormalDistLib} from "./NormalDistLib.sol";
+import {WAD} from "./ConstantsLib.sol";
 
 /// @title BlackScholesLib
 /// @notice Black-Scholes Greeks of European options (no dividends) in fixed point, built for books:
@@ -37,7 +38,6 @@ import {NormalDistLib} from "./NormalDistLib.sol";
 ///      At and past expiry (τ = 0): delta is intrinsic — 1, ½, 0 for S >, =, < K (½ is the τ → 0
 ///      limit at the money) — gamma and vega are 0 and prices are intrinsic.
 library BlackScholesLib {
-    uint256 internal constant WAD = 1e18;
     /// @dev The high-precision scale of σ√τ, the drift term, ln(S/K) and gamma.
     uint256 internal constant E36 = 1e36;
     uint256 internal constant SECONDS_PER_YEAR = 365 days;

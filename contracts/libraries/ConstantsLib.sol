@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {IBallastErrors} from "../interfaces/IBallastErrors.sol";
+
+/// @dev Fixed-point scale of prices, weights, values, deltas, σ and r (1e18 = 1.0). Defined once, here.
+uint256 constant WAD = 1e18;
+/// @dev Scale of configured thresholds (10,000 bps = 100%). Defined once, here.
+uint256 constant BPS = 10_000;
+
 /// @title ConstantsLib
 /// @notice Scales and the immutable bounds every configurable parameter is checked against.
 /// @dev Bounds are compile-time constants: no role can move them. SPEC.md lists each with its reason.
 library ConstantsLib {
-    /// @dev Fixed-point scale of prices, weights and values (1e18 = 1.0).
-    uint256 internal constant WAD = 1e18;
-    /// @dev Scale of configured thresholds (10,000 bps = 100%).
-    uint256 internal constant BPS = 10_000;
-
     /// @dev A vault holds between 2 and 8 assets (quote asset included).
     uint256 internal constant MIN_ASSETS = 2;
     uint256 internal constant MAX_ASSETS = 8;
@@ -56,4 +58,10 @@ library ConstantsLib {
     uint256 internal constant MAX_HEDGE_COST_BPS = 1_000;
     /// @dev Delta-hedged vault: |target net delta| and band clamps, underlying units (WAD).
     uint256 internal constant MAX_HEDGE_DELTA_WAD = 1e36;
+
+    /// @dev Reverts with OutOfBounds(parameter, value, min, max) unless min ≤ value ≤ max. Every
+    /// setter and constructor checks its parameters through this one function.
+    function checkBound(bytes32 parameter, uint256 value, uint256 min, uint256 max) internal pure {
+        if (value < min || value > max) revert IBallastErrors.OutOfBounds(parameter, value, min, max);
+    }
 }

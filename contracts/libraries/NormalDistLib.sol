@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {FixedPointMathLib} from "solady/src/utils/FixedPointMathLib.sol";
+import {WAD} from "./ConstantsLib.sol";
 
 /// @title NormalDistLib
 /// @notice The standard normal CDF Φ and density φ in WAD fixed point, sharing one exponential.
@@ -36,7 +37,6 @@ library NormalDistLib {
     uint256 internal constant Z_LIMIT_X64 = 9 << 64;
     /// @dev An exponent (negated) past expWad's zero cut-off at −41.45: e^{−50} returns 0.
     uint256 internal constant BEYOND_EXP_RANGE_WAD = 50e18;
-    uint256 internal constant WAD = 1e18;
     /// @dev 1/√(2π) × 2^64, rounded to nearest (0.398942280401432677939946059934…).
     uint256 internal constant INV_SQRT_2PI_X64 = 7359186146747302452;
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {Reason} from "../interfaces/IRebalanceEngine.sol";
+import {HEALTHY, Reason} from "../interfaces/IRebalanceEngine.sol";
 
 /// @title ChainlinkOracleLib
 /// @notice Reads Chainlink `AggregatorV3Interface` feeds without ever reverting, so the trigger
@@ -29,7 +29,7 @@ library ChainlinkOracleLib {
         }
     }
 
-    /// @notice A healthy feed's answer in WAD, or the reason it cannot be used (priceWad = 0 then).
+    /// @notice A healthy feed's answer in WAD with `HEALTHY`, or the reason it cannot be used (price 0 then).
     /// @param feedDecimals The feed's `decimals()`, at most 18 (checked at configuration).
     function priceWad(
         address feed,
@@ -43,10 +43,10 @@ library ChainlinkOracleLib {
             return (Reason.OracleStale, 0);
         }
         // Cannot overflow: answer < 2^255 and the factor is at most 1e18.
-        return (Reason.Due, uint256(answer) * 10 ** (18 - feedDecimals));
+        return (HEALTHY, uint256(answer) * 10 ** (18 - feedDecimals));
     }
 
-    /// @notice `Due` when the sequencer is up and past its grace period, else the reason it is not.
+    /// @notice `HEALTHY` when the sequencer is up and past its grace period, else the reason it is not.
     /// @dev `startedAt == 0` means the feed has no valid round yet (seen on Arbitrum): treated as down.
     function sequencerReason(
         address sequencerFeed,
@@ -55,6 +55,6 @@ library ChainlinkOracleLib {
         (bool ok, int256 answer, uint256 startedAt, ) = latestRound(sequencerFeed);
         if (!ok || answer != 0 || startedAt == 0) return Reason.SequencerDown;
         if (block.timestamp - startedAt <= gracePeriodSeconds) return Reason.SequencerGracePeriod;
-        return Reason.Due;
+        return HEALTHY;
     }
 }

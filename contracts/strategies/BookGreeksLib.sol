@@ -5,6 +5,7 @@ import {FixedPointMathLib} from "solady/src/utils/FixedPointMathLib.sol";
 
 import {BlackScholesLib} from "../libraries/BlackScholesLib.sol";
 import {OptionLegLib} from "../libraries/OptionLegLib.sol";
+import {WAD} from "../libraries/ConstantsLib.sol";
 
 /// @notice The Greeks of a whole book at one spot, volatility and rate.
 struct BookGreeks {
@@ -23,8 +24,6 @@ struct BookGreeks {
 /// BlackScholesLib; sizes in underlying units (WAD). Rounding: each leg's products truncate toward
 /// zero (≤ 1 wei of delta per leg); nothing here moves value.
 library BookGreeksLib {
-    uint256 internal constant WAD = 1e18;
-
     /// @param packed The book, OptionLegLib format, at most OptionLegLib.MAX_LEGS legs (the caller checks).
     /// @param nowSeconds The valuation time (block.timestamp).
     /// @return valid False when a live leg lies outside the Greeks' domain (strike outside [1e-4, 1e12],

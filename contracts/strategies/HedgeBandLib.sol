@@ -3,25 +3,9 @@ pragma solidity 0.8.28;
 
 import {FixedPointMathLib} from "solady/src/utils/FixedPointMathLib.sol";
 
+import {BandConfig, BandPolicy} from "../interfaces/IDeltaHedgeVault.sol";
 import {BookGreeks} from "./BookGreeksLib.sol";
-
-/// @notice How the no-trade band around the target delta is sized.
-enum BandPolicy {
-    Absolute, // a fixed half-width in underlying units
-    RelativeToGross, // a fraction of the book's gross size
-    WhalleyWilmott // the asymptotically optimal band under proportional costs
-}
-
-/// @notice Band settings, with the unit of every field.
-struct BandConfig {
-    BandPolicy policy;
-    uint16 relativeBps; // RelativeToGross: half-width in bps of the gross size
-    uint16 costBps; // Whalley–Wilmott λ: proportional cost of trading the underlying, bps of value
-    uint128 absoluteWad; // Absolute: half-width, underlying units (WAD)
-    uint128 riskAversionWad; // Whalley–Wilmott γ: risk aversion per unit of quote wealth (WAD, > 0)
-    uint128 minHalfWidthWad; // lower clamp of every policy, underlying units (keeps a Γ = 0 book from trading on dust)
-    uint128 maxHalfWidthWad; // upper clamp of every policy, underlying units
-}
+import {BPS} from "../libraries/ConstantsLib.sol";
 
 /// @title HedgeBandLib
 /// @notice The half-width H of the band around the target delta, in underlying units (WAD).
@@ -37,9 +21,6 @@ struct BandConfig {
 /// maxHalfWidthWad]. Fixed point: H³·1e54 is formed with 512-bit intermediates and Solady's integer
 /// cube root returns H in WAD, floored (relative error < 1e-12 for H ≥ 1e-6 underlying units).
 library HedgeBandLib {
-    uint256 internal constant WAD = 1e18;
-    uint256 internal constant BPS = 10_000;
-
     function halfWidthWad(
         BandConfig memory c,
         BookGreeks memory g,

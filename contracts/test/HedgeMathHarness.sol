@@ -2,7 +2,8 @@
 pragma solidity 0.8.28;
 
 import {BookGreeks, BookGreeksLib} from "../strategies/BookGreeksLib.sol";
-import {BandConfig, HedgeBandLib} from "../strategies/HedgeBandLib.sol";
+import {BandConfig} from "../interfaces/IDeltaHedgeVault.sol";
+import {HedgeBandLib} from "../strategies/HedgeBandLib.sol";
 
 /// @title HedgeMathHarness
 /// @notice Test-only: exposes BookGreeksLib and HedgeBandLib.

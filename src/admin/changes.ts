@@ -2,9 +2,10 @@ import type { Contract, Signer } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { UserError } from "../config/env";
-import { adminSigner } from "../keeper/connect";
-import { revertText } from "../keeper/decision";
-import { resolveVault } from "../keeper/status";
+import { interfaceOf, readVaultKind } from "../vault/kind";
+import { resolveVault } from "../vault/registry";
+import { revertText } from "../vault/explain";
+import { adminSigner } from "../cli/connect";
 
 /**
  * Admin changes as the vault:* tasks make them: show the call and what it changes, simulate it as
@@ -40,17 +41,8 @@ export async function adminTarget(
   nameOrAddress: string,
 ): Promise<{ name: string; address: string; kind: "target-weight" | "delta-hedge"; contract: Contract }> {
   const v = await resolveVault(hre, nameOrAddress);
-  const hedge = await hre.ethers.getContractAt("DeltaHedgeVault", v.address);
-  let kind: "target-weight" | "delta-hedge" = "delta-hedge";
-  try {
-    await hedge.hedgeStatus();
-  } catch {
-    kind = "target-weight";
-  }
-  const contract = (await hre.ethers.getContractAt(
-    kind === "target-weight" ? "TargetWeightVault" : "DeltaHedgeVault",
-    v.address,
-  )) as unknown as Contract;
+  const kind = await readVaultKind(hre, v.address);
+  const contract = (await hre.ethers.getContractAt(interfaceOf(kind), v.address)) as unknown as Contract;
   return { ...v, kind, contract };
 }
 

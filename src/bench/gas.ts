@@ -1,7 +1,7 @@
 import { MaxUint256, parseUnits, type TransactionReceipt, type TransactionResponse } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
-import type { TargetWeightVault } from "../../typechain-types";
+import type { ITargetWeightVault } from "../../typechain-types";
 import { TAGS } from "../deployments";
 import { deployExtraAssets, loadLocalMarket, movePrices, type LocalMarket } from "../market/localMarket";
 import { localToken } from "../market/spec";
@@ -57,7 +57,7 @@ export function equalWeightPreset(n: number): TargetWeightPreset {
 }
 
 export interface DriftedVault {
-  vault: TargetWeightVault;
+  vault: ITargetWeightVault;
   market: LocalMarket;
 }
 

@@ -180,7 +180,7 @@ export function renderGreeksSection(r: GreeksBenchResult): string[] {
         `${row.deltaError} | ${row.gammaRelativeError} |`,
     ),
     "",
-    `Target (DESIGN §6): delta + gamma of one leg ≤ 1,000 gas on average over the grid with reuse — ` +
+    `Target (SPEC §12): delta + gamma of one leg ≤ 1,000 gas on average over the grid with reuse — ` +
       `**${int(ours.legGas.avg)}**: ${ours.legGas.avg <= 1000 ? "met" : "NOT met"}` +
       ` (${int(ours.legGasFullPath)} on the legs that run the whole path). Accuracy: delta ≤ 1e-16 — ${ours.deltaError}.`,
     "",

@@ -4,8 +4,8 @@ import { TAGS } from "../deployments";
 import { loadLocalMarket } from "../market/localMarket";
 import { Reason } from "../vault/enums";
 import { demoHedgePreset, deployLocalDeltaHedgeVault, deployLocalOptionBook } from "../vault/deltaHedge";
+import { WAD } from "../math/units";
 
-const WAD = 10n ** 18n;
 const DAY = 86_400n;
 /** The book's expiries: legs spread over four, as a real book's would be. */
 const EXPIRY_DAYS = [7n, 30n, 90n, 180n];
@@ -71,7 +71,7 @@ export function renderHedgeSection(results: HedgeGasResult[]): string[] {
   return [
     "## Delta-hedged vault: `rebalance()` gas per option leg",
     "",
-    "gasUsed of `rebalance()` on a DeltaHedgeVault (USDC/WETH, local market) whose OptionBook holds",
+    "gasUsed of `rebalance()` on a IDeltaHedgeVault (USDC/WETH, local market) whose OptionBook holds",
     "`legs` short calls (5 ETH each, strikes 2,400–3,600, spread over four expiries: 7, 30, 90, 180",
     "days), holding only USDC so the hedge is far out of band and one WETH buy executes. The book is",
     "read once (SSTORE2 blob, one STATICCALL); σ√τ, the drift and e^{−rτ} are prepared once per expiry.",

@@ -48,16 +48,29 @@ function privateKeyAccounts(): string[] {
   return [key.startsWith("0x") ? key : `0x${key}`];
 }
 
-/** Hardhat's `networks` block: the in-process network, localhost, and every live network. */
+/** The chain id of the in-process network and of a local node (`npx hardhat node`). */
+export const LOCAL_CHAIN_ID = 31337;
+
+/** The chain a network must be on, or undefined for a network Ballast does not know. */
+export function expectedChainId(name: string): number | undefined {
+  if (name === "hardhat" || name === "localhost") return LOCAL_CHAIN_ID;
+  return isLiveNetwork(name) ? LIVE_NETWORKS[name].chainId : undefined;
+}
+
+/**
+ * Hardhat's `networks` block: the in-process network, localhost, and every live network. The HTTP
+ * networks carry no `chainId`: Hardhat would then spend a request of every command on checking it,
+ * and every task's pre-flight (`src/cli/connect.ts`) already checks it against `expectedChainId`,
+ * with a clearer error.
+ */
 export function hardhatNetworks(): NetworksUserConfig {
   const networks: NetworksUserConfig = {
-    hardhat: { chainId: 31337, allowUnlimitedContractSize: false },
-    localhost: { url: process.env.LOCALHOST_RPC_URL ?? "http://127.0.0.1:8545", chainId: 31337 },
+    hardhat: { chainId: LOCAL_CHAIN_ID, allowUnlimitedContractSize: false },
+    localhost: { url: process.env.LOCALHOST_RPC_URL ?? "http://127.0.0.1:8545" },
   };
   for (const [name, net] of Object.entries(LIVE_NETWORKS)) {
     networks[name] = {
       url: process.env[net.rpcEnv]?.trim() || MISSING_URL,
-      chainId: net.chainId,
       accounts: privateKeyAccounts(),
     };
   }

@@ -13,8 +13,7 @@ import {
   deployLocalDeltaHedgeVault,
   deployLocalOptionBook,
 } from "../vault/deltaHedge";
-
-const WAD = 10n ** 18n;
+import { WAD } from "../math/units";
 
 export interface HedgeDemoOptions {
   from: Date;

@@ -1,7 +1,7 @@
 import { MaxUint256, formatUnits, parseUnits } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
-import type { TargetWeightVault } from "../../typechain-types";
+import type { ITargetWeightVault } from "../../typechain-types";
 import { loadPrices, sample, type PricePoint } from "../data/prices";
 import { NAMES, TAGS } from "../deployments";
 import { loadLocalMarket, movePrices, type LocalMarket } from "../market/localMarket";
@@ -68,7 +68,7 @@ function row(s: DemoStep, action: string): string {
   ].join(" ");
 }
 
-async function readWeights(vault: TargetWeightVault): Promise<{ w: number[]; nav: number }> {
+async function readWeights(vault: ITargetWeightVault): Promise<{ w: number[]; nav: number }> {
   const [w, nav] = await vault.weightsWad();
   return { w: w.map((x) => Number(formatUnits(x, 18))), nav: Number(formatUnits(nav, 18)) };
 }
@@ -86,9 +86,9 @@ export async function runTargetWeightDemo(
   await hre.deployments.fixture([TAGS.DemoVault]);
   const market: LocalMarket = await loadLocalMarket(hre);
   const vault = (await hre.ethers.getContractAt(
-    "TargetWeightVault",
+    "ITargetWeightVault",
     (await hre.deployments.get(NAMES.vault("demo"))).address,
-  )) as unknown as TargetWeightVault;
+  )) as unknown as ITargetWeightVault;
   const [, , keeper, arbitrageur, alice] = await hre.ethers.getSigners();
   const preset = demoVaultPreset();
   const targets = preset.assets.map((a) => a.targetBps / 1e4);

@@ -5,12 +5,14 @@ import { UserError } from "../config/env";
 import { isLocalNetwork } from "../config/local";
 import { NAMES } from "../deployments";
 import { loadLocalMarket } from "../market/localMarket";
-import { tokenMeta } from "../keeper/tokens";
-import { activateLocal } from "../vault/localDeploy";
-import { deltaHedgeVaultArgs } from "../vault/deltaHedge";
-import { targetWeightVaultArgs } from "../vault/targetWeight";
+import { deltaHedgeVaultDeployment } from "../vault/deltaHedge";
+import { kindName, typedVault } from "../vault/kind";
+import { type VaultDeployment, activateLocal, deployVault } from "../vault/localDeploy";
+import { targetWeightVaultDeployment } from "../vault/targetWeight";
 import type { NetworkPreset, TimelockPlan, VaultPlan } from "./presets";
 import { type ResolvedVault, resolveVaultInputs } from "./resolve";
+import { WAD } from "../math/units";
+import { tokenMeta } from "../vault/tokens";
 
 /**
  * The steps behind the deploy scripts, one concern each, all idempotent: deploy (never redeploy a
@@ -26,43 +28,47 @@ const TIMELOCK_ARTIFACT = require("@openzeppelin/contracts/build/contracts/Timel
 };
 export const TIMELOCK_NAME = "Timelock";
 
+/** The fields of EngineImmutables, which a vault's core and extension must agree on. */
+const IMMUTABLE_FIELDS = [
+  "assetCount",
+  "assetTable",
+  "quote",
+  "quoteUnit",
+  "sequencerFeed",
+  "sequencerGraceSeconds",
+  "router",
+  "routerIs02",
+] as const;
+
 const bookAddress = async (hre: HardhatRuntimeEnvironment, plan: VaultPlan): Promise<string | null> => {
   if (plan.kind !== "delta-hedge") return null;
   if ("address" in plan.book) return plan.book.address;
   return (await hre.deployments.get(NAMES.book(plan.key))).address;
 };
 
-/** Constructor arguments for a plan; the same for local and live networks. */
-async function constructorArgs(
+/** The deployment (extension, then core) of a plan; the same for local and live networks. */
+async function vaultDeployment(
   hre: HardhatRuntimeEnvironment,
   preset: NetworkPreset,
   plan: VaultPlan,
   r: ResolvedVault,
-): Promise<unknown[]> {
+): Promise<VaultDeployment> {
   const { deployer } = await hre.getNamedAccounts();
-  const guardian = preset.guardian.value!;
-  if (plan.kind === "target-weight") {
-    const p = { ...plan.preset, sequencer: { feed: r.sequencerFeed, graceSeconds: r.sequencerGraceSeconds } };
-    return [...targetWeightVaultArgs(p, r.assets, r.router, deployer, guardian, r.routerIs02)];
-  }
-  return [
-    ...deltaHedgeVaultArgs(
-      plan.preset,
-      r.assets,
-      r.router,
-      deployer,
-      guardian,
-      (await bookAddress(hre, plan))!,
-      {
-        routerIs02: r.routerIs02,
-        sequencerFeed: r.sequencerFeed,
-        sequencerGraceSeconds: r.sequencerGraceSeconds,
-      },
-    ),
-  ];
+  const roles = { admin: deployer, guardian: preset.guardian.value! };
+  const chain = {
+    router: r.router,
+    routerIs02: r.routerIs02,
+    sequencerFeed: r.sequencerFeed,
+    sequencerGraceSeconds: r.sequencerGraceSeconds,
+  };
+  if (plan.kind === "target-weight") return targetWeightVaultDeployment(plan.preset, r.assets, chain, roles);
+  return deltaHedgeVaultDeployment(plan.preset, r.assets, chain, roles, (await bookAddress(hre, plan))!);
 }
 
-/** Deploys each vault (and its book) unless already recorded; a recorded vault is never replaced. */
+/**
+ * Deploys each vault — its extension, then its core — (and its book) unless already recorded; a
+ * recorded vault is never replaced.
+ */
 export async function deployVaults(hre: HardhatRuntimeEnvironment, preset: NetworkPreset): Promise<void> {
   const { deployer } = await hre.getNamedAccounts();
   for (const plan of preset.vaults) {
@@ -76,10 +82,7 @@ export async function deployVaults(hre: HardhatRuntimeEnvironment, preset: Netwo
       });
     }
     const resolved = await resolveVaultInputs(hre, preset, plan);
-    await hre.deployments.deploy(NAMES.vault(plan.key), {
-      contract: plan.kind === "target-weight" ? "TargetWeightVault" : "DeltaHedgeVault",
-      from: deployer,
-      args: await constructorArgs(hre, preset, plan, resolved),
+    await deployVault(hre, plan.key, await vaultDeployment(hre, preset, plan, resolved), {
       skipIfAlreadyDeployed: true,
       log: true,
     });
@@ -100,7 +103,7 @@ export async function activateVaults(hre: HardhatRuntimeEnvironment, preset: Net
   const admin = await hre.ethers.getSigner(deployer);
   for (const plan of preset.vaults) {
     const address = (await hre.deployments.get(NAMES.vault(plan.key))).address;
-    const vault = await hre.ethers.getContractAt("DeltaHedgeVault", address, admin);
+    const vault = await hre.ethers.getContractAt("IRebalanceEngine", address, admin);
     if (await vault.active()) continue;
     if (isLocalNetwork(hre.network.name)) {
       await activateLocal(hre, await loadLocalMarket(hre), vault, symbolsOf(plan));
@@ -129,7 +132,8 @@ export async function activateVaults(hre: HardhatRuntimeEnvironment, preset: Net
 }
 
 /**
- * Reads every vault's configuration back and compares it with the preset: assets, feeds, pools,
+ * Reads every vault's configuration back and compares it with the preset: kind, extension and the
+ * immutables core and extension were built with (which must be equal), assets, feeds, pools,
  * staleness, settings, amounts, guardian, targets and bands or the hedge settings. Returns the
  * differences, one phrase each.
  */
@@ -147,7 +151,22 @@ export async function configDifferences(
     const at = `vault ${plan.key}`;
     const address = (await hre.deployments.get(NAMES.vault(plan.key))).address;
     const resolved = await resolveVaultInputs(hre, preset, plan);
-    const vault = await hre.ethers.getContractAt("DeltaHedgeVault", address);
+    const vault = await hre.ethers.getContractAt("IRebalanceEngine", address);
+    const kind = await vault.vaultKind();
+    same(at, "kind", kindName(kind), plan.kind);
+    same(
+      at,
+      "extension",
+      await vault.extension(),
+      (await hre.deployments.get(NAMES.extension(plan.key))).address,
+    );
+    const core = await vault.coreImmutables();
+    const ext = await vault.extensionImmutables();
+    for (const field of IMMUTABLE_FIELDS) same(at, `core vs extension ${field}`, core[field], ext[field]);
+    same(at, "router", ext.router, resolved.router);
+    same(at, "routerIs02", ext.routerIs02, resolved.routerIs02);
+    same(at, "sequencer feed", ext.sequencerFeed, resolved.sequencerFeed);
+    same(at, "sequencer grace", ext.sequencerGraceSeconds, resolved.sequencerGraceSeconds);
     same(at, "asset count", await vault.assetCount(), resolved.assets.length);
     for (const [i, a] of resolved.assets.entries()) {
       const cfg = await vault.assetConfig(i);
@@ -161,15 +180,18 @@ export async function configDifferences(
     const m = await vault.amountSettings();
     for (const [k, v] of Object.entries(plan.preset.amounts)) same(at, k, m[k as keyof typeof m], v);
     same(at, "guardian", await vault.guardian(), preset.guardian.value);
-    if (plan.kind === "target-weight") {
-      const twv = await hre.ethers.getContractAt("TargetWeightVault", address);
+    const typed = await typedVault(hre, address, plan.kind);
+    if (plan.kind === "target-weight" && typed.kind === "target-weight") {
+      const twv = typed.vault;
+      same(at, "target delay", await twv.targetDelaySeconds(), plan.preset.targetDelaySeconds);
       const [targetBps, absBandBps, relBandBps] = await twv.targets();
       plan.preset.assets.forEach((a, i) => {
         same(at, `${a.symbol} target`, targetBps[i], a.targetBps);
         same(at, `${a.symbol} absolute band`, absBandBps[i], a.absBandBps);
         same(at, `${a.symbol} relative band`, relBandBps[i], a.relBandBps);
       });
-    } else {
+    } else if (plan.kind === "delta-hedge" && typed.kind === "delta-hedge") {
+      const vault = typed.vault;
       same(at, "book", await vault.book(), await bookAddress(hre, plan));
       same(at, "rate", await vault.rateWad(), plan.preset.rateWad);
       same(at, "target delta", await vault.targetDeltaWad(), plan.preset.targetDeltaWad);
@@ -257,7 +279,7 @@ export async function handOverToTimelock(
   }
   const steps: HandoverStep[] = [];
   for (const o of owned) {
-    const c = await hre.ethers.getContractAt("OptionBook", o.address, admin); // Ownable2Step's interface
+    const c = await hre.ethers.getContractAt("IOwnable2Step", o.address, admin);
     const owner = (await c.owner()).toLowerCase();
     if (owner === d.address.toLowerCase()) {
       steps.push({ ...o, state: "owned-by-timelock" });
@@ -318,18 +340,17 @@ export function formatHandover(steps: HandoverStep[]): string[] {
 export async function seedLocal(hre: HardhatRuntimeEnvironment, preset: NetworkPreset): Promise<void> {
   const market = await loadLocalMarket(hre);
   const [admin, guardian, , , alice] = await hre.ethers.getSigners();
-  const WAD = 10n ** 18n;
   for (const plan of preset.vaults) {
     const address = (await hre.deployments.get(NAMES.vault(plan.key))).address;
     if (plan.kind === "target-weight") {
-      const vault = await hre.ethers.getContractAt("TargetWeightVault", address, alice);
+      const vault = await hre.ethers.getContractAt("ITargetWeightVault", address, alice);
       if ((await vault.totalSupply()) > 0n) continue;
       const amount = 1_000_000n * 10n ** 6n;
       await (await market.tokens.USDC.mint(alice.address, amount)).wait();
       await (await market.tokens.USDC.connect(alice).approve(address, MaxUint256)).wait();
       await (await vault.deposit(amount, alice.address)).wait();
     } else {
-      const vault = await hre.ethers.getContractAt("DeltaHedgeVault", address, admin);
+      const vault = await hre.ethers.getContractAt("IDeltaHedgeVault", address, admin);
       const book = await hre.ethers.getContractAt("OptionBook", (await bookAddress(hre, plan))!, guardian);
       if ((await book.legCount()) > 0n) continue;
       const now = (await hre.ethers.provider.getBlock("latest"))!.timestamp;

@@ -1,14 +1,11 @@
-import { type Interface, decodeBytes32String } from "ethers";
-
-import { type ReasonName, reasonName } from "../vault/enums";
+import { BPS, WAD } from "../math/units";
+import { type ReasonName } from "../vault/enums";
+import { describeReason } from "../vault/explain";
 
 /**
  * The keeper's decisions as pure functions, so the tasks stay thin and every rule is unit tested:
  * when to send, hold or idle; how urgent a vault is; how to read a failed send; how long to back off.
  */
-
-const WAD = 10n ** 18n;
-const BPS = 10_000n;
 
 /** Gas rules a keeper operator sets. */
 export interface GasPolicy {
@@ -60,45 +57,6 @@ export function decide(view: TriggerView, baseFeeWei: bigint, policy: GasPolicy)
       ? `urgent: deviation ${view.urgency.toFixed(2)}× band`
       : `due: deviation ${view.urgency.toFixed(2)}× band`,
   };
-}
-
-/** A reason code and its detail as one readable phrase. */
-export function describeReason(reason: ReasonName, detail: bigint): string {
-  const at = (t: bigint) => new Date(Number(t) * 1000).toISOString().replace(".000Z", "Z");
-  switch (reason) {
-    case "Due":
-      return "a rebalance is due";
-    case "NotActive":
-      return "the vault is not activated yet";
-    case "Paused":
-      return "the vault is paused";
-    case "SequencerDown":
-      return "the L2 sequencer is down";
-    case "SequencerGracePeriod":
-      return "the L2 sequencer is in its grace period";
-    case "OracleStale":
-      return `the price feed of asset ${detail} is stale`;
-    case "OracleInvalidAnswer":
-      return `the price feed of asset ${detail} gives an invalid answer`;
-    case "EmptyVault":
-      return "the vault holds nothing";
-    case "Cooldown":
-      return `cooling down until ${at(detail)}`;
-    case "CircuitBreaker":
-      return `circuit breaker tripped until ${at(detail)}`;
-    case "WithinBand":
-      return "within band";
-    case "IntervalNotElapsed":
-      return `interval not elapsed until ${at(detail)}`;
-    case "BelowMinTrade":
-      return "every trade would be below the minimum trade value";
-    case "PoolPriceDeviation":
-      return `the pool of asset ${detail} is too far from the oracle`;
-    case "VolatilityUnhealthy":
-      return "the volatility feed is stale or out of bounds";
-    case "BookUnreadable":
-      return "the options book cannot be read";
-  }
 }
 
 /**
@@ -198,44 +156,6 @@ export function replacementFees(
     maxPriorityFeePerGas: bump(previous.maxPriorityFeePerGas),
   };
   return next.maxFeePerGas > capWei ? null : next;
-}
-
-/** A revert argument as text; bytes32 names (OutOfBounds' parameter) as their string. */
-function argText(a: unknown): string {
-  if (typeof a === "string" && /^0x[0-9a-f]{64}$/i.test(a)) {
-    try {
-      return decodeBytes32String(a);
-    } catch {
-      return a;
-    }
-  }
-  return String(a);
-}
-
-/**
- * A revert in words: the custom error decoded with the vault's ABI (from the revert data, or from
- * the node's message when it gives only that), and a RebalanceNotDue's reason described.
- */
-export function revertText(iface: Interface, error: unknown): string {
-  const e = error as { data?: unknown; shortMessage?: string; message?: string; error?: { data?: unknown } };
-  for (const data of [e?.data, e?.error?.data]) {
-    if (typeof data !== "string" || !data.startsWith("0x")) continue;
-    const parsed = iface.parseError(data);
-    if (!parsed) continue;
-    if (parsed.name === "RebalanceNotDue") {
-      const reason = reasonName(parsed.args[0] as bigint);
-      return `RebalanceNotDue(${reason}): ${describeReason(reason, parsed.args[1] as bigint)}`;
-    }
-    return `${parsed.name}(${parsed.args.map(argText).join(", ")})`;
-  }
-  const text = e?.shortMessage ?? e?.message ?? String(error);
-  const custom = /custom error '(\w+)\(([^)]*)\)'/.exec(text);
-  if (custom?.[1] === "RebalanceNotDue") {
-    const [code, detail] = custom[2].split(",").map((x) => BigInt(x.trim()));
-    const reason = reasonName(code);
-    return `RebalanceNotDue(${reason}): ${describeReason(reason, detail)}`;
-  }
-  return custom ? `${custom[1]}(${custom[2]})` : text.split("\n")[0];
 }
 
 /** EIP-1559 fees: twice the base fee plus the tip, the max fee capped at `capWei` + tip when given. */

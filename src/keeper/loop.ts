@@ -1,8 +1,8 @@
-import type { Signer } from "ethers";
+import { Interface, type Signer } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { UserError } from "../config/env";
-import { assertCanPay } from "./connect";
+import type { VaultKindName } from "../vault/kind";
 import {
   type GasPolicy,
   backoffDelayMs,
@@ -10,13 +10,17 @@ import {
   decide,
   eip1559Fees,
   replacementFees,
-  revertText,
 } from "./decision";
-import { feeInputs, isBlocked, simulateRebalance, sleep } from "./rebalance";
-import { POLL, vaultStatus } from "./status";
+import { sleep } from "../cli/sleep";
+import { baseFee, isBlocked, suggestedTip } from "./rebalance";
+import { sendLean } from "./send";
+import { POLL, type VaultStatusReport, vaultStatuses } from "./status";
+import { revertText } from "../vault/explain";
+import { assertCanPay } from "./funds";
 
 /**
- * The keeper loop behind `npx hardhat keeper`: every poll it reads each vault's trigger, holds
+ * The keeper loop behind `npx hardhat keeper`: every poll it reads every vault's status in one lens
+ * call (kind, trigger, plan, simulated outcome, base fee, its own balance), holds
  * non-urgent work while gas is dear, sends what is due with its own nonce bookkeeping, replaces
  * transactions that sit unmined, treats "someone else rebalanced first" as success, backs off on RPC
  * errors, and stops cleanly on a signal with a summary.
@@ -85,7 +89,7 @@ export async function runKeeper(
 ): Promise<KeeperSummary> {
   const provider = hre.ethers.provider;
   const keeper = await signer.getAddress();
-  const iface = (await hre.ethers.getContractAt("DeltaHedgeVault", vaults[0].address)).interface;
+  const iface = new Interface((await hre.artifacts.readArtifact("IRebalanceEngine")).abi);
   const summary: KeeperSummary = {
     network: hre.network.name,
     keeper,
@@ -114,12 +118,19 @@ export async function runKeeper(
     );
   };
   const lastState = new Map<string, string>();
+  // A vault's kind, fixed the first time the lens reads it: a later failed read is an RPC error to
+  // retry, never a reason to see the vault as another kind.
+  const kinds = new Map<string, VaultKindName>();
   const pending = new Map<string, Pending>();
   let nonce: number | null = null;
   let consecutiveRpcErrors = 0;
 
   /** Follows a sent transaction: confirmed, reverted (raced or failed), replaced by us, or stuck. */
-  async function follow(v: { name: string; address: string }, p: Pending): Promise<void> {
+  async function follow(
+    v: { name: string; address: string },
+    p: Pending,
+    now: VaultStatusReport,
+  ): Promise<void> {
     for (const hash of p.hashes) {
       const receipt = await provider.getTransactionReceipt(hash);
       if (!receipt) continue;
@@ -134,7 +145,6 @@ export async function runKeeper(
           gasUsed: receipt.gasUsed,
         });
       } else {
-        const now = await vaultStatus(hre, v, POLL);
         if (now.reason !== "Due") {
           summary.raced++;
           emit("info", "raced", {
@@ -172,25 +182,37 @@ export async function runKeeper(
       p.sentAt = Date.now();
       return;
     }
-    const tx = await signer.sendTransaction({
+    const hash = await sendLean(hre, signer, {
       to: v.address,
       data: p.data,
       nonce: p.nonce,
       gasLimit: p.gasLimit,
       ...next,
     });
-    p.hashes.push(tx.hash);
+    p.hashes.push(hash);
     p.fees = next;
     p.sentAt = Date.now();
     summary.replaced++;
-    emit("warn", "replaced", { vault: v.name, nonce: p.nonce, tx: tx.hash, maxFeePerGas: next.maxFeePerGas });
+    emit("warn", "replaced", { vault: v.name, nonce: p.nonce, tx: hash, maxFeePerGas: next.maxFeePerGas });
   }
 
-  async function visit(v: { name: string; address: string }, base: bigint, tip: bigint): Promise<void> {
+  /** What a tick knows: the base fee, the keeper's balance left after this tick's sends, the tip. */
+  interface Tick {
+    base: bigint;
+    balance: bigint;
+    tip: bigint | null;
+  }
+
+  async function visit(
+    v: { name: string; address: string },
+    st: VaultStatusReport,
+    tick: Tick,
+  ): Promise<void> {
+    const kind = kinds.get(v.address) ?? st.kind;
+    kinds.set(v.address, kind);
     const p = pending.get(v.address);
-    if (p) return follow(v, p);
-    const st = await vaultStatus(hre, v, POLL);
-    const decision = decide({ reason: st.reason, detail: 0n, urgency: st.urgency }, base, opts.policy);
+    if (p) return follow(v, p, st);
+    const decision = decide({ reason: st.reason, detail: 0n, urgency: st.urgency }, tick.base, opts.policy);
     const state = `${decision.action}:${st.reason}`;
     const changed = lastState.get(v.address) !== state;
     lastState.set(v.address, state);
@@ -200,46 +222,63 @@ export async function runKeeper(
       if (changed)
         emit(isBlocked(st.reason) ? "warn" : "info", isBlocked(st.reason) ? "blocked" : "idle", {
           vault: v.name,
+          kind,
           why: st.reasonText,
         });
       return;
     }
     if (decision.action === "hold") {
       summary.held++;
-      if (changed) emit("info", "hold", { vault: v.name, why: decision.why });
+      if (changed) emit("info", "hold", { vault: v.name, kind, why: decision.why });
       return;
     }
-    const contract = (await hre.ethers.getContractAt("DeltaHedgeVault", v.address)).connect(signer);
-    const sim = await simulateRebalance(contract);
-    if (!sim.ok) {
-      const why = revertText(iface, sim.error);
-      if (sim.raced) {
+    if (!st.plan.simulation.ok) {
+      summary.failures++;
+      emit("error", "simulation-failed", {
+        vault: v.name,
+        kind,
+        why: revertText(iface, { data: st.plan.simulation.revertData }),
+      });
+      return;
+    }
+    const data = iface.encodeFunctionData("rebalance");
+    let gas: bigint;
+    try {
+      gas = await provider.estimateGas({ from: keeper, to: v.address, data });
+    } catch (e) {
+      const outcome = classifySendError(e);
+      if (outcome === "retry") throw e;
+      if (outcome === "already-done") {
         summary.raced++;
-        emit("info", "raced", { vault: v.name, why: `no longer due at simulation: ${why}` });
+        emit("info", "raced", {
+          vault: v.name,
+          kind,
+          why: `no longer due at simulation: ${revertText(iface, e)}`,
+        });
         return;
       }
-      if (classifySendError(sim.error) === "retry") throw sim.error;
       summary.failures++;
-      emit("error", "simulation-failed", { vault: v.name, why });
+      emit("error", "simulation-failed", { vault: v.name, kind, why: revertText(iface, e) });
       return;
     }
-    const fees = eip1559Fees(base, tip, opts.policy.hardCapWei);
-    const { gasLimit } = sim;
+    const gasLimit = (gas * 12n) / 10n;
+    tick.tip ??= await suggestedTip(hre);
+    const fees = eip1559Fees(tick.base, tick.tip, opts.policy.hardCapWei);
     try {
-      await assertCanPay(hre, signer, gasLimit, fees.maxFeePerGas);
+      assertCanPay(hre, keeper, tick.balance, gasLimit, fees.maxFeePerGas);
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
       summary.failures++;
-      emit("error", "no-funds", { vault: v.name, why: e.message });
+      emit("error", "no-funds", { vault: v.name, kind, why: e.message });
       return;
     }
+    tick.balance -= gasLimit * fees.maxFeePerGas;
     if (nonce === null) nonce = await provider.getTransactionCount(keeper, "pending");
-    const data = iface.encodeFunctionData("rebalance");
-    const tx = await signer.sendTransaction({ to: v.address, data, nonce, gasLimit, ...fees });
+    const hash = await sendLean(hre, signer, { to: v.address, data, nonce, gasLimit, ...fees });
     pending.set(v.address, {
       vault: v.name,
       nonce,
-      hashes: [tx.hash],
+      hashes: [hash],
       fees,
       gasLimit,
       data,
@@ -249,8 +288,9 @@ export async function runKeeper(
     summary.sent++;
     emit("info", "sent", {
       vault: v.name,
-      tx: tx.hash,
-      nonce: tx.nonce,
+      kind,
+      tx: hash,
+      nonce: nonce - 1,
       why: decision.why,
       maxFeePerGas: fees.maxFeePerGas,
     });
@@ -270,14 +310,17 @@ export async function runKeeper(
     summary.ticks++;
     let delay = opts.pollMs;
     try {
-      const { base, tip } = await feeInputs(hre);
-      for (const v of vaults) {
+      const read = await vaultStatuses(hre, vaults, { ...POLL, keeper });
+      const tick: Tick = { base: await baseFee(hre), balance: read.keeperBalanceWei, tip: null };
+      for (const [i, v] of vaults.entries()) {
         if (opts.signal.aborted) break;
-        await visit(v, base, tip);
+        await visit(v, read.reports[i], tick);
       }
       if (consecutiveRpcErrors > 0) emit("info", "rpc-recovered", { after: consecutiveRpcErrors });
       consecutiveRpcErrors = 0;
     } catch (e) {
+      // The operator's mistake (an address that is no Ballast vault): one line, not an error a tick.
+      if (e instanceof UserError) throw e;
       const kind = classifySendError(e);
       const why = revertText(iface, e);
       if (kind === "retry") {

@@ -2,8 +2,8 @@ import { formatUnits } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { type ReasonName, reasonName } from "../vault/enums";
-import { describeReason } from "./decision";
-import { tokenMeta } from "./tokens";
+import { type LensVault, readLens } from "../vault/lens";
+import { describeReason } from "../vault/explain";
 
 /** One leg of the rebalance the trigger would execute now, in token units. */
 export interface PlanLeg {
@@ -16,7 +16,7 @@ export interface PlanLeg {
   valueQuote: number;
 }
 
-/** What `rebalance()` would do now; what the rebalance task prints before it simulates and sends. */
+/** What `rebalance()` would do now; what the rebalance task prints before it sends. */
 export interface RebalancePlan {
   /** The quote asset (asset 0), in which values, costs and the reward are counted. */
   quote: { symbol: string; decimals: number };
@@ -26,52 +26,62 @@ export interface RebalancePlan {
   tradedQuote: number;
   /** The post-condition's bound on NAV lost: traded value × maxSlippageBps. */
   maxCostQuote: number;
-  /** traded × rewardBps, capped per call and by what is left of the period's cap. */
+  /**
+   * The reward: exact when the lens simulated the rebalance (`simulated`), else traded × rewardBps
+   * capped per call and by what is left of the period's cap.
+   */
   rewardQuote: number;
+  /** The lens ran rebalance() against the current state: did it succeed, and if not, its revert data. */
+  simulation: { ran: boolean; ok: boolean; revertData: string; gasUsed: number };
 }
 
-/** Reads the plan from the trigger predicate (rebalanceStatus) and the vault's settings: views only. */
-export async function readPlan(hre: HardhatRuntimeEnvironment, address: string): Promise<RebalancePlan> {
-  const engine = await hre.ethers.getContractAt("DeltaHedgeVault", address);
-  const st = await engine.rebalanceStatus();
-  const settings = await engine.engineSettings();
-  const amounts = await engine.amountSettings();
-  const state = await engine.engineState();
-  const quoteCfg = await engine.assetConfig(0);
-  const { symbol: quoteSymbol, decimals: quoteDecimals } = await tokenMeta(
-    hre.ethers.provider,
-    quoteCfg.token,
-  );
-  const legs: PlanLeg[] = [];
-  for (const leg of st.legs) {
-    const cfg = await engine.assetConfig(leg.asset);
-    const { symbol, decimals } = await tokenMeta(hre.ethers.provider, cfg.token);
-    legs.push({
-      symbol,
+const num = (x: bigint, decimals: number) => Number(formatUnits(x, decimals));
+
+/** The plan in a vault's lens status: the predicate's legs, bounds, and the simulated reward. */
+export function planFromLens(s: LensVault): RebalancePlan {
+  const quote = { symbol: s.assets[0]?.symbol ?? "", decimals: Number(s.assets[0]?.decimals ?? 18) };
+  const legs: PlanLeg[] = s.status.legs.map((leg) => {
+    const a = s.assets[Number(leg.asset)];
+    const decimals = Number(a.decimals);
+    return {
+      symbol: a.symbol,
       isSell: leg.isSell,
-      amountIn: Number(formatUnits(leg.amountIn, leg.isSell ? decimals : quoteDecimals)),
-      tokenIn: leg.isSell ? symbol : quoteSymbol,
-      minAmountOut: Number(formatUnits(leg.minAmountOut, leg.isSell ? quoteDecimals : decimals)),
-      tokenOut: leg.isSell ? quoteSymbol : symbol,
-      valueQuote: Number(formatUnits(leg.valueWad, 18)),
-    });
-  }
-  const tradedQuote = legs.reduce((a, l) => a + l.valueQuote, 0);
-  const unit = 10 ** quoteDecimals;
-  const capLeft = Math.max(0, Number(amounts.rewardCapPerPeriod) - Number(state.rewardPaidInPeriod)) / unit;
+      amountIn: num(leg.amountIn, leg.isSell ? decimals : quote.decimals),
+      tokenIn: leg.isSell ? a.symbol : quote.symbol,
+      minAmountOut: num(leg.minAmountOut, leg.isSell ? quote.decimals : decimals),
+      tokenOut: leg.isSell ? quote.symbol : a.symbol,
+      valueQuote: num(leg.valueWad, 18),
+    };
+  });
+  const tradedQuote = legs.reduce((acc, l) => acc + l.valueQuote, 0);
+  const unit = 10 ** quote.decimals;
+  const capLeft =
+    Math.max(0, Number(s.amounts.rewardCapPerPeriod) - Number(s.state.rewardPaidInPeriod)) / unit;
+  const sim = s.simulation;
+  const reason = reasonName(s.status.reason);
   return {
-    quote: { symbol: quoteSymbol, decimals: quoteDecimals },
-    reason: reasonName(st.reason),
-    reasonText: describeReason(reasonName(st.reason), st.detail),
+    quote,
+    reason,
+    reasonText: describeReason(reason, s.status.detail),
     legs,
     tradedQuote,
-    maxCostQuote: (tradedQuote * Number(settings.maxSlippageBps)) / 10_000,
-    rewardQuote: Math.min(
-      (tradedQuote * Number(settings.rewardBps)) / 10_000,
-      Number(amounts.maxRewardPerCall) / unit,
-      capLeft,
-    ),
+    maxCostQuote: (tradedQuote * Number(s.settings.maxSlippageBps)) / 10_000,
+    rewardQuote:
+      sim.ran && sim.ok
+        ? num(sim.reward, quote.decimals)
+        : Math.min(
+            (tradedQuote * Number(s.settings.rewardBps)) / 10_000,
+            Number(s.amounts.maxRewardPerCall) / unit,
+            capLeft,
+          ),
+    simulation: { ran: sim.ran, ok: sim.ok, revertData: sim.revertData, gasUsed: Number(sim.gasUsed) },
   };
+}
+
+/** Reads the plan through the lens (one eth_call): views and a simulation only, nothing sent. */
+export async function readPlan(hre: HardhatRuntimeEnvironment, address: string): Promise<RebalancePlan> {
+  const { vaults } = await readLens(hre, [address]);
+  return planFromLens(vaults[0]);
 }
 
 const amount = (x: number) => x.toLocaleString("en-US", { maximumFractionDigits: 6 });
@@ -79,6 +89,7 @@ const amount = (x: number) => x.toLocaleString("en-US", { maximumFractionDigits:
 /** The plan as the rebalance task prints it: one line per leg, then the totals. */
 export function formatPlan(plan: RebalancePlan): string[] {
   if (plan.reason !== "Due") return [`nothing to do: ${plan.reasonText}`];
+  const buys = plan.legs.some((l) => !l.isSell);
   return [
     `plan: ${plan.legs.length} leg${plan.legs.length === 1 ? "" : "s"}, sells first`,
     ...plan.legs.map(
@@ -87,6 +98,13 @@ export function formatPlan(plan: RebalancePlan): string[] {
         `${amount(l.minAmountOut)} ${l.tokenOut} out (oracle value ${amount(l.valueQuote)})`,
     ),
     `  traded ${amount(plan.tradedQuote)}; cost at most ${amount(plan.maxCostQuote)} (slippage bound); ` +
-      `keeper reward ≈ ${amount(plan.rewardQuote)}`,
+      `keeper reward ${plan.simulation.ok ? "" : "≈ "}${amount(plan.rewardQuote)}` +
+      (plan.simulation.ok ? " (simulated)" : ""),
+    ...(buys
+      ? [
+          "  note: a buy spends at most the quote the vault holds once the sells are done; if the sells " +
+            "bring in less than planned, the buy (its input and minimum output) is scaled down to match",
+        ]
+      : []),
   ];
 }

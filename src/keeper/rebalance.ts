@@ -3,10 +3,14 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { UserError } from "../config/env";
 import { type ReasonName } from "../vault/enums";
-import { assertCanPay } from "./connect";
-import { classifySendError, eip1559Fees, revertText } from "./decision";
-import { formatPlan, readPlan } from "./plan";
-import { POLL, type VaultStatusReport, vaultStatus } from "./status";
+import { typedVault } from "../vault/kind";
+import { classifySendError, eip1559Fees } from "./decision";
+import { formatPlan } from "./plan";
+import { sendLean, waitForReceipt } from "./send";
+import { sleep } from "../cli/sleep";
+import { POLL, type VaultStatusReport, vaultStatus, vaultStatuses } from "./status";
+import { revertText } from "../vault/explain";
+import { assertCanPay } from "./funds";
 
 /**
  * One rebalance of one vault, as `npx hardhat rebalance` runs it: read the trigger, print the plan,
@@ -55,42 +59,35 @@ export interface RebalanceResult {
 }
 
 const gwei = (wei: bigint) => `${Number(formatUnits(wei, "gwei")).toFixed(2)} gwei`;
-/** Waits `ms`, or less when `signal` aborts first. */
-export const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal?.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-    signal?.addEventListener("abort", done);
-  });
-
 /** The latest block's base fee (0 on chains without one). */
 export async function baseFee(hre: HardhatRuntimeEnvironment): Promise<bigint> {
   const block = await hre.ethers.provider.getBlock("latest");
   return block?.baseFeePerGas ?? 0n;
 }
 
-/** What a fee needs from the node now: the latest base fee and the suggested tip (1 gwei if none). */
-export async function feeInputs(hre: HardhatRuntimeEnvironment): Promise<{ base: bigint; tip: bigint }> {
-  const base = await baseFee(hre);
-  const tip = (await hre.ethers.provider.getFeeData()).maxPriorityFeePerGas ?? 1_000_000_000n;
-  return { base, tip };
+/** The tip the node suggests (eth_maxPriorityFeePerGas, one request), or 1 gwei if it has none. */
+export async function suggestedTip(hre: HardhatRuntimeEnvironment): Promise<bigint> {
+  try {
+    return BigInt((await hre.ethers.provider.send("eth_maxPriorityFeePerGas", [])) as string);
+  } catch (e) {
+    if (classifySendError(e) === "retry") throw e; // the node is unreachable, not method-less
+    return 1_000_000_000n;
+  }
 }
 
 /** The outcome of simulating rebalance() as the keeper: its reward and gas, or the revert. */
 export type Simulation =
   { ok: true; reward: bigint; gas: bigint; gasLimit: bigint } | { ok: false; error: unknown; raced: boolean };
 
-/** Simulates rebalance() (eth_call, then estimateGas); `raced` when it is no longer due. */
-export async function simulateRebalance(contract: {
-  rebalance: { staticCall(): Promise<bigint>; estimateGas(): Promise<bigint> };
-}): Promise<Simulation> {
+/**
+ * Estimates rebalance()'s gas as the keeper would send it (one eth_estimateGas, which also simulates
+ * it); `raced` when it is no longer due. `reward` is the lens's simulated reward.
+ */
+export async function estimateRebalance(
+  contract: { rebalance: { estimateGas(): Promise<bigint> } },
+  reward: bigint,
+): Promise<Simulation> {
   try {
-    const reward = await contract.rebalance.staticCall();
     const gas = await contract.rebalance.estimateGas();
     return { ok: true, reward, gas, gasLimit: (gas * 12n) / 10n };
   } catch (error) {
@@ -115,20 +112,24 @@ export function formatChange(before: VaultStatusReport, after: VaultStatusReport
   );
 }
 
-/** Waits while the base fee is above the cap; returns the fee it saw last and whether it is below now. */
+/**
+ * Waits while the base fee is above the cap; `fee` is the base fee the status was read at. Returns
+ * whether to go ahead and the base fee to price the transaction at.
+ */
 async function gasGate(
   hre: HardhatRuntimeEnvironment,
   opts: RebalanceOptions,
   name: string,
-): Promise<{ ok: boolean; why: string }> {
-  if (opts.maxGasPriceWei === undefined) return { ok: true, why: "" };
+  fee: bigint,
+): Promise<{ ok: boolean; why: string; fee: bigint }> {
+  if (opts.maxGasPriceWei === undefined) return { ok: true, why: "", fee };
   const cap = opts.maxGasPriceWei;
-  let fee = await baseFee(hre);
-  if (fee <= cap) return { ok: true, why: "" };
+  if (fee <= cap) return { ok: true, why: "", fee };
   if (opts.gasMode === "skip") {
     return {
       ok: false,
       why: `base fee ${gwei(fee)} is above --max-gas-price ${gwei(cap)}; skipped (pass --gas-mode wait to wait instead)`,
+      fee,
     };
   }
   opts.log(
@@ -140,7 +141,7 @@ async function gasGate(
     fee = await baseFee(hre);
     if (fee <= cap) {
       opts.log(`${name}: base fee ${gwei(fee)} is now at or below the cap; going ahead`);
-      return { ok: true, why: "" };
+      return { ok: true, why: "", fee };
     }
   }
   throw new UserError(
@@ -170,6 +171,10 @@ function rewardFrom(
  * Rebalances one vault if its trigger says so. Never throws for "nothing to do", "blocked" or "someone
  * else was first"; throws a UserError for the caller's mistakes (no funds, gas wait timed out) and
  * for a simulation that fails for any reason other than the rebalance no longer being due.
+ *
+ * JSON-RPC requests, sending and confirming: one lens call (status, plan, simulated reward and the
+ * keeper's balance), the latest block (base fee), eth_estimateGas, eth_maxPriorityFeePerGas, the send
+ * (with a nonce lookup when a local key signs), the receipt, and one lens call for the state after.
  */
 export async function rebalanceOnce(
   hre: HardhatRuntimeEnvironment,
@@ -178,22 +183,29 @@ export async function rebalanceOnce(
   opts: RebalanceOptions,
 ): Promise<RebalanceResult> {
   const { log } = opts;
-  const before = await vaultStatus(hre, vault, POLL);
+  const keeper = await signer.getAddress();
+  const read = await vaultStatuses(hre, [vault], { ...POLL, keeper });
+  const before = read.reports[0];
   const base = { name: vault.name, address: vault.address, before };
   if (before.reason !== "Due") {
     const outcome = isBlocked(before.reason) ? "blocked" : "idle";
     return { ...base, outcome, why: before.reasonText };
   }
 
-  const plan = await readPlan(hre, vault.address);
+  const { plan } = before;
   log(`${vault.name}: a rebalance is due (deviation ${before.urgency.toFixed(2)}× band)`);
   for (const line of formatPlan(plan)) log(line);
 
-  const gate = await gasGate(hre, opts, vault.name);
+  const gate = await gasGate(hre, opts, vault.name, await baseFee(hre));
   if (!gate.ok) return { ...base, outcome: "skipped", why: gate.why };
 
-  const contract = (await hre.ethers.getContractAt("DeltaHedgeVault", vault.address)).connect(signer);
-  const sim = await simulateRebalance(contract);
+  const { vault: contract } = await typedVault(hre, vault.address, before.kind, signer);
+  if (!plan.simulation.ok) {
+    const why = revertText(contract.interface, { data: plan.simulation.revertData });
+    throw new UserError(`${vault.name}: the simulation reverted with ${why}; nothing sent.`);
+  }
+  const reward = BigInt(Math.round(plan.rewardQuote * 10 ** plan.quote.decimals));
+  const sim = await estimateRebalance(contract, reward);
   if (!sim.ok) {
     const why = revertText(contract.interface, sim.error);
     if (sim.raced) return { ...base, outcome: "raced", why: `no longer due at simulation: ${why}` };
@@ -205,12 +217,16 @@ export async function rebalanceOnce(
   if (opts.dryRun) return { ...base, outcome: "dry-run", why: "dry run: simulated, not sent" };
 
   const { gasLimit } = sim;
-  const { base: fee, tip } = await feeInputs(hre);
-  const fees = eip1559Fees(fee, tip);
-  await assertCanPay(hre, signer, gasLimit, fees.maxFeePerGas);
-  let tx;
+  const fees = eip1559Fees(gate.fee, await suggestedTip(hre));
+  assertCanPay(hre, keeper, read.keeperBalanceWei, gasLimit, fees.maxFeePerGas);
+  let hash: string;
   try {
-    tx = await contract.rebalance({ gasLimit, ...fees });
+    hash = await sendLean(hre, signer, {
+      to: vault.address,
+      data: contract.interface.encodeFunctionData("rebalance"),
+      gasLimit,
+      ...fees,
+    });
   } catch (e) {
     // Some nodes (Hardhat's among them) mine at once and answer the send with the revert.
     if (classifySendError(e) === "already-done") {
@@ -224,37 +240,37 @@ export async function rebalanceOnce(
       `${vault.name}: sending failed: ${revertText(contract.interface, e)}. Check \`npx hardhat status\` before retrying.`,
     );
   }
-  log(`  sent ${tx.hash}`);
-  let receipt: TransactionReceipt | null;
-  try {
-    receipt = await tx.wait();
-  } catch (e) {
-    const failed = (e as { receipt?: TransactionReceipt }).receipt;
+  log(`  sent ${hash}`);
+  const receipt = await waitForReceipt(hre, hash);
+  if (!receipt) {
+    throw new UserError(
+      `${vault.name}: transaction ${hash} is not mined after 10 minutes; it may still be. Check it before sending again.`,
+    );
+  }
+  if (receipt.status !== 1) {
     const now = await vaultStatus(hre, vault, POLL);
-    if (failed && now.reason !== "Due") {
+    if (now.reason !== "Due") {
       return {
         ...base,
         outcome: "raced",
         why: `another transaction rebalanced first; ours reverted harmlessly (${now.reasonText})`,
-        txHash: tx.hash,
-        gasUsed: failed.gasUsed,
-        feeEth: formatEther(failed.gasUsed * failed.gasPrice),
+        txHash: hash,
+        gasUsed: receipt.gasUsed,
+        feeEth: formatEther(receipt.gasUsed * receipt.gasPrice),
         after: now,
       };
     }
-    throw new UserError(
-      `${vault.name}: transaction ${tx.hash} reverted: ${revertText(contract.interface, e)}.`,
-    );
+    throw new UserError(`${vault.name}: transaction ${hash} reverted while the vault is still due.`);
   }
   const after = await vaultStatus(hre, vault, POLL);
   return {
     ...base,
     outcome: "rebalanced",
     why: "rebalanced",
-    txHash: tx.hash,
-    gasUsed: receipt!.gasUsed,
-    feeEth: formatEther(receipt!.gasUsed * receipt!.gasPrice),
-    rewardQuote: rewardFrom(receipt!, contract.interface, plan.quote.decimals),
+    txHash: hash,
+    gasUsed: receipt.gasUsed,
+    feeEth: formatEther(receipt.gasUsed * receipt.gasPrice),
+    rewardQuote: rewardFrom(receipt, contract.interface, plan.quote.decimals),
     after,
   };
 }

@@ -1,17 +1,20 @@
-import { Contract, formatUnits, isAddress } from "ethers";
+import { Interface, formatUnits, ZeroAddress } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { UserError } from "../config/env";
 import { renderTable } from "../format/table";
 import { type ReasonName, reasonName } from "../vault/enums";
-import { describeReason, hedgeUrgency, targetWeightUrgency } from "./decision";
-import { tokenMeta } from "./tokens";
+import { type VaultKindName, kindName } from "../vault/kind";
+import { type LensChain, type LensVault, readLens } from "../vault/lens";
+import { hedgeUrgency, targetWeightUrgency } from "./decision";
+import { type RebalancePlan, planFromLens } from "./plan";
+import { describeReason } from "../vault/explain";
 
 /** What `npx hardhat status` reports for one vault; also its `--json` shape. */
 export interface VaultStatusReport {
   name: string;
   address: string;
-  kind: "target-weight" | "delta-hedge";
+  kind: VaultKindName;
   reason: ReasonName;
   reasonText: string;
   /** Deviation over band (1 = at the band edge). */
@@ -33,156 +36,144 @@ export interface VaultStatusReport {
     liveLegs: number;
     clipped: boolean;
   };
+  /** What rebalance() would do now (legs, bounds, the simulated reward); `legs` is empty unless Due. */
+  plan: RebalancePlan;
+  /** The block the status was read at, and its timestamp. */
+  block: { number: number; timestamp: number };
 }
 
-const FEED = [
-  "function latestRoundData() view returns (uint80, int256, uint256, uint256, uint80)",
-  "function decimals() view returns (uint8)",
-];
 /** How far back `status` looks for the last Rebalanced event (blocks). */
 export const REBALANCE_LOOKBACK_BLOCKS = 50_000;
-
-/** The deployed vaults this network knows by name (hardhat-deploy records `Vault_<name>`). */
-export async function listVaults(
-  hre: HardhatRuntimeEnvironment,
-): Promise<{ name: string; address: string }[]> {
-  const all = await hre.deployments.all();
-  return Object.entries(all)
-    .filter(([key]) => key.startsWith("Vault_"))
-    .map(([key, d]) => ({ name: key.slice("Vault_".length), address: d.address }));
-}
-
-/** A vault given by deployment name or address; unknown names fail with one line listing the known ones. */
-export async function resolveVault(
-  hre: HardhatRuntimeEnvironment,
-  nameOrAddress: string,
-): Promise<{ name: string; address: string }> {
-  if (isAddress(nameOrAddress)) {
-    const code = await hre.ethers.provider.getCode(nameOrAddress);
-    if (code === "0x")
-      throw new UserError(
-        `no contract at ${nameOrAddress} on ${hre.network.name}: check the address and --network.`,
-      );
-    const known = (await listVaults(hre)).find(
-      (v) => v.address.toLowerCase() === nameOrAddress.toLowerCase(),
-    );
-    return { name: known?.name ?? nameOrAddress, address: nameOrAddress };
-  }
-  const vaults = await listVaults(hre);
-  const found = vaults.find((v) => v.name === nameOrAddress);
-  if (!found) {
-    const names = vaults.map((v) => v.name).join(", ") || "none";
-    throw new UserError(
-      `unknown vault '${nameOrAddress}' on ${hre.network.name}: deployed vaults are ${names}. Pass one of them or an address.`,
-    );
-  }
-  return found;
-}
 
 /** For reads while polling: skip the eth_getLogs look-back (heavy, and range-capped by providers). */
 export const POLL = { lastRebalanceCost: false } as const;
 
-/** Reads everything the status table shows, from view calls only. */
+const num = (x: bigint, decimals = 18) => Number(formatUnits(x, decimals));
+
+/** One vault's report from its lens status; `now` is the block's timestamp. */
+export function reportFromLens(
+  vault: { name: string; address: string },
+  s: LensVault,
+  chain: LensChain,
+  networkName: string,
+): VaultStatusReport {
+  const kind = kindName(s.kind);
+  if (!kind) {
+    throw new UserError(
+      `no Ballast vault at ${vault.address} on ${networkName}: check the address and --network.`,
+    );
+  }
+  const now = Number(chain.timestamp);
+  const reason = reasonName(s.status.reason);
+  const assets: VaultStatusReport["assets"] = s.assets.map((a, i) => ({
+    symbol: a.symbol,
+    priceQuote: s.pricesWad[i] !== undefined ? num(s.pricesWad[i]) : NaN,
+    feedAgeSeconds: now - Number(a.feedUpdatedAt),
+  }));
+  const report: VaultStatusReport = {
+    name: vault.name,
+    address: vault.address,
+    kind,
+    reason,
+    reasonText: describeReason(reason, s.status.detail),
+    urgency: 0,
+    paused: s.state.paused,
+    navQuote: num(s.status.navWad),
+    nextEligibleAt: s.status.nextEligibleAt > 0n ? Number(s.status.nextEligibleAt) : null,
+    lastRebalanceAt: s.state.lastRebalanceAt > 0n ? Number(s.state.lastRebalanceAt) : null,
+    lastRebalanceCostQuote: null,
+    assets,
+    plan: planFromLens(s),
+    block: { number: Number(chain.blockNumber), timestamp: now },
+  };
+  if (kind === "delta-hedge") {
+    const h = s.hedge;
+    report.urgency = hedgeUrgency(h.netDeltaWad, h.targetDeltaWad, h.halfWidthWad);
+    report.hedge = {
+      netDelta: num(h.netDeltaWad),
+      targetDelta: num(h.targetDeltaWad),
+      halfWidth: num(h.halfWidthWad),
+      bookDelta: num(h.bookDeltaWad),
+      bookGamma: num(h.bookGammaE36, 36),
+      sigma: num(h.sigmaWad),
+      underlying: num(h.underlyingWad),
+      liveLegs: Number(h.liveLegs),
+      clipped: h.clipped,
+    };
+  } else {
+    s.assets.forEach((a, i) => (assets[i].target = Number(a.targetBps) / 1e4));
+    if (s.pricesWad.length > 0) {
+      s.assets.forEach((a, i) => (assets[i].weight = num(a.weightWad)));
+      report.urgency = targetWeightUrgency(
+        s.assets.map((a) => a.weightWad),
+        s.assets.map((a) => Number(a.targetBps)),
+        s.assets.map((a) => Number(a.absBandBps)),
+        s.assets.map((a) => Number(a.relBandBps)),
+      );
+    }
+  }
+  return report;
+}
+
+/** The Rebalanced event, for the last rebalance's cost. */
+const REBALANCED = new Interface([
+  "event Rebalanced(address indexed caller, uint256 navBeforeWad, uint256 navAfterWad, uint256 deviationBeforeWad, uint256 deviationAfterWad, uint256 tradedValueWad, uint256 reward)",
+]);
+
+/** The NAV the vault's last rebalance cost (quote), from its last Rebalanced event; null if unknown. */
+async function lastRebalanceCost(
+  hre: HardhatRuntimeEnvironment,
+  address: string,
+  latestBlock: number,
+): Promise<number | null> {
+  try {
+    const logs = await hre.ethers.provider.getLogs({
+      address,
+      topics: [REBALANCED.getEvent("Rebalanced")!.topicHash],
+      fromBlock: Math.max(0, latestBlock - REBALANCE_LOOKBACK_BLOCKS),
+      toBlock: latestBlock,
+    });
+    const last = logs[logs.length - 1];
+    if (!last) return null;
+    const ev = REBALANCED.parseLog({ topics: [...last.topics], data: last.data })!;
+    return num((ev.args.navBeforeWad as bigint) - (ev.args.navAfterWad as bigint));
+  } catch {
+    // Providers that cap eth_getLogs ranges: the cost stays unknown (null), the rest is reported.
+    return null;
+  }
+}
+
+/**
+ * Reads the status of several vaults in one lens call (plus, unless polling, one eth_getLogs per
+ * vault for the last rebalance's cost), with `keeper`'s ETH balance.
+ */
+export async function vaultStatuses(
+  hre: HardhatRuntimeEnvironment,
+  vaults: { name: string; address: string }[],
+  opts: { lastRebalanceCost: boolean; keeper?: string } = { lastRebalanceCost: true },
+): Promise<{ reports: VaultStatusReport[]; keeperBalanceWei: bigint }> {
+  const lens = await readLens(
+    hre,
+    vaults.map((v) => v.address),
+    opts.keeper ?? ZeroAddress,
+  );
+  const reports = vaults.map((v, i) => reportFromLens(v, lens.vaults[i], lens.chain, hre.network.name));
+  if (opts.lastRebalanceCost) {
+    for (const r of reports) {
+      if (r.lastRebalanceAt !== null)
+        r.lastRebalanceCostQuote = await lastRebalanceCost(hre, r.address, r.block.number);
+    }
+  }
+  return { reports, keeperBalanceWei: lens.chain.keeperBalance };
+}
+
+/** Reads everything the status table shows for one vault: one lens call (and one eth_getLogs). */
 export async function vaultStatus(
   hre: HardhatRuntimeEnvironment,
   vault: { name: string; address: string },
   opts: { lastRebalanceCost: boolean } = { lastRebalanceCost: true },
 ): Promise<VaultStatusReport> {
-  const { ethers } = hre;
-  const engine = await ethers.getContractAt("DeltaHedgeVault", vault.address);
-  let hedgeStatus: Awaited<ReturnType<typeof engine.hedgeStatus>> | null = null;
-  try {
-    hedgeStatus = await engine.hedgeStatus();
-  } catch {
-    hedgeStatus = null; // not a delta-hedged vault
-  }
-  const st = await engine.rebalanceStatus();
-  const state = await engine.engineState();
-  const now = (await ethers.provider.getBlock("latest"))!.timestamp;
-  const reason = reasonName(st.reason);
-  const n = Number(await engine.assetCount());
-  let prices: bigint[] = [];
-  try {
-    prices = [...(await engine.pricesWad())];
-  } catch {
-    prices = []; // oracle unhealthy: the reason says which
-  }
-  const assets: VaultStatusReport["assets"] = [];
-  for (let i = 0; i < n; i++) {
-    const cfg = await engine.assetConfig(i);
-    const { symbol } = await tokenMeta(ethers.provider, cfg.token);
-    const round = await new Contract(cfg.feed, FEED, ethers.provider).latestRoundData();
-    assets.push({
-      symbol,
-      priceQuote: prices[i] !== undefined ? Number(formatUnits(prices[i], 18)) : NaN,
-      feedAgeSeconds: now - Number(round[3]),
-    });
-  }
-
-  const report: VaultStatusReport = {
-    name: vault.name,
-    address: vault.address,
-    kind: hedgeStatus ? "delta-hedge" : "target-weight",
-    reason,
-    reasonText: describeReason(reason, st.detail),
-    urgency: 0,
-    paused: await engine.paused(),
-    navQuote: Number(formatUnits(st.navWad, 18)),
-    nextEligibleAt: st.nextEligibleAt > 0n ? Number(st.nextEligibleAt) : null,
-    lastRebalanceAt: state.lastRebalanceAt > 0n ? Number(state.lastRebalanceAt) : null,
-    lastRebalanceCostQuote: null,
-    assets,
-  };
-
-  if (hedgeStatus) {
-    const h = hedgeStatus;
-    report.urgency = hedgeUrgency(h.netDeltaWad, h.targetDeltaWad, h.halfWidthWad);
-    const eth = (x: bigint) => Number(formatUnits(x, 18));
-    report.hedge = {
-      netDelta: eth(h.netDeltaWad),
-      targetDelta: eth(h.targetDeltaWad),
-      halfWidth: eth(h.halfWidthWad),
-      bookDelta: eth(h.bookDeltaWad),
-      bookGamma: Number(formatUnits(h.bookGammaE36, 36)),
-      sigma: eth(h.sigmaWad),
-      underlying: eth(h.underlyingWad),
-      liveLegs: Number(h.liveLegs),
-      clipped: h.clipped,
-    };
-  } else {
-    const twv = await ethers.getContractAt("TargetWeightVault", vault.address);
-    const [targetBps, absBandBps, relBandBps] = await twv.targets();
-    try {
-      const [weights] = await twv.weightsWad();
-      weights.forEach((w, i) => {
-        assets[i].weight = Number(formatUnits(w, 18));
-        assets[i].target = Number(targetBps[i]) / 1e4;
-      });
-      report.urgency = targetWeightUrgency(
-        [...weights],
-        targetBps.map(Number),
-        absBandBps.map(Number),
-        relBandBps.map(Number),
-      );
-    } catch {
-      targetBps.forEach((t, i) => (assets[i].target = Number(t) / 1e4));
-    }
-  }
-
-  if (!opts.lastRebalanceCost) return report; // the keeper polls; it does not need the history
-  try {
-    const latest = await ethers.provider.getBlockNumber();
-    const logs = await engine.queryFilter(
-      engine.filters.Rebalanced(),
-      Math.max(0, latest - REBALANCE_LOOKBACK_BLOCKS),
-    );
-    const last = logs[logs.length - 1];
-    if (last)
-      report.lastRebalanceCostQuote = Number(formatUnits(last.args.navBeforeWad - last.args.navAfterWad, 18));
-  } catch {
-    // Providers that cap eth_getLogs ranges: the cost stays unknown (null), the rest is reported.
-  }
-  return report;
+  return (await vaultStatuses(hre, [vault], opts)).reports[0];
 }
 
 const when = (t: number | null) =>

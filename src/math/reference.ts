@@ -32,7 +32,8 @@ export type Dec = InstanceType<typeof D>;
 
 /** Seconds in the library's year: 365 days. */
 export const SECONDS_PER_YEAR = 31_536_000;
-export const WAD = 10n ** 18n;
+export { WAD } from "./units";
+import { WAD } from "./units";
 
 const TWO_PI = D.acos(-1).times(2);
 const INV_SQRT_2PI = D.div(1, TWO_PI.sqrt());

@@ -1,19 +1,27 @@
 import { ZeroAddress } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
-import type { DeltaHedgeVault, OptionBook } from "../../typechain-types";
+import type { IDeltaHedgeVault, OptionBook } from "../../typechain-types";
 import type {
   AmountSettingsStruct,
   EngineSettingsStruct,
-} from "../../typechain-types/contracts/vaults/DeltaHedgeVault";
+} from "../../typechain-types/contracts/interfaces/IDeltaHedgeVault.sol/IDeltaHedgeVault";
 import { NAMES } from "../deployments";
 import { loadLocalMarket } from "../market/localMarket";
+import { WAD } from "../math/units";
 import { Mode, Policy } from "./enums";
-import { type AssetInput, deployAndActivateLocal, localAssetInputs } from "./localDeploy";
+import {
+  type AssetInput,
+  type ChainInputs,
+  type VaultDeployment,
+  deployAndActivateLocal,
+  engineInit,
+  engineParams,
+  localAssetInputs,
+  localChain,
+} from "./localDeploy";
 
-const WAD = 10n ** 18n;
-
-/** Mirror of HedgeBandLib.BandPolicy. */
+/** Mirror of IDeltaHedgeVault.BandPolicy. */
 export const BandPolicy = { Absolute: 0, RelativeToGross: 1, WhalleyWilmott: 2 } as const;
 
 export interface BandConfig {
@@ -96,29 +104,18 @@ export function demoHedgePreset(): DeltaHedgePreset {
   };
 }
 
-/** The DeltaHedgeVault constructor arguments (engine init, hedge init) for a preset and resolved addresses. */
-export function deltaHedgeVaultArgs(
+/**
+ * The deployment of a delta-hedged vault for a preset and resolved addresses: the extension takes the
+ * immutables (the two assets, router, sequencer feed), the core the initial state and the book.
+ */
+export function deltaHedgeVaultDeployment(
   preset: DeltaHedgePreset,
   assets: AssetInput[],
-  router: string,
-  admin: string,
-  guardian: string,
+  chain: ChainInputs,
+  roles: { admin: string; guardian: string },
   book: string,
-  chain: { routerIs02: boolean; sequencerFeed: string; sequencerGraceSeconds: number } = {
-    routerIs02: false,
-    sequencerFeed: ZeroAddress,
-    sequencerGraceSeconds: 0,
-  },
-) {
-  const init = {
-    assets,
-    router,
-    ...chain,
-    admin,
-    guardian,
-    settings: preset.settings,
-    amounts: preset.amounts,
-  };
+): VaultDeployment {
+  const params = engineParams(assets, roles, preset.settings, preset.amounts);
   const hedge = {
     book,
     volatility: preset.volatility,
@@ -126,7 +123,11 @@ export function deltaHedgeVaultArgs(
     targetDeltaWad: preset.targetDeltaWad,
     band: preset.band,
   };
-  return [init, hedge] as const;
+  return {
+    kind: "delta-hedge",
+    extension: { contract: "DeltaHedgeVaultExt", args: [engineInit(assets, chain)] },
+    core: { contract: "DeltaHedgeVault", args: (extension) => [extension, params, hedge] },
+  };
 }
 
 /** Deploys an OptionBook owned by the deployer with `manager` as book manager (`OptionBook_<key>`). */
@@ -153,7 +154,7 @@ export async function deployLocalDeltaHedgeVault(
   key: string,
   preset: DeltaHedgePreset,
   book: string,
-): Promise<DeltaHedgeVault> {
+): Promise<IDeltaHedgeVault> {
   const { deployer, guardian } = await hre.getNamedAccounts();
   const market = await loadLocalMarket(hre);
   const symbols = [preset.quote, preset.underlying];
@@ -161,13 +162,12 @@ export async function deployLocalDeltaHedgeVault(
     market,
     symbols.map((symbol) => ({ symbol, maxStalenessSeconds: preset.maxStalenessSeconds })),
   );
-  const args = deltaHedgeVaultArgs(
+  const d = deltaHedgeVaultDeployment(
     preset,
     assets,
-    await market.router.getAddress(),
-    deployer,
-    guardian,
+    localChain(await market.router.getAddress()),
+    { admin: deployer, guardian },
     book,
   );
-  return deployAndActivateLocal<DeltaHedgeVault>(hre, market, key, "DeltaHedgeVault", args, symbols);
+  return deployAndActivateLocal<IDeltaHedgeVault>(hre, market, key, d, symbols);
 }

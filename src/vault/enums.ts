@@ -1,4 +1,4 @@
-/** Mirrors of the Solidity enums in contracts/interfaces/IRebalanceEngine.sol (order is ABI). */
+/** Mirrors of the Solidity enums in contracts/interfaces/Types.sol (order is ABI). */
 
 export const REASONS = [
   "Due",
@@ -30,3 +30,10 @@ export const reasonName = (code: bigint | number): ReasonName => {
 
 export const Policy = { Time: 0, Threshold: 1, Hybrid: 2 } as const;
 export const Mode = { ToTarget: 0, ToBandEdge: 1 } as const;
+
+/** VaultKind: what `vaultKind()` answers; None is what the lens reports for a non-vault. */
+export const VAULT_KINDS = ["None", "TargetWeight", "DeltaHedge"] as const;
+export const VaultKind = Object.fromEntries(VAULT_KINDS.map((k, i) => [k, i])) as Record<
+  (typeof VAULT_KINDS)[number],
+  number
+>;

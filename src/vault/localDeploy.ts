@@ -1,16 +1,85 @@
 import { MaxUint256, ZeroAddress } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
+import type { IRebalanceEngine } from "../../typechain-types";
 import type { LocalMarket } from "../market/localMarket";
 import { NAMES } from "../deployments";
 import { localToken } from "../market/spec";
+import type { VaultKindName } from "./kind";
 
-/** An asset as the engine's constructor takes it: token, feed, pool (zero for the quote asset), staleness. */
+/** An asset resolved to addresses: token, feed, pool (zero for the quote asset), and its staleness limit. */
 export interface AssetInput {
   token: string;
   feed: string;
   pool: string;
   maxStalenessSeconds: number;
+}
+
+/** The chain-level immutables of a vault: router and L2 sequencer feed. */
+export interface ChainInputs {
+  router: string;
+  routerIs02: boolean;
+  sequencerFeed: string;
+  sequencerGraceSeconds: number;
+}
+
+/** A chain on L1 with SwapRouter (v1), as the local market has. */
+export const localChain = (router: string): ChainInputs => ({
+  router,
+  routerIs02: false,
+  sequencerFeed: ZeroAddress,
+  sequencerGraceSeconds: 0,
+});
+
+/** The `EngineInit` an extension's constructor takes: what is fixed for the vault's life. */
+export function engineInit(assets: AssetInput[], chain: ChainInputs) {
+  return { assets: assets.map(({ token, feed, pool }) => ({ token, feed, pool })), ...chain };
+}
+
+/** The `EngineParams` a core's constructor takes: the engine's initial, changeable state. */
+export function engineParams(
+  assets: AssetInput[],
+  roles: { admin: string; guardian: string },
+  settings: unknown,
+  amounts: unknown,
+) {
+  return { ...roles, settings, amounts, maxStalenessSeconds: assets.map((a) => a.maxStalenessSeconds) };
+}
+
+/**
+ * What deploying one vault takes: its extension (deployed first, with the immutables) and its core
+ * (given the extension's address, with the initial state). The same for local and live networks.
+ */
+export interface VaultDeployment {
+  kind: VaultKindName;
+  extension: { contract: "TargetWeightVaultExt" | "DeltaHedgeVaultExt"; args: unknown[] };
+  core: { contract: "TargetWeightVault" | "DeltaHedgeVault"; args: (extension: string) => unknown[] };
+}
+
+/**
+ * Deploys a vault's extension (`VaultExt_<key>`) and core (`Vault_<key>`) with hardhat-deploy; with
+ * `skipIfAlreadyDeployed` a recorded vault is kept. Returns the core's address, the vault's address.
+ */
+export async function deployVault(
+  hre: HardhatRuntimeEnvironment,
+  key: string,
+  d: VaultDeployment,
+  opts: { skipIfAlreadyDeployed?: boolean; log?: boolean } = {},
+): Promise<string> {
+  const { deployer } = await hre.getNamedAccounts();
+  const ext = await hre.deployments.deploy(NAMES.extension(key), {
+    contract: d.extension.contract,
+    from: deployer,
+    args: d.extension.args,
+    ...opts,
+  });
+  const core = await hre.deployments.deploy(NAMES.vault(key), {
+    contract: d.core.contract,
+    from: deployer,
+    args: d.core.args(ext.address),
+    ...opts,
+  });
+  return core.address;
 }
 
 /** Resolves local-market addresses for `assets`, the first being the quote asset (no pool). */
@@ -30,14 +99,6 @@ export async function localAssetInputs(
   return out;
 }
 
-/** The engine functions activation needs (both vault types have them). */
-interface Activatable {
-  getAddress(): Promise<string>;
-  active(): Promise<boolean>;
-  probeAmount(i: number): Promise<bigint>;
-  activate(): Promise<{ wait(): Promise<unknown> }>;
-}
-
 /**
  * Activates a vault on the local market unless it already is: the admin is funded with each token's
  * probe amount, which `activate()` moves in and back out.
@@ -45,7 +106,7 @@ interface Activatable {
 export async function activateLocal(
   hre: HardhatRuntimeEnvironment,
   market: LocalMarket,
-  vault: Activatable,
+  vault: IRebalanceEngine,
   symbols: string[],
 ): Promise<void> {
   if (await vault.active()) return;
@@ -57,25 +118,25 @@ export async function activateLocal(
     await (await token.mint(deployer, await vault.probeAmount(i))).wait();
     await (await token.approve(address, MaxUint256)).wait();
   }
-  await (await vault.activate()).wait();
+  await (await vault.connect(admin).activate()).wait();
 }
 
 /**
- * Deploys a vault over the local market as `Vault_<key>` (hardhat-deploy), activates it, and returns
- * it connected to the admin.
+ * Deploys a vault over the local market as `Vault_<key>` (and its extension), activates it, and
+ * returns it typed by its merged interface and connected to the admin.
  */
-export async function deployAndActivateLocal<T extends Activatable>(
+export async function deployAndActivateLocal<T extends IRebalanceEngine>(
   hre: HardhatRuntimeEnvironment,
   market: LocalMarket,
   key: string,
-  contract: "TargetWeightVault" | "DeltaHedgeVault",
-  args: readonly unknown[],
+  d: VaultDeployment,
   symbols: string[],
 ): Promise<T> {
   const { deployer } = await hre.getNamedAccounts();
-  const d = await hre.deployments.deploy(NAMES.vault(key), { contract, from: deployer, args: [...args] });
+  const address = await deployVault(hre, key, d);
   const admin = await hre.ethers.getSigner(deployer);
-  const vault = (await hre.ethers.getContractAt(contract, d.address, admin)) as unknown as T;
+  const iface = d.kind === "target-weight" ? "ITargetWeightVault" : "IDeltaHedgeVault";
+  const vault = (await hre.ethers.getContractAt(iface, address, admin)) as unknown as T;
   await activateLocal(hre, market, vault, symbols);
   return vault;
 }

@@ -1,14 +1,22 @@
-import { ZeroAddress } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
-import type { TargetWeightVault } from "../../typechain-types";
+import type { ITargetWeightVault } from "../../typechain-types";
 import type {
-  EngineSettingsStruct,
   AmountSettingsStruct,
-} from "../../typechain-types/contracts/vaults/TargetWeightVault";
+  EngineSettingsStruct,
+} from "../../typechain-types/contracts/interfaces/ITargetWeightVault.sol/ITargetWeightVault";
 import { loadLocalMarket } from "../market/localMarket";
 import { Mode, Policy } from "./enums";
-import { type AssetInput, deployAndActivateLocal, localAssetInputs } from "./localDeploy";
+import {
+  type AssetInput,
+  type ChainInputs,
+  type VaultDeployment,
+  deployAndActivateLocal,
+  engineInit,
+  engineParams,
+  localAssetInputs,
+  localChain,
+} from "./localDeploy";
 
 export type { AssetInput } from "./localDeploy";
 
@@ -70,33 +78,35 @@ export function demoVaultPreset(): TargetWeightPreset {
   };
 }
 
-/** The TargetWeightVault constructor arguments for a preset and resolved asset addresses. */
-export function targetWeightVaultArgs(
+/**
+ * The deployment of a target-weight vault for a preset and resolved addresses: the extension takes the
+ * immutables (assets, router, sequencer feed, target delay), the core the initial state.
+ */
+export function targetWeightVaultDeployment(
   preset: TargetWeightPreset,
   assets: AssetInput[],
-  router: string,
-  admin: string,
-  guardian: string,
-  routerIs02 = false,
-) {
-  const init = {
-    assets,
-    router,
-    routerIs02,
-    sequencerFeed: preset.sequencer?.feed ?? ZeroAddress,
-    sequencerGraceSeconds: preset.sequencer?.graceSeconds ?? 0,
-    admin,
-    guardian,
-    settings: preset.settings,
-    amounts: preset.amounts,
-  };
+  chain: ChainInputs,
+  roles: { admin: string; guardian: string },
+): VaultDeployment {
+  const init = engineInit(assets, {
+    ...chain,
+    sequencerFeed: preset.sequencer?.feed ?? chain.sequencerFeed,
+    sequencerGraceSeconds: preset.sequencer?.graceSeconds ?? chain.sequencerGraceSeconds,
+  });
+  const params = engineParams(assets, roles, preset.settings, preset.amounts);
   const weights = {
     targetBps: preset.assets.map((a) => a.targetBps),
     absBandBps: preset.assets.map((a) => a.absBandBps),
     relBandBps: preset.assets.map((a) => a.relBandBps),
-    targetDelaySeconds: preset.targetDelaySeconds,
   };
-  return [preset.name, preset.symbol, init, weights] as const;
+  return {
+    kind: "target-weight",
+    extension: { contract: "TargetWeightVaultExt", args: [init, preset.targetDelaySeconds] },
+    core: {
+      contract: "TargetWeightVault",
+      args: (extension) => [extension, preset.name, preset.symbol, params, weights],
+    },
+  };
 }
 
 /**
@@ -107,17 +117,19 @@ export async function deployLocalTargetWeightVault(
   hre: HardhatRuntimeEnvironment,
   key: string,
   preset: TargetWeightPreset,
-): Promise<TargetWeightVault> {
+): Promise<ITargetWeightVault> {
   const { deployer, guardian } = await hre.getNamedAccounts();
   const market = await loadLocalMarket(hre);
   const assets = await localAssetInputs(market, preset.assets);
-  const args = targetWeightVaultArgs(preset, assets, await market.router.getAddress(), deployer, guardian);
-  return deployAndActivateLocal<TargetWeightVault>(
+  const d = targetWeightVaultDeployment(preset, assets, localChain(await market.router.getAddress()), {
+    admin: deployer,
+    guardian,
+  });
+  return deployAndActivateLocal<ITargetWeightVault>(
     hre,
     market,
     key,
-    "TargetWeightVault",
-    args,
+    d,
     preset.assets.map((a) => a.symbol),
   );
 }

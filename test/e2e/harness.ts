@@ -182,11 +182,21 @@ export async function startNode(env: Env): Promise<{ url: string; node: Spawned;
   };
 }
 
-/** An HTTP proxy to `target` that answers 503 to everything while `failing` is set. */
-export async function startProxy(
-  target: string,
-): Promise<{ url: string; setFailing(f: boolean): void; close(): Promise<void> }> {
+/**
+ * An HTTP proxy to `target` that answers 503 to everything while `failing` is set, and counts the
+ * JSON-RPC requests it forwards (each member of a batch counts as one), by method.
+ */
+export async function startProxy(target: string): Promise<{
+  url: string;
+  setFailing(f: boolean): void;
+  /** Requests forwarded since the last reset, by JSON-RPC method. */
+  counts(): Record<string, number>;
+  total(): number;
+  resetCounts(): void;
+  close(): Promise<void>;
+}> {
   let failing = false;
+  let counts: Record<string, number> = {};
   const upstream = new URL(target);
   const server = http.createServer((req, res) => {
     if (failing) {
@@ -194,27 +204,44 @@ export async function startProxy(
       res.writeHead(503).end("unavailable");
       return;
     }
-    const fwd = http.request(
-      {
-        host: upstream.hostname,
-        port: upstream.port,
-        path: req.url,
-        method: req.method,
-        headers: req.headers,
-      },
-      (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      },
-    );
-    fwd.on("error", () => res.writeHead(502).end());
-    req.pipe(fwd);
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const body = Buffer.concat(chunks);
+      try {
+        const parsed = JSON.parse(body.toString()) as { method?: string } | { method?: string }[];
+        for (const r of Array.isArray(parsed) ? parsed : [parsed]) {
+          const m = r.method ?? "?";
+          counts[m] = (counts[m] ?? 0) + 1;
+        }
+      } catch {
+        counts["(not JSON)"] = (counts["(not JSON)"] ?? 0) + 1;
+      }
+      const fwd = http.request(
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          path: req.url,
+          method: req.method,
+          headers: { ...req.headers, "content-length": String(body.length) },
+        },
+        (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        },
+      );
+      fwd.on("error", () => res.writeHead(502).end());
+      fwd.end(body);
+    });
   });
   const port = await freePort();
   await new Promise<void>((r) => server.listen(port, "127.0.0.1", r));
   return {
     url: `http://127.0.0.1:${port}`,
     setFailing: (f) => (failing = f),
+    counts: () => ({ ...counts }),
+    total: () => Object.values(counts).reduce((a, b) => a + b, 0),
+    resetCounts: () => (counts = {}),
     close: () =>
       new Promise<void>((r) => {
         server.closeAllConnections();

@@ -22,11 +22,14 @@ import {
  * outage in the middle), and every operator mistake and fault the tasks must report in one line.
  */
 
-// The vault's ABI from the compiled artifact (npm test compiles before it runs the suites).
+// The engine's merged ABI from the compiled artifact (npm test compiles before it runs the suites).
 const VAULT_ABI = (
   JSON.parse(
     readFileSync(
-      path.resolve(__dirname, "../../artifacts/contracts/vaults/DeltaHedgeVault.sol/DeltaHedgeVault.json"),
+      path.resolve(
+        __dirname,
+        "../../artifacts/contracts/interfaces/IRebalanceEngine.sol/IRebalanceEngine.json",
+      ),
       "utf8",
     ),
   ) as { abi: never[] }
@@ -156,6 +159,23 @@ describe("end to end against `npx hardhat node` (subprocesses)", function () {
     expect(await rebalancedCount("hedge")).to.equal(1);
   });
 
+  it("status of one vault sends at most 3 JSON-RPC requests (its last rebalance's cost included), counted by a proxy", async () => {
+    const proxy = await startProxy(node.url);
+    try {
+      const r = await hh(["status", "--network", "localhost", "--vault", "hedge", "--json"], {
+        LOCALHOST_RPC_URL: proxy.url,
+      });
+      expect(r.code, r.stderr).to.equal(0);
+      const [report] = JSON.parse(r.stdout) as { kind: string; lastRebalanceCostQuote: number | null }[];
+      expect(report.kind).to.equal("delta-hedge");
+      expect(report.lastRebalanceCostQuote).to.be.a("number"); // read from the last Rebalanced event
+      console.log(`      status: ${proxy.total()} requests ${JSON.stringify(proxy.counts())}`);
+      expect(proxy.total(), JSON.stringify(proxy.counts())).to.be.at.most(3);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it("two keepers racing to the same rebalance: one sends it, the other reports it done; both exit 0", async () => {
     await hh(["local:prices", "--network", "localhost", "--set", "WETH=3300", "--advance", "3700"]);
     const before = await rebalancedCount("demo");
@@ -172,6 +192,24 @@ describe("end to end against `npx hardhat node` (subprocesses)", function () {
       outputs.filter((o) => /^demo: (nothing to do|already rebalanced by someone else)/m.test(o)),
     ).to.have.length(1);
     expect(await rebalancedCount("demo")).to.equal(before + 1);
+  });
+
+  it("a one-shot rebalance that sends and confirms sends at most 10 JSON-RPC requests, counted by a proxy", async () => {
+    await hh(["local:prices", "--network", "localhost", "--set", "WETH=2700", "--advance", "3700"]);
+    const before = await rebalancedCount("demo");
+    const proxy = await startProxy(node.url);
+    try {
+      const r = await hh(["rebalance", "--network", "localhost", "--vault", "demo"], {
+        LOCALHOST_RPC_URL: proxy.url,
+      });
+      expect(r.code, r.stderr).to.equal(0);
+      expect(r.stdout).to.match(/^demo: rebalanced in 0x[0-9a-f]{64}: gas \d+ /m);
+      console.log(`      rebalance: ${proxy.total()} requests ${JSON.stringify(proxy.counts())}`);
+      expect(await rebalancedCount("demo")).to.equal(before + 1);
+      expect(proxy.total(), JSON.stringify(proxy.counts())).to.be.at.most(10);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it("the keeper loop: rides out an RPC outage, rebalances after a price move, and stops on SIGINT with a summary", async () => {

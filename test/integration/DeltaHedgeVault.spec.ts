@@ -3,7 +3,7 @@ import { expect } from "chai";
 import { encodeBytes32String } from "ethers";
 import hre from "hardhat";
 
-import type { DeltaHedgeVault, OptionBook } from "../../typechain-types";
+import type { IDeltaHedgeVault, OptionBook } from "../../typechain-types";
 import { Reason } from "../../src/vault/enums";
 import { BandPolicy, demoHedgePreset } from "../../src/vault/deltaHedge";
 import { type BookLeg, packLegs } from "../../src/hedge/book";
@@ -39,7 +39,7 @@ async function referenceNow(book: OptionBook) {
 }
 
 /** Net delta now, from the vault's own status. */
-async function netDelta(vault: DeltaHedgeVault): Promise<bigint> {
+async function netDelta(vault: IDeltaHedgeVault): Promise<bigint> {
   return (await vault.hedgeStatus()).netDeltaWad;
 }
 
@@ -337,7 +337,7 @@ describe("DeltaHedgeVault", () => {
     it("gives the book manager no way to move funds or change the vault", async () => {
       const { vault, guardian: bookManager } = await hedgeFixture();
       await expect(
-        vault.connect(bookManager).withdraw(1, 1n, bookManager.address),
+        vault.connect(bookManager).withdrawFunds(1, 1n, bookManager.address),
       ).to.be.revertedWithCustomError(vault, "OwnableUnauthorizedAccount");
       await expect(vault.connect(bookManager).setBook(bookManager.address)).to.be.revertedWithCustomError(
         vault,
@@ -353,8 +353,8 @@ describe("DeltaHedgeVault", () => {
       const f = await hedgeFixture();
       await (await f.vault.connect(f.guardian).pause()).wait();
       await expectRefused(f, Reason.Paused);
-      await expect(f.vault.withdraw(1, WAD, f.admin.address))
-        .to.emit(f.vault, "Withdrawn")
+      await expect(f.vault.withdrawFunds(1, WAD, f.admin.address))
+        .to.emit(f.vault, "FundsWithdrawn")
         .withArgs(1, WAD, f.admin.address);
     });
 

@@ -297,5 +297,37 @@ describe("TargetWeightVault", () => {
       ).to.be.revertedWithCustomError(vault, "WithdrawMoreThanMax");
       await (await vault.connect(alice).withdraw(quote / 2n, alice.address, alice.address)).wait();
     });
+
+    // withdraw and redeem value the vault once; they must agree to the unit with the two views
+    // (max* and preview*) that each value it separately, at their edges.
+    it("withdraws exactly what previewWithdraw and maxWithdraw say, up to the unit", async () => {
+      const { vault, market, alice } = await balancedVaultFixture();
+      const max = await vault.maxWithdraw(alice.address);
+      await expect(
+        vault.connect(alice).withdraw(max + 1n, alice.address, alice.address),
+      ).to.be.revertedWithCustomError(vault, "WithdrawMoreThanMax");
+      const assets = max / 3n + 7n;
+      const shares = await vault.previewWithdraw(assets);
+      const sharesBefore = await vault.balanceOf(alice.address);
+      const usdcBefore = await market.tokens.USDC.balanceOf(alice.address);
+      await expect(vault.connect(alice).withdraw(assets, alice.address, alice.address))
+        .to.emit(vault, "Withdraw")
+        .withArgs(alice.address, alice.address, alice.address, assets, shares);
+      expect(sharesBefore - (await vault.balanceOf(alice.address))).to.equal(shares);
+      expect((await market.tokens.USDC.balanceOf(alice.address)) - usdcBefore).to.equal(assets);
+    });
+
+    it("redeems exactly what previewRedeem and maxRedeem say, up to the unit", async () => {
+      const { vault, alice } = await balancedVaultFixture();
+      const max = await vault.maxRedeem(alice.address);
+      expect(max).to.be.lt(await vault.balanceOf(alice.address)); // bounded by the quote held
+      await expect(
+        vault.connect(alice).redeem(max + 1n, alice.address, alice.address),
+      ).to.be.revertedWithCustomError(vault, "RedeemMoreThanMax");
+      const assets = await vault.previewRedeem(max);
+      await expect(vault.connect(alice).redeem(max, alice.address, alice.address))
+        .to.emit(vault, "Withdraw")
+        .withArgs(alice.address, alice.address, alice.address, assets, max);
+    });
   });
 });

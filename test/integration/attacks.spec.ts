@@ -5,13 +5,16 @@ import { time } from "@nomicfoundation/hardhat-network-helpers";
 
 import { setFeedPrice, sqrtPriceX96AtOracleMove, swapPoolTo } from "../../src/market/localMarket";
 import { Reason } from "../../src/vault/enums";
-import { demoVaultPreset, targetWeightVaultArgs } from "../../src/vault/targetWeight";
+import { demoVaultPreset, targetWeightVaultDeployment } from "../../src/vault/targetWeight";
+import { localChain } from "../../src/vault/localDeploy";
+import type { ITargetWeightVault } from "../../typechain-types";
 import {
   balancedVaultFixture,
   deployVaultWithDeposit,
   fund,
   marketFixture,
   type VaultFixture,
+  deployWithFactories,
 } from "../shared/fixtures";
 import { BPS, advanceAndMove, expectPredicateAgreement, rebalanceEvents, weights } from "../shared/helpers";
 
@@ -290,7 +293,7 @@ describe("attacks and faults", () => {
           { symbol: "FEE", targetBps: 5000, absBandBps: 500, relBandBps: 0, maxStalenessSeconds: 86400 },
         ],
       };
-      const args = targetWeightVaultArgs(
+      const d = targetWeightVaultDeployment(
         p,
         [
           {
@@ -301,11 +304,10 @@ describe("attacks and faults", () => {
           },
           { token: await fot.getAddress(), feed: await feed.getAddress(), pool, maxStalenessSeconds: 86400 },
         ],
-        await market.router.getAddress(),
-        admin.address,
-        guardian.address,
+        localChain(await market.router.getAddress()),
+        { admin: admin.address, guardian: guardian.address },
       );
-      const vault = await (await hre.ethers.getContractFactory("TargetWeightVault")).deploy(...args);
+      const vault = await deployWithFactories<ITargetWeightVault>(d);
       expect((await vault.rebalanceStatus()).reason).to.equal(Reason.NotActive);
       expect(await vault.maxDeposit(alice.address)).to.equal(0n);
 
@@ -339,15 +341,13 @@ describe("attacks and faults", () => {
           maxStalenessSeconds: 86400,
         })),
       );
-      const factory = await hre.ethers.getContractFactory("TargetWeightVault");
-      const args = targetWeightVaultArgs(
-        p,
-        assets,
-        await market.router.getAddress(),
-        admin.address,
-        guardian.address,
-      );
-      await expect(factory.deploy(...args))
+      // The extension derives the immutables, so its constructor is the one that refuses the pool.
+      const factory = await hre.ethers.getContractFactory("TargetWeightVaultExt");
+      const d = targetWeightVaultDeployment(p, assets, localChain(await market.router.getAddress()), {
+        admin: admin.address,
+        guardian: guardian.address,
+      });
+      await expect(factory.deploy(...(d.extension.args as [never, never])))
         .to.be.revertedWithCustomError(factory, "InvalidPool")
         .withArgs(1, pools[1]);
     });

@@ -45,7 +45,7 @@ describe("deployment (hardhat-deploy scripts and presets)", () => {
     ]);
     for (const key of ["demo", "hedge"]) {
       const vault = await hre.ethers.getContractAt(
-        "DeltaHedgeVault",
+        "IDeltaHedgeVault",
         (await hre.deployments.get(NAMES.vault(key))).address,
       );
       expect(await vault.active()).to.equal(true);
@@ -80,7 +80,7 @@ describe("deployment (hardhat-deploy scripts and presets)", () => {
   it("the read-back names every on-chain setting that differs from the preset", async () => {
     const preset = await localDeployment();
     const vault = await hre.ethers.getContractAt(
-      "TargetWeightVault",
+      "ITargetWeightVault",
       (await hre.deployments.get(NAMES.vault("demo"))).address,
     );
     await (await vault.setEngineSettings({ ...demoVaultPreset().settings, maxSlippageBps: 150 })).wait();
@@ -115,7 +115,7 @@ describe("deployment (hardhat-deploy scripts and presets)", () => {
     );
     const timelock = (await hre.deployments.get(TIMELOCK_NAME)).address;
     const vault = await hre.ethers.getContractAt(
-      "TargetWeightVault",
+      "ITargetWeightVault",
       (await hre.deployments.get(NAMES.vault("demo"))).address,
     );
     expect(await vault.owner()).to.equal(admin.address); // nothing changes before the delay

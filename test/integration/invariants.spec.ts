@@ -70,7 +70,8 @@ async function step(f: VaultFixture, a: Action, users: HardhatEthersSigner[]): P
     expect(notBelow(await sharePrice(f), before), "deposit must not dilute holders").to.equal(true);
   } else if (a.kind === "redeemInKind" || a.kind === "redeemQuote") {
     const u = users[a.user];
-    let shares = BigInt(Math.floor(Number(await vault.balanceOf(u.address)) * a.fraction));
+    // In bigint: Number(balance) rounds 1e24-scale balances, and could ask for more than is held.
+    let shares = ((await vault.balanceOf(u.address)) * BigInt(Math.floor(a.fraction * 1e6))) / 1_000_000n;
     if (a.kind === "redeemQuote")
       shares = shares < (await vault.maxRedeem(u.address)) ? shares : await vault.maxRedeem(u.address);
     if (shares === 0n) return;

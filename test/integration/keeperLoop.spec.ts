@@ -3,9 +3,18 @@ import { parseUnits } from "ethers";
 import hre from "hardhat";
 
 import { type KeeperOptions, type KeeperSummary, runKeeper } from "../../src/keeper/loop";
-import { resolveVault, vaultStatus } from "../../src/keeper/status";
-import { balancedVaultFixture, bothVaultsFixture, fundedVaultFixture } from "../shared/fixtures";
+import { vaultStatus } from "../../src/keeper/status";
+import { UserError } from "../../src/config/env";
+import { classifySendError } from "../../src/keeper/decision";
+import { readVaultKind } from "../../src/vault/kind";
+import {
+  balancedVaultFixture,
+  bothVaultsFixture,
+  fundedVaultFixture,
+  hedgeFixture,
+} from "../shared/fixtures";
 import { advanceAndMove } from "../shared/helpers";
+import { resolveVault } from "../../src/vault/registry";
 
 const gwei = (x: string) => parseUnits(x, "gwei");
 
@@ -180,6 +189,68 @@ describe("keeper loop (npx hardhat keeper)", () => {
     } finally {
       provider.send = original;
     }
+  });
+
+  it("a delta-hedged vault whose read fails once keeps its kind: one RPC error, and the next tick rebalances it", async () => {
+    await hedgeFixture();
+    const provider = hre.network.provider as unknown as {
+      send: (method: string, params?: unknown[]) => Promise<unknown>;
+    };
+    const original = provider.send.bind(provider);
+    let failures = 0;
+    provider.send = async (method, params) => {
+      // The first eth_call of the loop (its one lens read) times out, as a provider would.
+      if (method === "eth_call" && failures === 0) {
+        failures++;
+        throw Object.assign(new Error("request timeout (ETIMEDOUT)"), { code: "TIMEOUT" });
+      }
+      return original(method, params);
+    };
+    try {
+      const k = await startKeeper(["Hedge"]);
+      await k.waitFor("rpc-error");
+      const sent = await k.waitFor("sent");
+      await k.waitFor("confirmed");
+      const summary = await k.stop();
+      expect(failures).to.equal(1);
+      expect(summary).to.include({ rpcErrors: 1, sent: 1, confirmed: 1, failures: 0 });
+      expect(sent).to.include({ vault: "Hedge", kind: "delta-hedge" });
+      const kinds = new Set(k.records.filter((r) => r.kind !== undefined).map((r) => r.kind));
+      expect([...kinds]).to.deep.equal(["delta-hedge"]);
+    } finally {
+      provider.send = original;
+    }
+  });
+
+  it("reading a vault's kind: an RPC failure propagates as retryable, never as another kind", async () => {
+    const { vault, market } = await hedgeFixture();
+    const address = await vault.getAddress();
+    const provider = hre.network.provider as unknown as {
+      send: (method: string, params?: unknown[]) => Promise<unknown>;
+    };
+    const original = provider.send.bind(provider);
+    provider.send = async () => {
+      throw Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:8545"), { code: "ECONNREFUSED" });
+    };
+    let error: unknown;
+    try {
+      await readVaultKind(hre, address);
+    } catch (e) {
+      error = e;
+    } finally {
+      provider.send = original;
+    }
+    expect(error).to.be.an("error").and.not.be.instanceOf(UserError);
+    expect(classifySendError(error)).to.equal("retry");
+    expect(await readVaultKind(hre, address)).to.equal("delta-hedge");
+    // A contract that answers, but is no vault, is the caller's mistake: one line.
+    const usdc = await market.tokens.USDC.getAddress();
+    let notVault: unknown;
+    await readVaultKind(hre, usdc).catch((e: unknown) => (notVault = e));
+    expect(notVault).to.be.instanceOf(UserError);
+    expect((notVault as Error).message).to.equal(
+      `${usdc} on hardhat is not a Ballast vault (it has no vaultKind()).`,
+    );
   });
 
   it("a provider that refuses eth_getLogs: the loop never asks for logs, status reports the cost as unknown", async () => {

@@ -18,16 +18,19 @@ describe("rebalance plan (what the rebalance task prints before it sends)", () =
       expect(plan.legs[i].amountIn).to.equal(Number(leg.amountIn) / 1e6);
       expect(plan.legs[i].minAmountOut).to.equal(Number(leg.minAmountOut) / (i === 0 ? 1e18 : 1e8));
     });
-    // 25% of 1M per call (maxTradeBps), 1% slippage bound, 5 bps reward capped at 50 USDC per call.
+    // 25% of 1M per call (maxTradeBps), 1% slippage bound, 5 bps reward capped at 50 USDC per call:
+    // the lens simulated the rebalance, so the reward is the one it paid.
     expect(plan.tradedQuote).to.be.closeTo(250_000, 1);
     expect(plan.maxCostQuote).to.be.closeTo(2_500, 0.01);
+    expect(plan.simulation).to.include({ ran: true, ok: true });
     expect(plan.rewardQuote).to.equal(50);
     const lines = formatPlan(plan);
     expect(lines[0]).to.equal("plan: 2 legs, sells first");
     expect(lines[1]).to.match(
       /^ {2}buy {2}WETH: [\d,.]+ USDC in, at least [\d,.]+ WETH out \(oracle value [\d,.]+\)$/,
     );
-    expect(lines[3]).to.match(/cost at most 2,500 \(slippage bound\); keeper reward ≈ 50$/);
+    expect(lines[3]).to.match(/cost at most 2,500 \(slippage bound\); keeper reward 50 \(simulated\)$/);
+    expect(lines[4]).to.match(/^ {2}note: a buy spends at most the quote the vault holds/);
   });
 
   it("says why when nothing is due", async () => {

@@ -2,9 +2,10 @@ import { expect } from "chai";
 import { formatUnits } from "ethers";
 import hre from "hardhat";
 
-import { type VaultStatusReport, formatStatus, resolveVault, vaultStatus } from "../../src/keeper/status";
+import { type VaultStatusReport, formatStatus, vaultStatus } from "../../src/keeper/status";
 import { runCaptured } from "../shared/helpers";
 import { balancedVaultFixture, fundedVaultFixture, hedgeFixture } from "../shared/fixtures";
+import { resolveVault } from "../../src/vault/registry";
 
 const runStatus = async (args: Record<string, unknown>) => {
   const r = await runCaptured<VaultStatusReport[]>("status", args);

@@ -4,7 +4,9 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 
-import type { DeltaHedgeVault, OptionBook, TargetWeightVault } from "../../typechain-types";
+import type { IDeltaHedgeVault, OptionBook, ITargetWeightVault } from "../../typechain-types";
+import { interfaceOf } from "../../src/vault/kind";
+import type { VaultDeployment } from "../../src/vault/localDeploy";
 import { TAGS } from "../../src/deployments";
 import { loadLocalMarket, type LocalMarket } from "../../src/market/localMarket";
 import { wad } from "../../src/math/grids";
@@ -40,7 +42,7 @@ export interface MarketFixture extends Actors {
 }
 
 export interface VaultFixture extends MarketFixture {
-  vault: TargetWeightVault;
+  vault: ITargetWeightVault;
 }
 
 async function actors(): Promise<Actors> {
@@ -104,7 +106,7 @@ export const balancedVaultFixture = deployments.createFixture(async (): Promise<
 });
 
 export interface HedgeFixture extends MarketFixture {
-  vault: DeltaHedgeVault;
+  vault: IDeltaHedgeVault;
   book: OptionBook;
   expiry: number;
 }
@@ -139,3 +141,17 @@ export const hedgeFixture = deployments.createFixture(async () =>
 export const bothVaultsFixture = deployments.createFixture(async () =>
   deployHedge(await fundedVaultFixture(), "Hedge", demoHedgePreset()),
 );
+
+/**
+ * Deploys a vault's extension and core with plain ethers factories (no hardhat-deploy record), and
+ * returns the vault typed by its merged interface; for tests that deploy odd configurations.
+ */
+export async function deployWithFactories<T extends ITargetWeightVault | IDeltaHedgeVault>(
+  d: VaultDeployment,
+): Promise<T> {
+  const ext = await (await hre.ethers.getContractFactory(d.extension.contract)).deploy(...d.extension.args);
+  const core = await (
+    await hre.ethers.getContractFactory(d.core.contract)
+  ).deploy(...d.core.args(await ext.getAddress()));
+  return (await hre.ethers.getContractAt(interfaceOf(d.kind), await core.getAddress())) as unknown as T;
+}

@@ -3,13 +3,12 @@ import { AbiCoder, formatUnits, type Signer } from "ethers";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import hre from "hardhat";
 
-import type { DeltaHedgeVault, TargetWeightVault } from "../../typechain-types";
-import type { RebalanceStatusStructOutput } from "../../typechain-types/contracts/vaults/TargetWeightVault";
+import type { IDeltaHedgeVault, ITargetWeightVault } from "../../typechain-types";
+import type { RebalanceStatusStructOutput } from "../../typechain-types/contracts/interfaces/ITargetWeightVault.sol/ITargetWeightVault";
 import { movePrices, type LocalMarket } from "../../src/market/localMarket";
 import { FEED_DECIMALS, localToken } from "../../src/market/spec";
 
-export const WAD = 10n ** 18n;
-export const BPS = 10_000n;
+export { BPS, WAD } from "../../src/math/units";
 
 /** Current feed answers as USD decimal strings, keyed by token symbol. */
 export async function currentPrices(market: LocalMarket, symbols: string[]): Promise<Record<string, string>> {
@@ -41,11 +40,11 @@ export async function advanceAndMove(
  * due and executable, or not due with the same reason and detail everywhere.
  */
 export async function expectPredicateAgreement(
-  anyVault: TargetWeightVault | DeltaHedgeVault,
+  anyVault: ITargetWeightVault | IDeltaHedgeVault,
   caller: Signer,
 ): Promise<RebalanceStatusStructOutput> {
   // Both vault types expose the engine's ABI (IRebalanceEngine) used below.
-  const vault = anyVault as TargetWeightVault;
+  const vault = anyVault as ITargetWeightVault;
   const st = await vault.rebalanceStatus();
   const [needed, performData] = await vault.checkUpkeep("0x");
   const [canExec, payload] = await vault.checker();
@@ -68,14 +67,14 @@ export async function expectPredicateAgreement(
 }
 
 /** Weights as fractions (numbers) and NAV in quote WAD. */
-export async function weights(vault: TargetWeightVault): Promise<{ w: number[]; nav: bigint }> {
+export async function weights(vault: ITargetWeightVault): Promise<{ w: number[]; nav: bigint }> {
   const [w, nav] = await vault.weightsWad();
   return { w: w.map((x) => Number(x) / 1e18), nav };
 }
 
 /** Parses the Rebalanced and RebalanceLeg events of a receipt. */
 export function rebalanceEvents(
-  vault: TargetWeightVault,
+  vault: ITargetWeightVault,
   logs: readonly { topics: readonly string[]; data: string }[],
 ) {
   const parsed = logs

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import fs from "node:fs";
 import path from "node:path";
 
-import { REASONS } from "../../src/vault/enums";
+import { REASONS, VAULT_KINDS } from "../../src/vault/enums";
 import { BandPolicy } from "../../src/vault/deltaHedge";
 
 /** The Solidity enum's members, in declaration order (comments stripped). */
@@ -20,12 +20,16 @@ function solidityEnum(file: string, name: string): string[] {
 // Keepers, the status task and the tests decode reason codes through these mirrors: a member added
 // on one side only would mislabel every later code.
 describe("enum mirrors", () => {
-  it("REASONS matches IRebalanceEngine.Reason member for member", () => {
-    expect([...REASONS]).to.deep.equal(solidityEnum("interfaces/IRebalanceEngine.sol", "Reason"));
+  it("REASONS matches Types.Reason member for member", () => {
+    expect([...REASONS]).to.deep.equal(solidityEnum("interfaces/Types.sol", "Reason"));
   });
 
-  it("BandPolicy matches HedgeBandLib.BandPolicy", () => {
-    const members = solidityEnum("strategies/HedgeBandLib.sol", "BandPolicy");
+  it("VAULT_KINDS matches Types.VaultKind member for member", () => {
+    expect([...VAULT_KINDS]).to.deep.equal(solidityEnum("interfaces/Types.sol", "VaultKind"));
+  });
+
+  it("BandPolicy matches IDeltaHedgeVault.BandPolicy", () => {
+    const members = solidityEnum("interfaces/IDeltaHedgeVault.sol", "BandPolicy");
     expect(Object.entries(BandPolicy).map(([k, v]) => [k, v])).to.deep.equal(members.map((m, i) => [m, i]));
   });
 });

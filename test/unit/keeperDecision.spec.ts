@@ -6,15 +6,15 @@ import {
   backoffDelayMs,
   classifySendError,
   decide,
-  describeReason,
   hedgeUrgency,
   replacementFees,
   targetWeightUrgency,
 } from "../../src/keeper/decision";
 import { REASONS } from "../../src/vault/enums";
+import { WAD } from "../../src/math/units";
+import { describeReason } from "../../src/vault/explain";
 
 const GWEI = 10n ** 9n;
-const WAD = 10n ** 18n;
 const policy: GasPolicy = { baseFeeCeilingWei: 30n * GWEI, urgentMultiple: 2, hardCapWei: 200n * GWEI };
 
 describe("keeper decisions", () => {

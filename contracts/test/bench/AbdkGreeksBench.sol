@@ -6,6 +6,7 @@ import {ABDKMath64x64} from "abdk-libraries-solidity/ABDKMath64x64.sol";
 import {NormalDistLib} from "../../libraries/NormalDistLib.sol";
 import {GreeksLeg} from "../GreeksLeg.sol";
 import {GreeksBenchBase} from "./GreeksBenchBase.sol";
+import {WAD} from "../../libraries/ConstantsLib.sol";
 
 /// @title AbdkGreeksBench
 /// @notice Bench-only: the same formulas as NormalDistLib/BlackScholesLib (Hart 5666 Φ, the same d1,
@@ -14,7 +15,6 @@ import {GreeksBenchBase} from "./GreeksBenchBase.sol";
 contract AbdkGreeksBench is GreeksBenchBase {
     using ABDKMath64x64 for int128;
 
-    uint256 private constant WAD = 1e18;
     int128 private constant ONE = 1 << 64;
     int128 private constant Z_LIMIT = 9 << 64;
     // Hart 5666 in the same 2^-64 basis: NormalDistLib's constants (all < 2^127).

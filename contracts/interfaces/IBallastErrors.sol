@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {Reason} from "../interfaces/IRebalanceEngine.sol";
+import {Reason} from "./Types.sol";
 
-/// @title ErrorsLib
-/// @notice Every custom error Ballast reverts with. Each carries the values that explain it.
-library ErrorsLib {
+/// @title IBallastErrors
+/// @notice Every custom error a Ballast vault (core or extension) reverts with, declared once. Only
+/// the merged vault interfaces inherit it (the contracts revert with `IBallastErrors.X`), so an ABI
+/// built from a merged interface decodes every revert.
+interface IBallastErrors {
     /// @notice The trigger predicate says no rebalance is due; `detail` is the asset index or timestamp it names.
     error RebalanceNotDue(Reason reason, uint256 detail);
     /// @notice The caller is neither the guardian nor the admin.
@@ -38,4 +40,16 @@ library ErrorsLib {
     error ZeroAmount();
     /// @notice The oracle cannot price the vault (stale, invalid or sequencer down); `reason` says which.
     error OracleUnhealthy(Reason reason, uint256 asset);
+    /// @notice The extension given to a vault's constructor is of another vault kind (or not an extension).
+    error ExtensionMismatch(address extension);
+    /// @notice `initialize` runs only inside the vault's constructor, through its DELEGATECALL.
+    error NotInitializing();
+    /// @notice ERC-4626 (Solady's error): more assets asked for than `maxWithdraw` allows.
+    error WithdrawMoreThanMax();
+    /// @notice ERC-4626 (Solady's error): more shares asked for than `maxRedeem` allows.
+    error RedeemMoreThanMax();
+    /// @notice ERC-4626 (Solady's error): more assets asked for than `maxDeposit` allows (paused or inactive).
+    error DepositMoreThanMax();
+    /// @notice ERC-4626 (Solady's error): more shares asked for than `maxMint` allows (paused or inactive).
+    error MintMoreThanMax();
 }

@@ -1,7 +1,7 @@
-import { Wallet, formatEther, type Signer } from "ethers";
+import { VoidSigner, Wallet, type Signer } from "ethers";
 import type { HardhatRuntimeEnvironment, HttpNetworkConfig } from "hardhat/types";
 
-import { UserError, isLiveNetwork, requireEnv } from "../config/env";
+import { UserError, expectedChainId, isLiveNetwork, requireEnv } from "../config/env";
 
 /** The variable that holds the keeper's own key; on local networks the named `keeper` account signs. */
 export const KEEPER_KEY_ENV = "KEEPER_PRIVATE_KEY";
@@ -52,9 +52,10 @@ export async function preflight(hre: HardhatRuntimeEnvironment): Promise<void> {
     throw new UserError(`cannot reach the node at ${where}: ${cause}; ${hint}.`);
   }
   const chainId = Number(chainHex);
-  if (config.chainId !== undefined && chainId !== config.chainId) {
+  const expected = expectedChainId(hre.network.name);
+  if (expected !== undefined && chainId !== expected) {
     throw new UserError(
-      `wrong chain at ${where}: the node is on chain ${chainId}, but ${hre.network.name} is chain ${config.chainId}. ` +
+      `wrong chain at ${where}: the node is on chain ${chainId}, but ${hre.network.name} is chain ${expected}. ` +
         `Point the RPC URL at a ${hre.network.name} node.`,
     );
   }
@@ -68,7 +69,9 @@ export function assertKeeperKey(hre: HardhatRuntimeEnvironment): void {
 
 /**
  * The account that signs keeper transactions: KEEPER_PRIVATE_KEY when set (required on live
- * networks), else the named `keeper` account of a local node.
+ * networks), else the named `keeper` account of a local node — found with one eth_accounts and
+ * returned as a VoidSigner (its address), since the node itself signs what the keeper sends
+ * (`src/keeper/send.ts`).
  */
 export async function keeperSigner(hre: HardhatRuntimeEnvironment): Promise<Signer> {
   const key = process.env[KEEPER_KEY_ENV]?.trim();
@@ -80,8 +83,14 @@ export async function keeperSigner(hre: HardhatRuntimeEnvironment): Promise<Sign
       throw new UserError(`${KEEPER_KEY_ENV} is not a valid private key: expected 32 bytes of hex.`);
     }
   }
-  const { keeper } = await hre.getNamedAccounts();
-  return hre.ethers.getSigner(keeper);
+  const accounts = (await hre.ethers.provider.send("eth_accounts", [])) as string[];
+  const named = (hre.config.namedAccounts as Record<string, { default?: number } | undefined>).keeper;
+  const address = accounts[named?.default ?? 0];
+  if (!address)
+    throw new UserError(
+      `the node at --network ${hre.network.name} holds no account for the keeper; set ${KEEPER_KEY_ENV}.`,
+    );
+  return new VoidSigner(address, hre.ethers.provider);
 }
 
 /** The account that signs admin changes: the named `deployer` (DEPLOYER_PRIVATE_KEY on live networks). */
@@ -90,24 +99,6 @@ export async function adminSigner(hre: HardhatRuntimeEnvironment): Promise<Signe
     requireEnv("DEPLOYER_PRIVATE_KEY", `it signs admin transactions on ${hre.network.name}`);
   const { deployer } = await hre.getNamedAccounts();
   return hre.ethers.getSigner(deployer);
-}
-
-/** Fails with one line when `signer` cannot pay `gas` at `maxFeePerGas`. */
-export async function assertCanPay(
-  hre: HardhatRuntimeEnvironment,
-  signer: Signer,
-  gas: bigint,
-  maxFeePerGas: bigint,
-): Promise<void> {
-  const address = await signer.getAddress();
-  const balance = await hre.ethers.provider.getBalance(address);
-  const need = gas * maxFeePerGas;
-  if (balance < need) {
-    throw new UserError(
-      `the keeper ${address} holds ${formatEther(balance)} ETH on ${hre.network.name}, less than the ` +
-        `${formatEther(need)} ETH this rebalance may cost in gas: fund it and retry.`,
-    );
-  }
 }
 
 /**

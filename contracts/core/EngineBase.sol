@@ -1,0 +1,382 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {FixedPointMathLib} from "solady/src/utils/FixedPointMathLib.sol";
+import {ReentrancyGuardTransient} from "solady/src/utils/ReentrancyGuardTransient.sol";
+import {SSTORE2} from "solady/src/utils/SSTORE2.sol";
+import {SafeTransferLib} from "solady/src/utils/SafeTransferLib.sol";
+
+import {UniswapV3Adapter} from "../adapters/UniswapV3Adapter.sol";
+import {IBallastErrors} from "../interfaces/IBallastErrors.sol";
+import {
+    AmountSettings,
+    AssetConfig,
+    EngineImmutables,
+    EngineSettings,
+    EngineState,
+    HEALTHY,
+    Leg,
+    Policy,
+    Reason,
+    RebalanceStatus
+} from "../interfaces/IRebalanceEngine.sol";
+import {BPS, WAD} from "../libraries/ConstantsLib.sol";
+import {ChainlinkOracleLib} from "../oracles/ChainlinkOracleLib.sol";
+
+/// @notice The engine's storage (ERC-7201 namespace `ballast.storage.Engine`).
+/// @custom:storage-location erc7201:ballast.storage.Engine
+struct EngineStorage {
+    EngineSettings settings; // one slot
+    AmountSettings amounts; // one slot
+    EngineState state; // one slot, read once per call
+    uint32[8] maxStalenessSeconds; // per asset, one slot
+    address guardian;
+}
+
+/// @notice Which way a conversion rounds.
+enum Rounding {
+    Down,
+    Up
+}
+
+/// @title EngineBase
+/// @notice What a vault's core and its extension share: the immutables, the storage layout, oracle
+/// valuation, and the one trigger predicate. It declares no external function, so the core and the
+/// extension built on it cannot expose the same selector through it.
+/// @dev Storage lives in ERC-7201 namespaces (this one, and one per vault kind), never in sequential
+/// slots, so the core and the extension see one layout whatever else each inherits: OpenZeppelin's
+/// `Ownable2Step`, which only the extension inherits, keeps its two sequential slots (0 and 1) to
+/// itself. A vault supplies the strategy through hooks that must be overridden:
+///  - `_targetDeltas`: where each asset should go (value to buy or sell, in quote WAD) for the
+///    configured mode, the deviation measure, and whether the position is out of its band;
+///  - `_deviation`: the same deviation measure for arbitrary values (the post-condition's check);
+///  - `_afterRebalance`: runs after a successful rebalance (vault-specific events).
+/// Asset 0 is the quote asset; every leg trades one other asset against it.
+/// Units: prices and values are quote WAD (quote per whole token, 1e18 = 1 quote token); token
+/// amounts stay in native decimals; thresholds are bps. Rounding favours the vault everywhere.
+abstract contract EngineBase is ReentrancyGuardTransient {
+    using FixedPointMathLib for uint256;
+    using SafeTransferLib for address;
+
+    /// @dev Valuation of the vault at oracle prices (memory only).
+    struct Valuation {
+        AssetConfig[] cfg;
+        uint256[] prices; // quote WAD per whole token; prices[0] = WAD
+        uint256[] values; // quote WAD
+        uint256 nav; // quote WAD, sum of values
+        // Set by `_targetDeltas` when the strategy's own inputs (beyond the assets' feeds) cannot be
+        // trusted: the predicate reports it and nothing trades. `HEALTHY` (the default) means usable.
+        Reason strategyReason;
+        // Strategy scratch value computed by `_targetDeltas` and carried into the post-condition's
+        // revaluation (same prices), e.g. an options book's delta, so `_deviation` need not recompute it.
+        int256 strategyWad;
+    }
+
+    /* ---------------------------------------------------------------- CONSTANTS AND IMMUTABLES */
+
+    /// @dev keccak256(abi.encode(uint256(keccak256("ballast.storage.Engine")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant ENGINE_STORAGE_SLOT =
+        0x76829b1603575ce1b308249252bf1384fe514debd27a135cf628e2b2dd8a6300;
+
+    /// @dev Number of assets, quote asset included.
+    uint256 internal immutable ASSET_COUNT;
+    /// @dev SSTORE2 pointer to `abi.encode(AssetConfig[])`: one cold account read instead of 3 slots per asset.
+    address internal immutable ASSET_TABLE;
+    /// @dev The quote asset (asset 0): shares, NAV, rewards and min trade value are in its units.
+    address internal immutable QUOTE;
+    /// @dev 10 ** quote decimals.
+    uint256 internal immutable QUOTE_UNIT;
+    /// @dev L2 sequencer uptime feed; zero when the chain has none.
+    address internal immutable SEQUENCER_FEED;
+    /// @dev Time after the sequencer comes back before prices are trusted again.
+    uint256 internal immutable SEQUENCER_GRACE_SECONDS;
+    /// @dev The Uniswap V3 router every swap goes through.
+    address internal immutable ROUTER;
+    /// @dev True for SwapRouter02 (no `deadline` field), false for SwapRouter (v1).
+    bool internal immutable ROUTER_IS_02;
+
+    /* ---------------------------------------------------------------- CONSTRUCTOR */
+
+    constructor(EngineImmutables memory im) {
+        ASSET_COUNT = im.assetCount;
+        ASSET_TABLE = im.assetTable;
+        QUOTE = im.quote;
+        QUOTE_UNIT = im.quoteUnit;
+        SEQUENCER_FEED = im.sequencerFeed;
+        SEQUENCER_GRACE_SECONDS = im.sequencerGraceSeconds;
+        ROUTER = im.router;
+        ROUTER_IS_02 = im.routerIs02;
+    }
+
+    /* ---------------------------------------------------------------- STRATEGY HOOKS */
+
+    /// @dev Must override. Runs inside the trigger predicate (views and `rebalance()`), with oracle
+    /// prices; it must not read pool state, which the caller can move. It may set `v.strategyReason`
+    /// to refuse (its own inputs are unusable) and `v.strategyWad` for `_deviation`.
+    /// @return deltas Value to buy (+) or sell (-) per asset, quote WAD, for the configured mode;
+    /// entry 0 (quote) is ignored: the quote asset absorbs the other legs.
+    /// @return deviationWad The strategy's deviation measure; the post-condition requires it to fall.
+    /// @return outOfBand Whether the threshold policy should trigger.
+    function _targetDeltas(
+        Valuation memory v,
+        EngineSettings memory s
+    ) internal view virtual returns (int256[] memory deltas, uint256 deviationWad, bool outOfBand);
+
+    /// @dev Must override. The deviation measure of `_targetDeltas` for the given values.
+    function _deviation(Valuation memory v) internal view virtual returns (uint256 deviationWad);
+
+    /// @dev Must override. Runs after a rebalance passed its post-condition (for vault-specific events).
+    function _afterRebalance(Valuation memory before, Valuation memory afterwards) internal virtual;
+
+    /* ---------------------------------------------------------------- TRIGGER PREDICATE */
+
+    /// @dev The one trigger predicate. Everything that asks "is a rebalance due?" calls this.
+    /// Order: activation, pause, sequencer, oracles, empty vault, cooldown, circuit breaker, policy,
+    /// minimum trade value, pool deviation. Never reverts on a broken feed or pool read of a healthy
+    /// shape; it reports the reason instead.
+    function _assess()
+        internal
+        view
+        returns (RebalanceStatus memory st, Valuation memory v, EngineSettings memory s)
+    {
+        EngineStorage storage $ = _engine();
+        EngineState memory state = $.state;
+        if (!state.active) return (_no(st, Reason.NotActive, 0), v, s);
+        if (state.paused) return (_no(st, Reason.Paused, 0), v, s);
+        if (SEQUENCER_FEED != address(0)) {
+            Reason r = ChainlinkOracleLib.sequencerReason(SEQUENCER_FEED, SEQUENCER_GRACE_SECONDS);
+            if (r != HEALTHY) return (_no(st, r, 0), v, s);
+        }
+        (Reason oracleReason, uint256 badAsset) = _value(v, Rounding.Down);
+        if (oracleReason != HEALTHY) return (_no(st, oracleReason, badAsset), v, s);
+        st.navWad = v.nav;
+        if (v.nav == 0) return (_no(st, Reason.EmptyVault, 0), v, s);
+
+        s = $.settings;
+        int256[] memory deltas;
+        (deltas, st.deviationWad, st.outOfBand) = _targetDeltas(v, s);
+        if (v.strategyReason != HEALTHY) return (_no(st, v.strategyReason, 0), v, s);
+        (Reason gate, uint256 gateDetail) = _timeGate(st, s, state);
+        if (gate != Reason.Due) return (_no(st, gate, gateDetail), v, s);
+
+        st.legs = _planLegs(v, deltas, s);
+        if (st.legs.length == 0) return (_no(st, Reason.BelowMinTrade, 0), v, s);
+        (bool deviates, uint256 asset) = _poolDeviates(v, st.legs, s.maxPoolDeviationBps);
+        if (deviates) {
+            st.legs = new Leg[](0);
+            return (_no(st, Reason.PoolPriceDeviation, asset), v, s);
+        }
+        st.reason = Reason.Due;
+    }
+
+    /// @dev Cooldown, circuit breaker and policy. Sets `st.nextEligibleAt`; returns `Due` or the reason.
+    function _timeGate(
+        RebalanceStatus memory st,
+        EngineSettings memory s,
+        EngineState memory state
+    ) private view returns (Reason, uint256) {
+        uint256 cooldownEnd = uint256(state.lastRebalanceAt) + s.cooldownSeconds;
+        uint256 periodEnd = uint256(state.periodStart) + s.periodSeconds;
+        bool breakerTripped =
+            block.timestamp < periodEnd &&
+                (state.rebalancesInPeriod >= s.maxRebalancesPerPeriod ||
+                    state.costBpsInPeriod >= s.maxCostBpsPerPeriod);
+        uint256 intervalEnd = uint256(state.lastRebalanceAt) + s.intervalSeconds;
+        st.nextEligibleAt = FixedPointMathLib.max(cooldownEnd, breakerTripped ? periodEnd : 0);
+        if (s.policy == Policy.Time)
+            st.nextEligibleAt = FixedPointMathLib.max(st.nextEligibleAt, intervalEnd);
+
+        if (block.timestamp < cooldownEnd) return (Reason.Cooldown, cooldownEnd);
+        if (breakerTripped) return (Reason.CircuitBreaker, periodEnd);
+        bool timeDue = s.policy != Policy.Threshold && block.timestamp >= intervalEnd;
+        bool bandDue = s.policy != Policy.Time && st.outOfBand;
+        if (timeDue || bandDue) return (Reason.Due, 0);
+        return s.policy == Policy.Time ? (Reason.IntervalNotElapsed, intervalEnd) : (Reason.WithinBand, 0);
+    }
+
+    /// @dev The first leg whose pool spot price is further than `maxDeviationBps` from the oracle.
+    function _poolDeviates(
+        Valuation memory v,
+        Leg[] memory legs,
+        uint256 maxDeviationBps
+    ) private view returns (bool, uint256) {
+        for (uint256 i; i < legs.length; ++i) {
+            uint256 a = legs[i].asset;
+            AssetConfig memory c = v.cfg[a];
+            uint256 spot = UniswapV3Adapter.poolSpotPriceWad(
+                c.pool,
+                c.assetIsToken0,
+                10 ** c.decimals,
+                QUOTE_UNIT
+            );
+            // |spot - oracle| / oracle > maxDeviationBps / BPS, without division
+            if (spot.dist(v.prices[a]) * BPS > v.prices[a] * maxDeviationBps) return (true, a);
+        }
+        return (false, 0);
+    }
+
+    function _no(
+        RebalanceStatus memory st,
+        Reason reason,
+        uint256 detail
+    ) private pure returns (RebalanceStatus memory) {
+        st.reason = reason;
+        st.detail = detail;
+        return st;
+    }
+
+    /* ---------------------------------------------------------------- PLANNING */
+
+    /// @dev Turns per-asset value deltas into swap legs: scaled down to `maxTradeBps` of NAV, legs
+    /// below `minTradeValue` dropped, sells before buys. Amounts round down, minimum outputs up.
+    function _planLegs(
+        Valuation memory v,
+        int256[] memory deltas,
+        EngineSettings memory s
+    ) internal view returns (Leg[] memory legs) {
+        uint256 n = deltas.length;
+        uint256 total;
+        for (uint256 i = 1; i < n; ++i) {
+            total += FixedPointMathLib.abs(deltas[i]);
+        }
+        uint256 cap = (v.nav * s.maxTradeBps) / BPS;
+        uint256 minTradeWad = (uint256(_engine().amounts.minTradeValue) * WAD) / QUOTE_UNIT;
+
+        legs = new Leg[](n - 1);
+        uint256 count;
+        // Two passes: sells (delta < 0) first so their proceeds fund the buys.
+        for (uint256 pass; pass < 2; ++pass) {
+            for (uint256 i = 1; i < n; ++i) {
+                if ((deltas[i] < 0) != (pass == 0)) continue;
+                uint256 valueWad = FixedPointMathLib.abs(deltas[i]);
+                if (total > cap) valueWad = (valueWad * cap) / total;
+                if (valueWad == 0 || valueWad < minTradeWad) continue;
+                legs[count++] = _leg(v, uint8(i), pass == 0, valueWad, s.maxSlippageBps);
+            }
+        }
+        assembly ("memory-safe") {
+            mstore(legs, count) // shrink to the legs kept
+        }
+    }
+
+    function _leg(
+        Valuation memory v,
+        uint8 i,
+        bool isSell,
+        uint256 valueWad,
+        uint256 slippageBps
+    ) private view returns (Leg memory leg) {
+        uint256 unit = 10 ** v.cfg[i].decimals;
+        uint256 price = v.prices[i];
+        leg.asset = i;
+        leg.isSell = isSell;
+        if (isSell) {
+            leg.amountIn = valueWad.mulDiv(unit, price);
+            leg.valueWad = leg.amountIn.mulDiv(price, unit);
+            // quote out >= value * (1 - slippage), rounded up against the pool
+            leg.minAmountOut = (leg.valueWad * (BPS - slippageBps)).mulDivUp(QUOTE_UNIT, WAD * BPS);
+        } else {
+            leg.amountIn = valueWad.mulDiv(QUOTE_UNIT, WAD);
+            leg.valueWad = leg.amountIn.mulDiv(WAD, QUOTE_UNIT);
+            leg.minAmountOut = (leg.valueWad * (BPS - slippageBps)).mulDivUp(unit, price * BPS);
+        }
+    }
+
+    /* ---------------------------------------------------------------- VALUATION */
+
+    /// @dev Reads every feed and balance. `Rounding.Up` values each holding rounded up (deposits price
+    /// shares against the larger NAV), `Rounding.Down` rounded down. Returns `HEALTHY`, or the first
+    /// unhealthy asset's reason and index.
+    function _value(Valuation memory v, Rounding rounding) internal view returns (Reason, uint256 badAsset) {
+        AssetConfig[] memory cfg = _assetConfigs();
+        uint256 n = cfg.length;
+        v.cfg = cfg;
+        v.prices = new uint256[](n);
+        v.values = new uint256[](n);
+        uint32[8] storage staleness = _engine().maxStalenessSeconds;
+        uint256 quoteNumeraire;
+        for (uint256 i; i < n; ++i) {
+            (Reason r, uint256 p) = ChainlinkOracleLib.priceWad(
+                cfg[i].feed,
+                cfg[i].feedDecimals,
+                staleness[i]
+            );
+            if (r != HEALTHY) return (r, i);
+            // Feeds quote a shared numeraire (USD); divide by the quote asset's own price.
+            if (i == 0) {
+                quoteNumeraire = p;
+                v.prices[0] = WAD;
+            } else {
+                v.prices[i] =
+                    rounding == Rounding.Up ? p.mulDivUp(WAD, quoteNumeraire) : p.mulDiv(WAD, quoteNumeraire);
+            }
+        }
+        _fillValues(v, rounding);
+        return (HEALTHY, 0);
+    }
+
+    /// @dev Same prices, fresh balances, values rounded down.
+    function _revalue(Valuation memory before) internal view returns (Valuation memory v) {
+        v.cfg = before.cfg;
+        v.prices = before.prices;
+        v.strategyWad = before.strategyWad;
+        v.values = new uint256[](before.cfg.length);
+        _fillValues(v, Rounding.Down);
+    }
+
+    function _fillValues(Valuation memory v, Rounding rounding) private view {
+        uint256 nav;
+        for (uint256 i; i < v.cfg.length; ++i) {
+            uint256 bal = v.cfg[i].token.balanceOf(address(this));
+            uint256 unit = 10 ** v.cfg[i].decimals;
+            uint256 value =
+                rounding == Rounding.Up ? bal.mulDivUp(v.prices[i], unit) : bal.mulDiv(v.prices[i], unit);
+            v.values[i] = value;
+            nav += value;
+        }
+        v.nav = nav;
+    }
+
+    /// @dev Valuation for deposits, withdrawals and the views that need prices, which cannot proceed
+    /// without healthy ones: reverts with OracleUnhealthy(reason, asset).
+    function _valuationOrRevert(Rounding rounding) internal view returns (Valuation memory v) {
+        if (SEQUENCER_FEED != address(0)) {
+            Reason r = ChainlinkOracleLib.sequencerReason(SEQUENCER_FEED, SEQUENCER_GRACE_SECONDS);
+            if (r != HEALTHY) revert IBallastErrors.OracleUnhealthy(r, 0);
+        }
+        (Reason reason, uint256 asset) = _value(v, rounding);
+        if (reason != HEALTHY) revert IBallastErrors.OracleUnhealthy(reason, asset);
+    }
+
+    function _assetConfigs() internal view returns (AssetConfig[] memory) {
+        return abi.decode(SSTORE2.read(ASSET_TABLE), (AssetConfig[]));
+    }
+
+    /* ---------------------------------------------------------------- STORAGE AND IMMUTABLES */
+
+    function _engine() internal pure returns (EngineStorage storage $) {
+        assembly ("memory-safe") {
+            $.slot := ENGINE_STORAGE_SLOT
+        }
+    }
+
+    function _immutables() internal view returns (EngineImmutables memory) {
+        return
+            EngineImmutables({
+                assetCount: ASSET_COUNT,
+                assetTable: ASSET_TABLE,
+                quote: QUOTE,
+                quoteUnit: QUOTE_UNIT,
+                sequencerFeed: SEQUENCER_FEED,
+                sequencerGraceSeconds: SEQUENCER_GRACE_SECONDS,
+                router: ROUTER,
+                routerIs02: ROUTER_IS_02
+            });
+    }
+
+    /// @dev Solady uses storage for the guard off mainnet by default; every chain we target has
+    /// transient storage (Cancun), so use it everywhere. Core and extension share the one slot.
+    function _useTransientReentrancyGuardOnlyOnMainnet() internal pure override returns (bool) {
+        return false;
+    }
+}

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {FixedPointMathLib} from "solady/src/utils/FixedPointMathLib.sol";
+import {SafeTransferLib} from "solady/src/utils/SafeTransferLib.sol";
+
+import {EngineBase} from "../core/EngineBase.sol";
+import {BandConfig, IDeltaHedgeVaultCore, VolatilitySettings} from "../interfaces/IDeltaHedgeVault.sol";
+import {IOptionBook} from "../interfaces/IOptionBook.sol";
+import {EngineSettings, HEALTHY, Mode, Reason} from "../interfaces/IRebalanceEngine.sol";
+import {BlackScholesLib} from "../libraries/BlackScholesLib.sol";
+import {BPS, WAD} from "../libraries/ConstantsLib.sol";
+import {OptionLegLib} from "../libraries/OptionLegLib.sol";
+import {ChainlinkOracleLib} from "../oracles/ChainlinkOracleLib.sol";
+import {BookGreeks, BookGreeksLib} from "./BookGreeksLib.sol";
+import {HedgeBandLib} from "./HedgeBandLib.sol";
+
+/// @notice A delta-hedged vault's storage (ERC-7201 namespace `ballast.storage.DeltaHedge`).
+/// @custom:storage-location erc7201:ballast.storage.DeltaHedge
+struct DeltaHedgeStorage {
+    address book;
+    uint8 volFeedDecimals; // shares the book's slot: `_hedge` reads both
+    VolatilitySettings volatility;
+    int256 rateWad;
+    int256 targetDeltaWad;
+    BandConfig band;
+}
+
+/// @title DeltaHedgeStrategy
+/// @notice The delta-hedging strategy both halves of the vault share: its storage, the engine's hooks
+/// and the hedge computed from σ, r and the book at the oracle spot.
+/// @dev Deviation = |net delta − target| in underlying units (WAD); out of band when it exceeds the
+/// band's half-width. ToTarget trades the whole deviation; ToBandEdge trades to `(1 − hysteresis)·H`
+/// from target on the same side. A sell never exceeds the underlying held.
+abstract contract DeltaHedgeStrategy is EngineBase {
+    using FixedPointMathLib for uint256;
+
+    /// @dev Everything `_targetDeltas`, `_deviation` and `hedgeStatus` derive from the book.
+    struct Hedge {
+        Reason reason; // HEALTHY, OracleInvalidAnswer (spot outside the Greeks' domain), VolatilityUnhealthy or BookUnreadable
+        uint256 spotWad;
+        uint256 sigmaWad;
+        uint256 underlyingWad;
+        BookGreeks greeks;
+        int256 offWad; // net delta − target
+        uint256 halfWidthWad;
+    }
+
+    /// @dev keccak256(abi.encode(uint256(keccak256("ballast.storage.DeltaHedge")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant DELTA_HEDGE_STORAGE_SLOT =
+        0x63c5db77f148f46a38f7568fb61693d99be5972db9e9d590d73276f509b3b900;
+
+    /// @dev Gas a book read may use: enough for an SSTORE2 book of MAX_LEGS legs (≈ 20k) with margin.
+    uint256 internal constant BOOK_READ_GAS = 200_000;
+
+    /* ---------------------------------------------------------------- STRATEGY HOOKS */
+
+    /// @dev Manipulation: every input is the oracle spot, the vault's σ (feed with staleness and
+    /// bounds, or the admin's value) and the book, which the caller cannot move within the call.
+    function _targetDeltas(
+        Valuation memory v,
+        EngineSettings memory s
+    ) internal view override returns (int256[] memory deltas, uint256 deviationWad, bool outOfBand) {
+        deltas = new int256[](2);
+        Hedge memory h = _hedge(v);
+        if (h.reason != HEALTHY) {
+            v.strategyReason = h.reason;
+            return (deltas, 0, false);
+        }
+        // The post-condition's deviation is |underlying after + (book delta − target)|.
+        v.strategyWad = h.greeks.deltaWad - _dh().targetDeltaWad;
+        deviationWad = FixedPointMathLib.abs(h.offWad);
+        outOfBand = deviationWad > h.halfWidthWad;
+        int256 change = -h.offWad; // underlying to buy (+) or sell (−)
+        if (s.mode == Mode.ToBandEdge) {
+            if (!outOfBand) return (deltas, deviationWad, false);
+            int256 inner = int256((h.halfWidthWad * (BPS - s.bandHysteresisBps)) / BPS);
+            change = h.offWad > 0 ? inner - h.offWad : -inner - h.offWad;
+        }
+        if (change < 0 && uint256(-change) > h.underlyingWad) change = -int256(h.underlyingWad);
+        // Value in quote WAD at the oracle spot; the engine turns it into a leg with an oracle-bounded minimum.
+        deltas[1] = (change * int256(h.spotWad)) / int256(WAD);
+    }
+
+    function _deviation(Valuation memory v) internal view override returns (uint256) {
+        return FixedPointMathLib.abs(int256(_underlyingWad(v)) + v.strategyWad);
+    }
+
+    function _afterRebalance(Valuation memory, Valuation memory afterwards) internal override {
+        int256 target = _dh().targetDeltaWad;
+        uint256 held = _underlyingWad(afterwards);
+        int256 off = int256(held) + afterwards.strategyWad;
+        emit IDeltaHedgeVaultCore.Hedged(afterwards.strategyWad + target, off + target, held);
+        if (held == 0 && off > 0) emit IDeltaHedgeVaultCore.HedgeClipped(off);
+    }
+
+    /* ---------------------------------------------------------------- THE HEDGE */
+
+    /// @dev Reads σ and the book and values the hedge at the valuation's oracle spot.
+    function _hedge(Valuation memory v) internal view returns (Hedge memory h) {
+        DeltaHedgeStorage storage $ = _dh();
+        h.spotWad = v.prices[1];
+        h.underlyingWad = _underlyingWad(v);
+        // A spot the Greeks cannot take (outside [1e-4, 1e12]) is treated as an unusable price.
+        if (h.spotWad < BlackScholesLib.MIN_PRICE_WAD || h.spotWad > BlackScholesLib.MAX_PRICE_WAD) {
+            h.reason = Reason.OracleInvalidAnswer;
+            return h;
+        }
+        (h.reason, h.sigmaWad) = _sigma();
+        if (h.reason != HEALTHY) return h;
+        (bool ok, bytes memory packed) = _readBook();
+        if (!ok) {
+            h.reason = Reason.BookUnreadable;
+            return h;
+        }
+        bool valid;
+        (valid, h.greeks) = BookGreeksLib.aggregate(
+            packed,
+            h.spotWad,
+            h.sigmaWad,
+            $.rateWad,
+            block.timestamp
+        );
+        if (!valid) {
+            h.reason = Reason.BookUnreadable;
+            return h;
+        }
+        h.offWad = int256(h.underlyingWad) + h.greeks.deltaWad - $.targetDeltaWad;
+        h.halfWidthWad = HedgeBandLib.halfWidthWad($.band, h.greeks, h.spotWad);
+    }
+
+    /// @dev σ from the feed (staleness and answer checked like a price) or the admin value, then
+    /// bounds-checked: a feed that reports an absurd σ stops hedging instead of steering it.
+    function _sigma() internal view returns (Reason, uint256 sigmaWad) {
+        DeltaHedgeStorage storage $ = _dh();
+        VolatilitySettings memory vol = $.volatility;
+        sigmaWad = vol.sigmaWad;
+        if (vol.feed != address(0)) {
+            Reason r;
+            (r, sigmaWad) = ChainlinkOracleLib.priceWad(vol.feed, $.volFeedDecimals, vol.maxStalenessSeconds);
+            if (r != HEALTHY) return (Reason.VolatilityUnhealthy, 0);
+        }
+        if (sigmaWad < vol.minSigmaWad || sigmaWad > vol.maxSigmaWad)
+            return (Reason.VolatilityUnhealthy, sigmaWad);
+        return (HEALTHY, sigmaWad);
+    }
+
+    /// @dev One STATICCALL with a gas cap: the book cannot change state, and a book that burns gas,
+    /// reverts, returns a malformed list or more than MAX_LEGS legs is refused rather than trusted.
+    function _readBook() internal view returns (bool ok, bytes memory packed) {
+        bytes memory ret;
+        (ok, ret) = _dh().book.staticcall{gas: BOOK_READ_GAS}(abi.encodeCall(IOptionBook.packedLegs, ()));
+        if (!ok || ret.length < 64) return (false, packed);
+        uint256 offset;
+        uint256 length;
+        assembly ("memory-safe") {
+            offset := mload(add(ret, 0x20))
+            length := mload(add(ret, 0x40))
+        }
+        if (
+            offset != 0x20 ||
+            length % OptionLegLib.LEG_BYTES != 0 ||
+            length > OptionLegLib.MAX_LEGS * OptionLegLib.LEG_BYTES ||
+            ret.length < 64 + length
+        ) return (false, packed);
+        assembly ("memory-safe") {
+            packed := add(ret, 0x40) // the bytes value in place: its length word, then its data
+        }
+        return (true, packed);
+    }
+
+    function _underlyingWad(Valuation memory v) internal view returns (uint256) {
+        uint256 bal = SafeTransferLib.balanceOf(v.cfg[1].token, address(this));
+        return bal.mulDiv(WAD, 10 ** v.cfg[1].decimals);
+    }
+
+    function _dh() internal pure returns (DeltaHedgeStorage storage $) {
+        assembly ("memory-safe") {
+            $.slot := DELTA_HEDGE_STORAGE_SLOT
+        }
+    }
+}

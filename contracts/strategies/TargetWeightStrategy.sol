@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {FixedPointMathLib} from "solady/src/utils/FixedPointMathLib.sol";
+
+import {EngineBase} from "../core/EngineBase.sol";
+import {IBallastErrors} from "../interfaces/IBallastErrors.sol";
+import {EngineSettings, Mode} from "../interfaces/IRebalanceEngine.sol";
+import {ITargetWeightVaultCore, ITargetWeightVaultExt} from "../interfaces/ITargetWeightVault.sol";
+import {BPS, ConstantsLib, WAD} from "../libraries/ConstantsLib.sol";
+
+/// @notice A target-weight vault's storage (ERC-7201 namespace `ballast.storage.TargetWeight`).
+/// @custom:storage-location erc7201:ballast.storage.TargetWeight
+struct TargetWeightStorage {
+    uint16[8] targetBps;
+    uint16[8] absBandBps;
+    uint16[8] relBandBps;
+    uint16[8] pendingTargetBps;
+    uint40 pendingTargetsEta; // 0 = nothing pending
+    string name; // ERC-20 name of the shares
+    string symbol;
+}
+
+/// @title TargetWeightStrategy
+/// @notice The target-weight strategy both halves of the vault share: its storage, the engine's hooks
+/// (deviation, bands, where a rebalance lands) and the checked writes of targets and bands.
+/// @dev Deviation = sum over assets of |weight − target| (WAD). Out of band when any asset's
+/// |weight − target| exceeds its band. ToTarget: every asset to its target. ToBandEdge: each non-quote
+/// asset outside its band to `(1 − hysteresis) · band` from target on its side, others untouched; if
+/// that would leave the quote asset outside its own band, everything to target.
+abstract contract TargetWeightStrategy is EngineBase {
+    using FixedPointMathLib for uint256;
+
+    /// @dev keccak256(abi.encode(uint256(keccak256("ballast.storage.TargetWeight")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant TARGET_WEIGHT_STORAGE_SLOT =
+        0x3daaf4fa8d44b038cc317f837a5a5847601f6e6182c3bcb5dbeb6ae33b147600;
+
+    /* ---------------------------------------------------------------- STRATEGY HOOKS */
+
+    /// @dev Manipulation: every input is an oracle price, a balance or a stored target; the caller
+    /// cannot move any of them within the call except by donating, which only moves NAV its own way.
+    function _targetDeltas(
+        Valuation memory v,
+        EngineSettings memory s
+    ) internal view override returns (int256[] memory deltas, uint256 deviationWad, bool outOfBand) {
+        uint16[8] memory t = _tw().targetBps;
+        uint256[] memory bands;
+        bool[] memory out;
+        (deviationWad, outOfBand, bands, out) = _scan(v, t);
+        deltas = new int256[](v.values.length);
+        if (s.mode == Mode.ToBandEdge) {
+            if (!outOfBand) return (deltas, deviationWad, false);
+            if (_toBandEdge(v, s, t, bands, out, deltas)) return (deltas, deviationWad, true);
+        }
+        for (uint256 i = 1; i < deltas.length; ++i) {
+            deltas[i] = int256((uint256(t[i]) * v.nav) / BPS) - int256(v.values[i]);
+        }
+    }
+
+    function _deviation(Valuation memory v) internal view override returns (uint256 deviationWad) {
+        uint256[] memory w = _weights(v);
+        uint16[8] storage t = _tw().targetBps;
+        for (uint256 i; i < w.length; ++i) {
+            deviationWad += w[i].dist((uint256(t[i]) * WAD) / BPS);
+        }
+    }
+
+    function _afterRebalance(Valuation memory before, Valuation memory afterwards) internal override {
+        emit ITargetWeightVaultCore.WeightsRebalanced(_weights(before), _weights(afterwards));
+    }
+
+    /* ---------------------------------------------------------------- MATH */
+
+    /// @dev Per asset: |weight - target| against its band. Returns the summed deviation (WAD), whether
+    /// any asset is out of band, the bands (WAD) and which assets are out.
+    function _scan(
+        Valuation memory v,
+        uint16[8] memory t
+    ) private view returns (uint256 deviationWad, bool anyOut, uint256[] memory bands, bool[] memory out) {
+        uint256 n = v.values.length;
+        bands = new uint256[](n);
+        out = new bool[](n);
+        for (uint256 i; i < n; ++i) {
+            uint256 drift = v.values[i].mulDiv(WAD, v.nav).dist((uint256(t[i]) * WAD) / BPS);
+            deviationWad += drift;
+            bands[i] = _bandWad(i, t[i]);
+            out[i] = drift > bands[i];
+            anyOut = anyOut || out[i];
+        }
+    }
+
+    /// @dev Fills `deltas` for band-edge mode; false when the quote asset would end outside its band.
+    function _toBandEdge(
+        Valuation memory v,
+        EngineSettings memory s,
+        uint16[8] memory t,
+        uint256[] memory bands,
+        bool[] memory out,
+        int256[] memory deltas
+    ) private pure returns (bool) {
+        int256 quoteValue = int256(v.values[0]);
+        for (uint256 i = 1; i < deltas.length; ++i) {
+            if (!out[i]) continue;
+            uint256 inner = (bands[i] * (BPS - s.bandHysteresisBps)) / BPS;
+            uint256 target = (uint256(t[i]) * WAD) / BPS;
+            bool over = v.values[i] * WAD > target * v.nav;
+            uint256 landing = over ? target + inner : target - FixedPointMathLib.min(inner, target);
+            deltas[i] = int256(landing.mulDiv(v.nav, WAD)) - int256(v.values[i]);
+            quoteValue -= deltas[i];
+        }
+        uint256 quoteTarget = (uint256(t[0]) * v.nav) / BPS;
+        uint256 quoteDrift = FixedPointMathLib.dist(quoteValue, int256(quoteTarget));
+        return quoteDrift.mulDiv(WAD, v.nav) <= bands[0];
+    }
+
+    /// @dev Weights (WAD of NAV), rounded down.
+    function _weights(Valuation memory v) internal pure returns (uint256[] memory w) {
+        w = new uint256[](v.values.length);
+        for (uint256 i; i < w.length; ++i) {
+            w[i] = v.values[i].mulDiv(WAD, v.nav);
+        }
+    }
+
+    /// @dev The tighter of the absolute and relative band, in WAD of NAV; a band set to 0 is off.
+    function _bandWad(uint256 i, uint256 targetBps) private view returns (uint256) {
+        TargetWeightStorage storage $ = _tw();
+        uint256 absBps = $.absBandBps[i];
+        uint256 relBps = $.relBandBps[i];
+        uint256 absWad = (absBps * WAD) / BPS;
+        uint256 relWad = (relBps * targetBps * WAD) / (BPS * BPS);
+        if (relBps == 0) return absWad;
+        if (absBps == 0) return relWad;
+        return FixedPointMathLib.min(absWad, relWad);
+    }
+
+    /* ---------------------------------------------------------------- CHECKED WRITES */
+
+    /// @dev One entry per asset, summing to 10,000 bps.
+    function _checkTargets(uint16[] memory t) internal view returns (uint16[] memory) {
+        if (t.length != ASSET_COUNT) revert IBallastErrors.InvalidAssetCount(t.length);
+        uint256 sum;
+        for (uint256 i; i < t.length; ++i) {
+            sum += t[i];
+        }
+        if (sum != BPS) revert IBallastErrors.TargetsDoNotSum(sum);
+        return t;
+    }
+
+    function _setTargets(uint16[] memory t) internal {
+        uint16[8] storage targets = _tw().targetBps;
+        for (uint256 i; i < t.length; ++i) {
+            targets[i] = t[i];
+        }
+        emit ITargetWeightVaultExt.TargetsApplied(t);
+    }
+
+    /// @dev Each band 0 (off) or within its bounds, and at least one band per asset.
+    function _setBands(uint16[] memory absBps, uint16[] memory relBps) internal {
+        uint256 n = ASSET_COUNT;
+        if (absBps.length != n || relBps.length != n) revert IBallastErrors.InvalidAssetCount(absBps.length);
+        TargetWeightStorage storage $ = _tw();
+        for (uint256 i; i < n; ++i) {
+            if (absBps[i] == 0 && relBps[i] == 0) {
+                revert IBallastErrors.OutOfBounds(
+                    "band",
+                    0,
+                    ConstantsLib.MIN_ABS_BAND_BPS,
+                    ConstantsLib.MAX_ABS_BAND_BPS
+                );
+            }
+            if (absBps[i] != 0) {
+                ConstantsLib.checkBound(
+                    "absBandBps",
+                    absBps[i],
+                    ConstantsLib.MIN_ABS_BAND_BPS,
+                    ConstantsLib.MAX_ABS_BAND_BPS
+                );
+            }
+            if (relBps[i] != 0) {
+                ConstantsLib.checkBound(
+                    "relBandBps",
+                    relBps[i],
+                    ConstantsLib.MIN_REL_BAND_BPS,
+                    ConstantsLib.MAX_REL_BAND_BPS
+                );
+            }
+            $.absBandBps[i] = absBps[i];
+            $.relBandBps[i] = relBps[i];
+        }
+        emit ITargetWeightVaultExt.BandsSet(absBps, relBps);
+    }
+
+    /// @dev The first ASSET_COUNT entries of a packed per-asset array.
+    function _toArray(uint16[8] storage packed) internal view returns (uint16[] memory a) {
+        a = new uint16[](ASSET_COUNT);
+        for (uint256 i; i < a.length; ++i) {
+            a[i] = packed[i];
+        }
+    }
+
+    function _tw() internal pure returns (TargetWeightStorage storage $) {
+        assembly ("memory-safe") {
+            $.slot := TARGET_WEIGHT_STORAGE_SLOT
+        }
+    }
+}

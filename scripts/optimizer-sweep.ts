@@ -1,0 +1,79 @@
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+/**
+ * `npm run bench:optimizer`: compiles the vaults at several optimizer settings (BALLAST_CORE_RUNS for
+ * the cores, BALLAST_EXT_RUNS for the extensions), measures the gas snapshot's paths and the bytecode
+ * sizes at each, and writes bench/optimizer.md (committed), the measurement behind hardhat.config.ts's
+ * choice. Each setting is a clean viaIR build (about two minutes on two cores); the default build is
+ * restored at the end.
+ */
+const ROOT = path.join(__dirname, "..");
+const OUT = path.join(ROOT, "bench", "optimizer.md");
+const SETTINGS: { core: number; ext: number }[] = [
+  { core: 200, ext: 200 },
+  { core: 200, ext: 10_000 },
+  { core: 1_000, ext: 10_000 },
+  { core: 10_000, ext: 10_000 },
+  { core: 100_000, ext: 10_000 },
+];
+const SIZED = ["TargetWeightVault", "TargetWeightVaultExt", "DeltaHedgeVault", "DeltaHedgeVaultExt"];
+const LIMIT = 24_576 - 4_096;
+
+function hardhat(args: string[], env: NodeJS.ProcessEnv): void {
+  execFileSync("npx", ["hardhat", ...args], { cwd: ROOT, env, stdio: ["ignore", "ignore", "inherit"] });
+}
+
+function size(name: string): number {
+  const file = path.join(ROOT, "artifacts", "contracts", "vaults", `${name}.sol`, `${name}.json`);
+  const artifact = JSON.parse(fs.readFileSync(file, "utf8")) as { deployedBytecode: string };
+  return (artifact.deployedBytecode.length - 2) / 2;
+}
+
+function main(): void {
+  const rows: { core: number; ext: number; gas: Record<string, string>; sizes: number[] }[] = [];
+  for (const s of SETTINGS) {
+    process.stdout.write(`core runs ${s.core}, extension runs ${s.ext}: compiling and measuring... `);
+    const out = path.join(os.tmpdir(), `ballast-gas-${s.core}-${s.ext}.json`);
+    const env = {
+      ...process.env,
+      BALLAST_CORE_RUNS: String(s.core),
+      BALLAST_EXT_RUNS: String(s.ext),
+      GAS_MEASUREMENT_OUT: out,
+    };
+    hardhat(["clean"], env);
+    hardhat(["test", "test/gas.spec.ts"], env);
+    const gas = JSON.parse(fs.readFileSync(out, "utf8")) as Record<string, string>;
+    rows.push({ ...s, gas, sizes: SIZED.map(size) });
+    console.log(`rebalance (2 assets) ${gas["rebalance (2 assets, 1 leg)"]}`);
+  }
+  hardhat(["clean"], process.env);
+  hardhat(["compile", "--quiet"], process.env);
+
+  const keys = Object.keys(rows[0].gas);
+  const fmt = (x: string | number) => Number(x).toLocaleString("en-US");
+  const lines = [
+    "# Optimizer runs",
+    "",
+    "Written by `npm run bench:optimizer` (scripts/optimizer-sweep.ts); do not edit by hand.",
+    "",
+    "Gas of the snapshot's paths (test/gas.spec.ts) and runtime bytecode sizes at each setting: `core`",
+    "is the optimizer's `runs` for TargetWeightVault and DeltaHedgeVault, `ext` for their extensions.",
+    `Every contract must stay at or under ${fmt(LIMIT)} bytes (4,096 under EIP-170).`,
+    "",
+    `| path | ${rows.map((r) => `core ${fmt(r.core)} / ext ${fmt(r.ext)}`).join(" | ")} |`,
+    `|---|${rows.map(() => "---:").join("|")}|`,
+    ...keys.map((k) => `| ${k} | ${rows.map((r) => fmt(r.gas[k])).join(" | ")} |`),
+    ...SIZED.map(
+      (n, i) =>
+        `| size: ${n} (bytes) | ${rows.map((r) => `${fmt(r.sizes[i])}${r.sizes[i] > LIMIT ? " ✗" : ""}`).join(" | ")} |`,
+    ),
+    "",
+  ];
+  fs.writeFileSync(OUT, lines.join("\n"));
+  console.log(`wrote ${path.relative(process.cwd(), OUT)}`);
+}
+
+main();

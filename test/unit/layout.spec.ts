@@ -1,0 +1,82 @@
+import { expect } from "chai";
+import { AbiCoder, Interface, keccak256, toUtf8Bytes } from "ethers";
+import fs from "node:fs";
+import path from "node:path";
+import hre from "hardhat";
+
+/**
+ * The core/extension split is sound only if (a) no selector exists in both halves (a core selector
+ * would shadow the extension's), (b) every selector of the merged interface a user calls resolves to
+ * one of them, and (c) both halves see one storage layout: the cores declare no sequential storage
+ * (everything is in ERC-7201 namespaces), so the extension's OpenZeppelin Ownable2Step slots and the
+ * namespaces cannot collide with anything in the core.
+ */
+
+const VAULTS = [
+  { core: "TargetWeightVault", ext: "TargetWeightVaultExt", merged: "ITargetWeightVault" },
+  { core: "DeltaHedgeVault", ext: "DeltaHedgeVaultExt", merged: "IDeltaHedgeVault" },
+] as const;
+
+async function selectors(name: string): Promise<Map<string, string>> {
+  const iface = new Interface((await hre.artifacts.readArtifact(name)).abi);
+  const out = new Map<string, string>();
+  iface.forEachFunction((f) => out.set(f.selector, f.format("sighash")));
+  return out;
+}
+
+describe("core / extension layout", () => {
+  for (const v of VAULTS) {
+    describe(v.core, () => {
+      it("has no selector in both the core and the extension", async () => {
+        const core = await selectors(v.core);
+        const ext = await selectors(v.ext);
+        const both = [...core.keys()].filter((s) => ext.has(s)).map((s) => core.get(s));
+        expect(both).to.deep.equal([]);
+      });
+
+      it(`resolves every selector of ${v.merged} in exactly one half, and exposes nothing outside it`, async () => {
+        const core = await selectors(v.core);
+        const ext = await selectors(v.ext);
+        const merged = await selectors(v.merged);
+        const unresolved = [...merged.keys()].filter((s) => !core.has(s) && !ext.has(s));
+        expect(unresolved.map((s) => merged.get(s))).to.deep.equal([]);
+        // Everything callable at the vault's address is in the merged interface.
+        const undeclared = [...core.keys(), ...ext.keys()].filter((s) => !merged.has(s));
+        expect(undeclared.map((s) => core.get(s) ?? ext.get(s))).to.deep.equal([]);
+      });
+
+      it("keeps the core's storage out of sequential slots (ERC-7201 namespaces only)", async () => {
+        for (const name of [v.core, v.ext]) {
+          const artifact = await hre.artifacts.readArtifact(name);
+          const fqn = `${artifact.sourceName}:${artifact.contractName}`;
+          const info = await hre.artifacts.getBuildInfo(fqn);
+          const layout = (
+            info!.output.contracts[artifact.sourceName][artifact.contractName] as unknown as {
+              storageLayout: { storage: { label: string; slot: string; contract: string }[] };
+            }
+          ).storageLayout.storage;
+          const labels = layout.map((s) => `${s.label}@${s.slot}`);
+          // The extension holds only OpenZeppelin Ownable2Step's two slots; the core none at all.
+          expect(labels, name).to.deep.equal(name === v.core ? [] : ["_owner@0", "_pendingOwner@1"]);
+        }
+      });
+    });
+  }
+
+  it("places each namespace where ERC-7201 says, as the NatSpec annotation names it", () => {
+    const root = path.join(__dirname, "..", "..", "contracts");
+    const files = [
+      "core/EngineBase.sol",
+      "strategies/TargetWeightStrategy.sol",
+      "strategies/DeltaHedgeStrategy.sol",
+    ];
+    for (const f of files) {
+      const src = fs.readFileSync(path.join(root, f), "utf8");
+      const id = /@custom:storage-location erc7201:([\w.]+)/.exec(src)![1];
+      const slot = /bytes32 private constant \w+_STORAGE_SLOT =\s*(0x[0-9a-f]{64});/.exec(src)![1];
+      const inner = BigInt(keccak256(toUtf8Bytes(id))) - 1n;
+      const expected = BigInt(keccak256(AbiCoder.defaultAbiCoder().encode(["uint256"], [inner]))) & ~0xffn;
+      expect(BigInt(slot), `${f} (${id})`).to.equal(expected);
+    }
+  });
+});
