@@ -53,6 +53,11 @@ function main(): void {
   hardhat(["compile", "--quiet"], process.env);
 
   const keys = Object.keys(rows[0].gas);
+  // The rule hardhat.config.ts follows: the lowest 2-asset rebalance gas with every contract in the limit.
+  const REBALANCE = "rebalance (2 assets, 1 leg)";
+  const best = rows
+    .filter((r) => r.sizes.every((x) => x <= LIMIT))
+    .reduce((a, b) => (Number(b.gas[REBALANCE]) < Number(a.gas[REBALANCE]) ? b : a));
   const fmt = (x: string | number) => Number(x).toLocaleString("en-US");
   const lines = [
     "# Optimizer runs",
@@ -70,6 +75,9 @@ function main(): void {
       (n, i) =>
         `| size: ${n} (bytes) | ${rows.map((r) => `${fmt(r.sizes[i])}${r.sizes[i] > LIMIT ? " ✗" : ""}`).join(" | ")} |`,
     ),
+    "",
+    `Lowest \`${REBALANCE}\` gas with every contract within the limit: core ${fmt(best.core)} / ext ` +
+      `${fmt(best.ext)} (hardhat.config.ts uses it).`,
     "",
   ];
   fs.writeFileSync(OUT, lines.join("\n"));

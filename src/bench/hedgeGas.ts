@@ -71,7 +71,7 @@ export function renderHedgeSection(results: HedgeGasResult[]): string[] {
   return [
     "## Delta-hedged vault: `rebalance()` gas per option leg",
     "",
-    "gasUsed of `rebalance()` on a IDeltaHedgeVault (USDC/WETH, local market) whose OptionBook holds",
+    "gasUsed of `rebalance()` on a DeltaHedgeVault (USDC/WETH, local market) whose OptionBook holds",
     "`legs` short calls (5 ETH each, strikes 2,400–3,600, spread over four expiries: 7, 30, 90, 180",
     "days), holding only USDC so the hedge is far out of band and one WETH buy executes. The book is",
     "read once (SSTORE2 blob, one STATICCALL); σ√τ, the drift and e^{−rτ} are prepared once per expiry.",

@@ -76,4 +76,17 @@ describe("status (npx hardhat status)", () => {
     expect(err.split("\n")).to.have.length(1);
     expect(process.exitCode).to.equal(1);
   });
+
+  it("an address that is no Ballast vault (a token, an account): one line, exit code 1", async () => {
+    const { market, stranger } = await hedgeFixture();
+    for (const address of [await market.tokens.USDC.getAddress(), stranger.address]) {
+      const { out, err } = await runStatus({ vault: address, json: false });
+      expect(out).to.equal("");
+      expect(err).to.equal(
+        `Error: no Ballast vault at ${address} on hardhat: check the address and --network.`,
+      );
+      expect(process.exitCode).to.equal(1);
+      process.exitCode = 0;
+    }
+  });
 });
