@@ -253,6 +253,39 @@ describe("keeper loop (npx hardhat keeper)", () => {
     );
   });
 
+  it("an idle tick costs two JSON-RPC requests for all its vaults together (one lens call, one block)", async () => {
+    await bothVaultsFixture();
+    // Settle both vaults first, then count what idle polling costs.
+    const settle = await startKeeper(["funded", "Hedge"]);
+    await settle.waitFor("confirmed", 2);
+    await settle.stop();
+    const provider = hre.network.provider as unknown as {
+      send: (method: string, params?: unknown[]) => Promise<unknown>;
+    };
+    const original = provider.send.bind(provider);
+    const counts: Record<string, number> = {};
+    provider.send = async (method, params) => {
+      counts[method] = (counts[method] ?? 0) + 1;
+      return original(method, params);
+    };
+    try {
+      const k = await startKeeper(["funded", "Hedge"]);
+      await k.waitFor("idle", 2);
+      await new Promise((r) => setTimeout(r, 600));
+      const summary = await k.stop();
+      expect(summary.sent).to.equal(0);
+      expect(summary.ticks).to.be.at.least(3);
+      // Per tick: the lens (eth_call) and the latest block (base fee). (eth_accounts is this test's own
+      // getSigners() in startKeeper.)
+      const loop = Object.fromEntries(Object.entries(counts).filter(([m]) => m !== "eth_accounts"));
+      expect(Object.keys(loop).sort()).to.deep.equal(["eth_call", "eth_getBlockByNumber"]);
+      expect(loop.eth_call).to.equal(summary.ticks);
+      expect(loop.eth_getBlockByNumber).to.equal(summary.ticks);
+    } finally {
+      provider.send = original;
+    }
+  });
+
   it("a provider that refuses eth_getLogs: the loop never asks for logs, status reports the cost as unknown", async () => {
     const { market, arbitrageur } = await balancedVaultFixture();
     const provider = hre.network.provider as unknown as {
