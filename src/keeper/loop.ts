@@ -1,4 +1,4 @@
-import { Interface, type Signer } from "ethers";
+import type { Signer } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { UserError } from "../config/env";
@@ -12,7 +12,7 @@ import {
   replacementFees,
 } from "./decision";
 import { sleep } from "../cli/sleep";
-import { baseFee, isBlocked, suggestedTip } from "./rebalance";
+import { ENGINE, REBALANCE_DATA, baseFee, estimateRebalanceGas, isBlocked, suggestedTip } from "./rebalance";
 import { sendLean } from "./send";
 import { POLL, type VaultStatusReport, vaultStatuses } from "./status";
 import { revertText } from "../vault/explain";
@@ -89,7 +89,7 @@ export async function runKeeper(
 ): Promise<KeeperSummary> {
   const provider = hre.ethers.provider;
   const keeper = await signer.getAddress();
-  const iface = new Interface((await hre.artifacts.readArtifact("IRebalanceEngine")).abi);
+  const iface = ENGINE;
   const summary: KeeperSummary = {
     network: hre.network.name,
     keeper,
@@ -241,27 +241,21 @@ export async function runKeeper(
       });
       return;
     }
-    const data = iface.encodeFunctionData("rebalance");
-    let gas: bigint;
-    try {
-      gas = await provider.estimateGas({ from: keeper, to: v.address, data });
-    } catch (e) {
-      const outcome = classifySendError(e);
-      if (outcome === "retry") throw e;
-      if (outcome === "already-done") {
+    const data = REBALANCE_DATA;
+    const estimate = await estimateRebalanceGas(hre, keeper, v.address);
+    if (!estimate.ok) {
+      const why = revertText(iface, estimate.error);
+      if (estimate.raced) {
         summary.raced++;
-        emit("info", "raced", {
-          vault: v.name,
-          kind,
-          why: `no longer due at simulation: ${revertText(iface, e)}`,
-        });
+        emit("info", "raced", { vault: v.name, kind, why: `no longer due at simulation: ${why}` });
         return;
       }
+      if (classifySendError(estimate.error) === "retry") throw estimate.error;
       summary.failures++;
-      emit("error", "simulation-failed", { vault: v.name, kind, why: revertText(iface, e) });
+      emit("error", "simulation-failed", { vault: v.name, kind, why });
       return;
     }
-    const gasLimit = (gas * 12n) / 10n;
+    const { gasLimit } = estimate;
     tick.tip ??= await suggestedTip(hre);
     const fees = eip1559Fees(tick.base, tick.tip, opts.policy.hardCapWei);
     try {

@@ -32,7 +32,8 @@ export interface RebalancePlan {
    */
   rewardQuote: number;
   /** The lens ran rebalance() against the current state: did it succeed, and if not, its revert data. */
-  simulation: { ran: boolean; ok: boolean; revertData: string; gasUsed: number };
+  /** `rewardUnits`: the simulated reward in quote units, as a decimal string (JSON-safe, exact). */
+  simulation: { ran: boolean; ok: boolean; revertData: string; gasUsed: number; rewardUnits: string };
 }
 
 const num = (x: bigint, decimals: number) => Number(formatUnits(x, decimals));
@@ -74,7 +75,13 @@ export function planFromLens(s: LensVault): RebalancePlan {
             Number(s.amounts.maxRewardPerCall) / unit,
             capLeft,
           ),
-    simulation: { ran: sim.ran, ok: sim.ok, revertData: sim.revertData, gasUsed: Number(sim.gasUsed) },
+    simulation: {
+      ran: sim.ran,
+      ok: sim.ok,
+      revertData: sim.revertData,
+      gasUsed: Number(sim.gasUsed),
+      rewardUnits: sim.reward.toString(),
+    },
   };
 }
 

@@ -1,9 +1,10 @@
-import { type Interface, formatEther, formatUnits, type Signer, type TransactionReceipt } from "ethers";
+import { Interface, formatEther, formatUnits, type Signer, type TransactionReceipt } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
+
+import { IRebalanceEngine__factory } from "../../typechain-types";
 
 import { UserError } from "../config/env";
 import { type ReasonName } from "../vault/enums";
-import { typedVault } from "../vault/kind";
 import { classifySendError, eip1559Fees } from "./decision";
 import { formatPlan } from "./plan";
 import { sendLean, waitForReceipt } from "./send";
@@ -75,21 +76,28 @@ export async function suggestedTip(hre: HardhatRuntimeEnvironment): Promise<bigi
   }
 }
 
-/** The outcome of simulating rebalance() as the keeper: its reward and gas, or the revert. */
-export type Simulation =
-  { ok: true; reward: bigint; gas: bigint; gasLimit: bigint } | { ok: false; error: unknown; raced: boolean };
+/** The engine's ABI (both kinds answer it), for encoding rebalance() and decoding its reverts. */
+export const ENGINE = new Interface(IRebalanceEngine__factory.abi);
+/** rebalance() calldata. */
+export const REBALANCE_DATA = ENGINE.encodeFunctionData("rebalance");
+
+/** The outcome of estimating rebalance() as the keeper: its gas and limit, or the error. */
+export type GasEstimate =
+  { ok: true; gas: bigint; gasLimit: bigint } | { ok: false; error: unknown; raced: boolean };
 
 /**
- * Estimates rebalance()'s gas as the keeper would send it (one eth_estimateGas, which also simulates
- * it); `raced` when it is no longer due. `reward` is the lens's simulated reward.
+ * Estimates rebalance()'s gas as `from` would send it to `vault` (one eth_estimateGas, which also
+ * simulates it, now); `raced` when it is no longer due. The limit is the estimate plus 20 %.
+ * Shared by the one-shot rebalance and the keeper loop.
  */
-export async function estimateRebalance(
-  contract: { rebalance: { estimateGas(): Promise<bigint> } },
-  reward: bigint,
-): Promise<Simulation> {
+export async function estimateRebalanceGas(
+  hre: HardhatRuntimeEnvironment,
+  from: string,
+  vault: string,
+): Promise<GasEstimate> {
   try {
-    const gas = await contract.rebalance.estimateGas();
-    return { ok: true, reward, gas, gasLimit: (gas * 12n) / 10n };
+    const gas = await hre.ethers.provider.estimateGas({ from, to: vault, data: REBALANCE_DATA });
+    return { ok: true, gas, gasLimit: (gas * 12n) / 10n };
   } catch (error) {
     return { ok: false, error, raced: classifySendError(error) === "already-done" };
   }
@@ -199,20 +207,18 @@ export async function rebalanceOnce(
   const gate = await gasGate(hre, opts, vault.name, await baseFee(hre));
   if (!gate.ok) return { ...base, outcome: "skipped", why: gate.why };
 
-  const { vault: contract } = await typedVault(hre, vault.address, before.kind, signer);
   if (!plan.simulation.ok) {
-    const why = revertText(contract.interface, { data: plan.simulation.revertData });
+    const why = revertText(ENGINE, { data: plan.simulation.revertData });
     throw new UserError(`${vault.name}: the simulation reverted with ${why}; nothing sent.`);
   }
-  const reward = BigInt(Math.round(plan.rewardQuote * 10 ** plan.quote.decimals));
-  const sim = await estimateRebalance(contract, reward);
+  const sim = await estimateRebalanceGas(hre, keeper, vault.address);
   if (!sim.ok) {
-    const why = revertText(contract.interface, sim.error);
+    const why = revertText(ENGINE, sim.error);
     if (sim.raced) return { ...base, outcome: "raced", why: `no longer due at simulation: ${why}` };
     throw new UserError(`${vault.name}: the simulation reverted with ${why}; nothing sent.`);
   }
   log(
-    `  simulation ok: reward ${formatUnits(sim.reward, plan.quote.decimals)} ${plan.quote.symbol}, gas ≈ ${sim.gas}`,
+    `  simulation ok: reward ${formatUnits(plan.simulation.rewardUnits, plan.quote.decimals)} ${plan.quote.symbol}, gas ≈ ${sim.gas}`,
   );
   if (opts.dryRun) return { ...base, outcome: "dry-run", why: "dry run: simulated, not sent" };
 
@@ -223,7 +229,7 @@ export async function rebalanceOnce(
   try {
     hash = await sendLean(hre, signer, {
       to: vault.address,
-      data: contract.interface.encodeFunctionData("rebalance"),
+      data: REBALANCE_DATA,
       gasLimit,
       ...fees,
     });
@@ -233,11 +239,11 @@ export async function rebalanceOnce(
       return {
         ...base,
         outcome: "raced",
-        why: `another transaction rebalanced first; ours was refused: ${revertText(contract.interface, e)}`,
+        why: `another transaction rebalanced first; ours was refused: ${revertText(ENGINE, e)}`,
       };
     }
     throw new UserError(
-      `${vault.name}: sending failed: ${revertText(contract.interface, e)}. Check \`npx hardhat status\` before retrying.`,
+      `${vault.name}: sending failed: ${revertText(ENGINE, e)}. Check \`npx hardhat status\` before retrying.`,
     );
   }
   log(`  sent ${hash}`);
@@ -270,7 +276,7 @@ export async function rebalanceOnce(
     txHash: hash,
     gasUsed: receipt.gasUsed,
     feeEth: formatEther(receipt.gasUsed * receipt.gasPrice),
-    rewardQuote: rewardFrom(receipt, contract.interface, plan.quote.decimals),
+    rewardQuote: rewardFrom(receipt, ENGINE, plan.quote.decimals),
     after,
   };
 }
