@@ -12,7 +12,14 @@ import {
   replacementFees,
 } from "./decision";
 import { sleep } from "../cli/sleep";
-import { ENGINE, REBALANCE_DATA, baseFee, estimateRebalanceGas, isBlocked, suggestedTip } from "./rebalance";
+import {
+  REBALANCE_DATA,
+  engineInterface,
+  baseFee,
+  estimateRebalanceGas,
+  isBlocked,
+  suggestedTip,
+} from "./rebalance";
 import { sendLean } from "./send";
 import { POLL, type VaultStatusReport, vaultStatuses } from "./status";
 import { revertText } from "../vault/explain";
@@ -89,7 +96,7 @@ export async function runKeeper(
 ): Promise<KeeperSummary> {
   const provider = hre.ethers.provider;
   const keeper = await signer.getAddress();
-  const iface = ENGINE;
+  const iface = engineInterface(hre);
   const summary: KeeperSummary = {
     network: hre.network.name,
     keeper,

@@ -1,8 +1,6 @@
 import { Interface, formatEther, formatUnits, type Signer, type TransactionReceipt } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
-import { IRebalanceEngine__factory } from "../../typechain-types";
-
 import { UserError } from "../config/env";
 import { type ReasonName } from "../vault/enums";
 import { classifySendError, eip1559Fees } from "./decision";
@@ -76,10 +74,22 @@ export async function suggestedTip(hre: HardhatRuntimeEnvironment): Promise<bigi
   }
 }
 
-/** The engine's ABI (both kinds answer it), for encoding rebalance() and decoding its reverts. */
-export const ENGINE = new Interface(IRebalanceEngine__factory.abi);
+let engine: Interface | null = null;
+
+/**
+ * The engine's merged ABI (both kinds answer it), for decoding reverts; read from the artifact when
+ * first needed. (Not a module-level import of typechain-types: tasks load this module with the
+ * Hardhat config, before anything is compiled on a fresh clone.)
+ */
+export function engineInterface(hre: HardhatRuntimeEnvironment): Interface {
+  engine ??= new Interface(hre.artifacts.readArtifactSync("IRebalanceEngine").abi);
+  return engine;
+}
+
 /** rebalance() calldata. */
-export const REBALANCE_DATA = ENGINE.encodeFunctionData("rebalance");
+export const REBALANCE_DATA = new Interface(["function rebalance() returns (uint256)"]).encodeFunctionData(
+  "rebalance",
+);
 
 /** The outcome of estimating rebalance() as the keeper: its gas and limit, or the error. */
 export type GasEstimate =
@@ -207,13 +217,14 @@ export async function rebalanceOnce(
   const gate = await gasGate(hre, opts, vault.name, await baseFee(hre));
   if (!gate.ok) return { ...base, outcome: "skipped", why: gate.why };
 
+  const iface = engineInterface(hre);
   if (!plan.simulation.ok) {
-    const why = revertText(ENGINE, { data: plan.simulation.revertData });
+    const why = revertText(iface, { data: plan.simulation.revertData });
     throw new UserError(`${vault.name}: the simulation reverted with ${why}; nothing sent.`);
   }
   const sim = await estimateRebalanceGas(hre, keeper, vault.address);
   if (!sim.ok) {
-    const why = revertText(ENGINE, sim.error);
+    const why = revertText(iface, sim.error);
     if (sim.raced) return { ...base, outcome: "raced", why: `no longer due at simulation: ${why}` };
     throw new UserError(`${vault.name}: the simulation reverted with ${why}; nothing sent.`);
   }
@@ -239,11 +250,11 @@ export async function rebalanceOnce(
       return {
         ...base,
         outcome: "raced",
-        why: `another transaction rebalanced first; ours was refused: ${revertText(ENGINE, e)}`,
+        why: `another transaction rebalanced first; ours was refused: ${revertText(iface, e)}`,
       };
     }
     throw new UserError(
-      `${vault.name}: sending failed: ${revertText(ENGINE, e)}. Check \`npx hardhat status\` before retrying.`,
+      `${vault.name}: sending failed: ${revertText(iface, e)}. Check \`npx hardhat status\` before retrying.`,
     );
   }
   log(`  sent ${hash}`);
@@ -276,7 +287,7 @@ export async function rebalanceOnce(
     txHash: hash,
     gasUsed: receipt.gasUsed,
     feeEth: formatEther(receipt.gasUsed * receipt.gasPrice),
-    rewardQuote: rewardFrom(receipt, ENGINE, plan.quote.decimals),
+    rewardQuote: rewardFrom(receipt, iface, plan.quote.decimals),
     after,
   };
 }
