@@ -63,6 +63,7 @@ abstract contract EngineBase is ReentrancyGuardTransient {
         AssetConfig[] cfg;
         uint256[] prices; // quote WAD per whole token; prices[0] = WAD
         uint256[] values; // quote WAD
+        uint256[] balances; // token units held
         uint256 nav; // quote WAD, sum of values
         // Set by `_targetDeltas` when the strategy's own inputs (beyond the assets' feeds) cannot be
         // trusted: the predicate reports it and nothing trades. `HEALTHY` (the default) means usable.
@@ -147,7 +148,7 @@ abstract contract EngineBase is ReentrancyGuardTransient {
             Reason r = ChainlinkOracleLib.sequencerReason(SEQUENCER_FEED, SEQUENCER_GRACE_SECONDS);
             if (r != HEALTHY) return (_no(st, r, 0), v, s);
         }
-        (Reason oracleReason, uint256 badAsset) = _value(v, Rounding.Down);
+        (Reason oracleReason, uint256 badAsset) = _value(v, Rounding.Down, false);
         if (oracleReason != HEALTHY) return (_no(st, oracleReason, badAsset), v, s);
         st.navWad = v.nav;
         if (v.nav == 0) return (_no(st, Reason.EmptyVault, 0), v, s);
@@ -265,19 +266,32 @@ abstract contract EngineBase is ReentrancyGuardTransient {
         bool isSell,
         uint256 valueWad,
         uint256 slippageBps
-    ) private view returns (Leg memory leg) {
+    ) private view returns (Leg memory) {
         uint256 unit = 10 ** v.cfg[i].decimals;
         uint256 price = v.prices[i];
-        leg.asset = i;
+        uint256 amountIn = isSell ? valueWad.mulDiv(unit, price) : valueWad.mulDiv(QUOTE_UNIT, WAD);
+        return _legOf(i, isSell, amountIn, unit, price, slippageBps);
+    }
+
+    /// @dev A leg of `amountIn` (asset `i` units when selling, quote units when buying) at `price`
+    /// (quote WAD per whole token of `unit` units): its oracle value rounded down, and a minimum
+    /// output of that value less `slippageBps`, rounded up against the pool.
+    function _legOf(
+        uint256 i,
+        bool isSell,
+        uint256 amountIn,
+        uint256 unit,
+        uint256 price,
+        uint256 slippageBps
+    ) internal view returns (Leg memory leg) {
+        leg.asset = uint8(i);
         leg.isSell = isSell;
+        leg.amountIn = amountIn;
         if (isSell) {
-            leg.amountIn = valueWad.mulDiv(unit, price);
-            leg.valueWad = leg.amountIn.mulDiv(price, unit);
-            // quote out >= value * (1 - slippage), rounded up against the pool
+            leg.valueWad = amountIn.mulDiv(price, unit);
             leg.minAmountOut = (leg.valueWad * (BPS - slippageBps)).mulDivUp(QUOTE_UNIT, WAD * BPS);
         } else {
-            leg.amountIn = valueWad.mulDiv(QUOTE_UNIT, WAD);
-            leg.valueWad = leg.amountIn.mulDiv(WAD, QUOTE_UNIT);
+            leg.valueWad = amountIn.mulDiv(WAD, QUOTE_UNIT);
             leg.minAmountOut = (leg.valueWad * (BPS - slippageBps)).mulDivUp(unit, price * BPS);
         }
     }
@@ -286,20 +300,26 @@ abstract contract EngineBase is ReentrancyGuardTransient {
 
     /// @dev Reads every feed and balance. `Rounding.Up` values each holding rounded up (deposits price
     /// shares against the larger NAV), `Rounding.Down` rounded down. Returns `HEALTHY`, or the first
-    /// unhealthy asset's reason and index.
-    function _value(Valuation memory v, Rounding rounding) internal view returns (Reason, uint256 badAsset) {
+    /// unhealthy asset's reason and index. `anyAge` accepts answers of any age (a stale feed's last
+    /// answer), for the ERC-4626 views that must not revert; nothing that moves funds uses it.
+    function _value(
+        Valuation memory v,
+        Rounding rounding,
+        bool anyAge
+    ) internal view returns (Reason, uint256 badAsset) {
         AssetConfig[] memory cfg = _assetConfigs();
         uint256 n = cfg.length;
         v.cfg = cfg;
         v.prices = new uint256[](n);
         v.values = new uint256[](n);
+        v.balances = new uint256[](n);
         uint32[8] storage staleness = _engine().maxStalenessSeconds;
         uint256 quoteNumeraire;
         for (uint256 i; i < n; ++i) {
             (Reason r, uint256 p) = ChainlinkOracleLib.priceWad(
                 cfg[i].feed,
                 cfg[i].feedDecimals,
-                staleness[i]
+                anyAge ? type(uint256).max : staleness[i]
             );
             if (r != HEALTHY) return (r, i);
             // Feeds quote a shared numeraire (USD); divide by the quote asset's own price.
@@ -321,6 +341,7 @@ abstract contract EngineBase is ReentrancyGuardTransient {
         v.prices = before.prices;
         v.strategyWad = before.strategyWad;
         v.values = new uint256[](before.cfg.length);
+        v.balances = new uint256[](before.cfg.length);
         _fillValues(v, Rounding.Down);
     }
 
@@ -328,6 +349,7 @@ abstract contract EngineBase is ReentrancyGuardTransient {
         uint256 nav;
         for (uint256 i; i < v.cfg.length; ++i) {
             uint256 bal = v.cfg[i].token.balanceOf(address(this));
+            v.balances[i] = bal;
             uint256 unit = 10 ** v.cfg[i].decimals;
             uint256 value =
                 rounding == Rounding.Up ? bal.mulDivUp(v.prices[i], unit) : bal.mulDiv(v.prices[i], unit);
@@ -337,15 +359,35 @@ abstract contract EngineBase is ReentrancyGuardTransient {
         v.nav = nav;
     }
 
+    /// @dev Valuation with the sequencer and every feed checked: `HEALTHY`, or the first unhealthy
+    /// reason and the asset it names (0 for the sequencer).
+    function _valuation(
+        Rounding rounding
+    ) internal view returns (Reason reason, uint256 asset, Valuation memory v) {
+        if (SEQUENCER_FEED != address(0)) {
+            reason = ChainlinkOracleLib.sequencerReason(SEQUENCER_FEED, SEQUENCER_GRACE_SECONDS);
+            if (reason != HEALTHY) return (reason, 0, v);
+        }
+        (reason, asset) = _value(v, rounding, false);
+    }
+
     /// @dev Valuation for deposits, withdrawals and the views that need prices, which cannot proceed
     /// without healthy ones: reverts with OracleUnhealthy(reason, asset).
     function _valuationOrRevert(Rounding rounding) internal view returns (Valuation memory v) {
-        if (SEQUENCER_FEED != address(0)) {
-            Reason r = ChainlinkOracleLib.sequencerReason(SEQUENCER_FEED, SEQUENCER_GRACE_SECONDS);
-            if (r != HEALTHY) revert IBallastErrors.OracleUnhealthy(r, 0);
-        }
-        (Reason reason, uint256 asset) = _value(v, rounding);
+        Reason reason;
+        uint256 asset;
+        (reason, asset, v) = _valuation(rounding);
         if (reason != HEALTHY) revert IBallastErrors.OracleUnhealthy(reason, asset);
+    }
+
+    /// @dev NAV (quote WAD) at the feeds' last answers whatever their age or the sequencer's state:
+    /// what `totalAssets` and the ERC-4626 conversions report, which must not revert while a feed is
+    /// merely stale. Reverts with OracleUnhealthy only when a feed has no usable answer at all.
+    function _lastKnownNav(Rounding rounding) internal view returns (uint256) {
+        Valuation memory v;
+        (Reason reason, uint256 asset) = _value(v, rounding, true);
+        if (reason != HEALTHY) revert IBallastErrors.OracleUnhealthy(reason, asset);
+        return v.nav;
     }
 
     function _assetConfigs() internal view returns (AssetConfig[] memory) {

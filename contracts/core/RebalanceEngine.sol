@@ -147,7 +147,6 @@ abstract contract RebalanceEngine is IRebalanceEngineCore, EngineBase {
     /// @dev Executes one leg; a buy spends at most the quote the vault holds (sells ran first).
     /// @return valueWad The oracle value of what was sold.
     function _executeLeg(Leg memory leg, address token, uint24 fee) private returns (uint256 valueWad) {
-        (address tokenIn, address tokenOut) = leg.isSell ? (token, QUOTE) : (QUOTE, token);
         uint256 amountIn = leg.amountIn;
         uint256 minOut = leg.minAmountOut;
         valueWad = leg.valueWad;
@@ -159,16 +158,21 @@ abstract contract RebalanceEngine is IRebalanceEngineCore, EngineBase {
                 amountIn = available;
             }
         }
-        uint256 amountOut = UniswapV3Adapter.swapExactIn(
-            ROUTER,
-            ROUTER_IS_02,
-            tokenIn,
-            tokenOut,
-            fee,
-            amountIn,
-            minOut
-        );
+        uint256 amountOut = _swap(leg.isSell, token, fee, amountIn, minOut);
         emit RebalanceLeg(leg.asset, leg.isSell, amountIn, amountOut, minOut);
+    }
+
+    /// @dev One exact-input swap of `token` against the quote asset through the vault's pool of fee
+    /// tier `fee`: sells `token` when `isSell`, buys it otherwise. The router reverts below `minOut`.
+    function _swap(
+        bool isSell,
+        address token,
+        uint24 fee,
+        uint256 amountIn,
+        uint256 minOut
+    ) internal returns (uint256) {
+        (address tokenIn, address tokenOut) = isSell ? (token, QUOTE) : (QUOTE, token);
+        return UniswapV3Adapter.swapExactIn(ROUTER, ROUTER_IS_02, tokenIn, tokenOut, fee, amountIn, minOut);
     }
 
     /// @dev Rolls the period, records the rebalance and its cost, and sizes the bounded reward.

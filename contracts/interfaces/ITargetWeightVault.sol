@@ -25,6 +25,8 @@ struct WeightInit {
 interface ITargetWeightVaultCore is IRebalanceEngineCore {
     /// @notice `shares` of `owner` were burnt for a pro-rata slice of every asset, sent to `receiver`.
     event RedeemedInKind(address indexed owner, address indexed receiver, uint256 shares, uint256[] amounts);
+    /// @notice `receiver` got `shares` for `amounts` of every asset, a pro-rata slice paid by `by`.
+    event MintedInKind(address indexed by, address indexed receiver, uint256 shares, uint256[] amounts);
     /// @notice Weights (WAD) before and after an executed rebalance, one entry per asset.
     event WeightsRebalanced(uint256[] weightsBeforeWad, uint256[] weightsAfterWad);
 
@@ -36,6 +38,13 @@ interface ITargetWeightVaultCore is IRebalanceEngineCore {
         address receiver,
         address owner
     ) external returns (uint256[] memory amounts);
+
+    /// @notice Mints `shares` to `receiver` for the same fraction of every asset held, taken from the
+    /// caller (approve each token first); amounts round up (in the vault's favour).
+    /// @dev Who: anyone, while deposits are open. Needs no price and trades nothing, so it costs the
+    /// other holders nothing and no oracle lag can be captured through it. Reverts with ZeroAmount
+    /// when the slice is empty (an empty vault has no mix to join: deposit quote instead).
+    function mintInKind(uint256 shares, address receiver) external returns (uint256[] memory amounts);
 }
 
 /* solhint-disable no-empty-blocks */

@@ -29,6 +29,10 @@ library ChainlinkOracleLib {
         }
     }
 
+    /// @dev Largest price (WAD) taken as an answer: 1e36, a trillion trillion numeraire units per token.
+    /// Above it the valuation's products could overflow, so such an answer is invalid, not a panic.
+    uint256 internal constant MAX_PRICE_WAD = 1e36;
+
     /// @notice A healthy feed's answer in WAD with `HEALTHY`, or the reason it cannot be used (price 0 then).
     /// @param feedDecimals The feed's `decimals()`, at most 18 (checked at configuration).
     function priceWad(
@@ -37,13 +41,15 @@ library ChainlinkOracleLib {
         uint256 maxStalenessSeconds
     ) internal view returns (Reason reason, uint256 price) {
         (bool ok, int256 answer, , uint256 updatedAt) = latestRound(feed);
-        if (!ok || answer <= 0) return (Reason.OracleInvalidAnswer, 0);
+        uint256 scale = 10 ** (18 - feedDecimals);
+        if (!ok || answer <= 0 || uint256(answer) > MAX_PRICE_WAD / scale)
+            return (Reason.OracleInvalidAnswer, 0);
         // A round stamped in the future is as untrustworthy as an old one.
         if (updatedAt > block.timestamp || block.timestamp - updatedAt > maxStalenessSeconds) {
             return (Reason.OracleStale, 0);
         }
-        // Cannot overflow: answer < 2^255 and the factor is at most 1e18.
-        return (HEALTHY, uint256(answer) * 10 ** (18 - feedDecimals));
+        // At most MAX_PRICE_WAD: checked above.
+        return (HEALTHY, uint256(answer) * scale);
     }
 
     /// @notice `HEALTHY` when the sequencer is up and past its grace period, else the reason it is not.

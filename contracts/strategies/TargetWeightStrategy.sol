@@ -5,7 +5,7 @@ import {FixedPointMathLib} from "solady/src/utils/FixedPointMathLib.sol";
 
 import {EngineBase} from "../core/EngineBase.sol";
 import {IBallastErrors} from "../interfaces/IBallastErrors.sol";
-import {EngineSettings, Mode} from "../interfaces/IRebalanceEngine.sol";
+import {EngineSettings, EngineState, Mode} from "../interfaces/IRebalanceEngine.sol";
 import {ITargetWeightVaultCore, ITargetWeightVaultExt} from "../interfaces/ITargetWeightVault.sol";
 import {BPS, ConstantsLib, WAD} from "../libraries/ConstantsLib.sol";
 
@@ -188,6 +188,18 @@ abstract contract TargetWeightStrategy is EngineBase {
             $.relBandBps[i] = relBps[i];
         }
         emit ITargetWeightVaultExt.BandsSet(absBps, relBps);
+    }
+
+    /// @dev Virtual-share offset against the donation (inflation) attack: shares get at least 18
+    /// decimals (6 more than the quote asset's when it has 12 or more).
+    function _decimalsOffset(uint8 quoteDecimals) internal pure returns (uint8) {
+        return quoteDecimals < 12 ? 18 - quoteDecimals : 6;
+    }
+
+    /// @dev Deposits and mints are open: the vault is active and not paused.
+    function _depositsOpen() internal view returns (bool) {
+        EngineState storage state = _engine().state;
+        return state.active && !state.paused;
     }
 
     /// @dev The first ASSET_COUNT entries of a packed per-asset array.

@@ -1,20 +1,21 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {ERC4626} from "solady/src/tokens/ERC4626.sol";
+import {IERC4626} from "@openzeppelin/contracts/interfaces/IERC4626.sol";
+import {ERC20} from "solady/src/tokens/ERC20.sol";
 import {FixedPointMathLib} from "solady/src/utils/FixedPointMathLib.sol";
 import {SafeTransferLib} from "solady/src/utils/SafeTransferLib.sol";
 
 import {Rounding} from "../core/EngineBase.sol";
 import {RebalanceEngine} from "../core/RebalanceEngine.sol";
 import {IBallastErrors} from "../interfaces/IBallastErrors.sol";
-import {AssetConfig, EngineParams, EngineState, VaultKind} from "../interfaces/IRebalanceEngine.sol";
+import {AssetConfig, EngineParams, Leg, VaultKind} from "../interfaces/IRebalanceEngine.sol";
 import {
     ITargetWeightVaultCore,
     ITargetWeightVaultExt,
     WeightInit
 } from "../interfaces/ITargetWeightVault.sol";
-import {WAD} from "../libraries/ConstantsLib.sol";
+import {BPS, WAD} from "../libraries/ConstantsLib.sol";
 import {TargetWeightStrategy} from "../strategies/TargetWeightStrategy.sol";
 
 /// @title TargetWeightVault
@@ -22,7 +23,7 @@ import {TargetWeightStrategy} from "../strategies/TargetWeightStrategy.sol";
 /// `rebalance()`, ERC-4626 deposits and withdrawals, previews, `totalAssets` and `redeemInKind`. Its
 /// admin, setters and views run in `TargetWeightVaultExt`, through the engine's `fallback`. Call the
 /// vault with the merged `ITargetWeightVault` ABI; SPEC.md describes both halves.
-contract TargetWeightVault is ITargetWeightVaultCore, RebalanceEngine, TargetWeightStrategy, ERC4626 {
+contract TargetWeightVault is ITargetWeightVaultCore, RebalanceEngine, TargetWeightStrategy, ERC20 {
     using SafeTransferLib for address;
     using FixedPointMathLib for uint256;
 
@@ -46,7 +47,7 @@ contract TargetWeightVault is ITargetWeightVaultCore, RebalanceEngine, TargetWei
     ) RebalanceEngine(ext, VaultKind.TargetWeight) {
         uint8 quoteDecimals = _assetConfigs()[0].decimals;
         QUOTE_DECIMALS = quoteDecimals;
-        DECIMALS_OFFSET = quoteDecimals < 12 ? 18 - quoteDecimals : 6;
+        DECIMALS_OFFSET = _decimalsOffset(quoteDecimals);
         _initializeThroughExtension(
             abi.encodeCall(ITargetWeightVaultExt.initialize, (name_, symbol_, params, weights))
         );
@@ -75,86 +76,120 @@ contract TargetWeightVault is ITargetWeightVaultCore, RebalanceEngine, TargetWei
         emit RedeemedInKind(owner_, receiver, shares, amounts);
     }
 
-    /// @notice ERC-4626 deposit; stopped while paused or inactive.
-    /// @dev Who: anyone. Priced at oracle NAV (rounded up), so pool manipulation cannot move it; an
-    /// oracle that lags the market lets a depositor trade against that lag, bounded by the feed's
-    /// deviation threshold (SPEC.md, "Known limits").
-    function deposit(uint256 assets, address receiver) public override nonReentrant returns (uint256) {
-        return super.deposit(assets, receiver);
+    /// @inheritdoc ITargetWeightVaultCore
+    function mintInKind(
+        uint256 shares,
+        address receiver
+    ) external nonReentrant returns (uint256[] memory amounts) {
+        if (shares == 0) revert IBallastErrors.ZeroAmount();
+        if (receiver == address(0)) revert IBallastErrors.ZeroAddress();
+        if (!_depositsOpen()) revert IBallastErrors.MintMoreThanMax();
+        uint256 supply = _virtualSupply();
+        AssetConfig[] memory cfg = _assetConfigs();
+        amounts = new uint256[](cfg.length);
+        bool paid;
+        for (uint256 i; i < cfg.length; ++i) {
+            amounts[i] = cfg[i].token.balanceOf(address(this)).mulDivUp(shares, supply);
+            if (amounts[i] != 0) {
+                paid = true;
+                cfg[i].token.safeTransferFrom(msg.sender, address(this), amounts[i]);
+            }
+        }
+        if (!paid) revert IBallastErrors.ZeroAmount(); // an empty vault has no slice to pay
+        _mint(receiver, shares);
+        emit MintedInKind(msg.sender, receiver, shares, amounts);
     }
 
-    /// @notice ERC-4626 mint; stopped while paused or inactive.
-    function mint(uint256 shares, address receiver) public override nonReentrant returns (uint256) {
-        return super.mint(shares, receiver);
+    /// @notice ERC-4626 deposit of the quote asset, swapped into the vault's current mix inside the
+    /// call at the depositor's cost; stopped while paused or inactive.
+    /// @dev Who: anyone. Each non-quote asset gets `assets · value_i / NAV` of quote, bought through
+    /// its pool with the oracle-bounded minimum output; shares are minted for what arrived, each
+    /// asset credited at the lower of its oracle value and the quote it cost, against NAV rounded up.
+    /// The other holders pay nothing and the vault's weights do not move; the depositor bears the
+    /// pools' fee and impact, at most `maxSlippageBps` of the non-quote part (`previewDeposit` is
+    /// that worst case). An empty vault keeps the deposit in quote.
+    function deposit(uint256 assets, address receiver) external nonReentrant returns (uint256 shares) {
+        if (!_depositsOpen()) revert IBallastErrors.DepositMoreThanMax();
+        Valuation memory v = _valuationOrRevert(Rounding.Up);
+        uint256 supply = _virtualSupply();
+        QUOTE.safeTransferFrom(msg.sender, address(this), assets);
+        shares = _buySlice(v, assets).mulDiv(supply, _quote(v.nav, Rounding.Up) + 1);
+        _mint(receiver, shares);
+        emit IERC4626.Deposit(msg.sender, receiver, assets, shares);
     }
 
-    /// @notice ERC-4626 withdrawal in the quote asset, up to the quote the vault holds; works when paused.
-    /// @dev Values the vault once: the limit (`maxWithdraw`) and the shares burned (`previewWithdraw`)
-    /// are priced against the same NAV, rounded down, as the two views would price them.
+    /// @notice ERC-4626 mint: takes `previewMint(shares)` of quote, swaps it as `deposit` does, mints
+    /// exactly `shares` and refunds in quote what arrived beyond their price (as far as the vault
+    /// holds quote); stopped while paused or inactive.
+    function mint(uint256 shares, address receiver) external nonReentrant returns (uint256 assets) {
+        if (!_depositsOpen()) revert IBallastErrors.MintMoreThanMax();
+        Valuation memory v = _valuationOrRevert(Rounding.Up);
+        uint256 owed;
+        (assets, owed) = _mintCost(v, shares);
+        QUOTE.safeTransferFrom(msg.sender, address(this), assets);
+        uint256 credit = _buySlice(v, assets);
+        uint256 refund = FixedPointMathLib.min(credit - owed, QUOTE.balanceOf(address(this)));
+        if (refund != 0) {
+            assets -= refund;
+            QUOTE.safeTransfer(msg.sender, refund);
+        }
+        _mint(receiver, shares);
+        emit IERC4626.Deposit(msg.sender, receiver, assets, shares);
+    }
+
+    /// @notice ERC-4626 withdrawal of exactly `assets` of quote; works when paused.
+    /// @dev Sells a slice of every non-quote holding (sized at the pools' fee tiers, each leg
+    /// oracle-bounded), pays `assets` and burns shares for the oracle value the vault lost: the quote
+    /// paid plus what it sold, less what the sales brought. The withdrawer bears the pools' fee and
+    /// impact; `previewWithdraw` is the worst case, at every leg's minimum output.
     function withdraw(
         uint256 assets,
         address receiver,
         address owner_
-    ) public override nonReentrant returns (uint256 shares) {
-        uint256 navPlusOne = _navQuote(Rounding.Down) + 1;
+    ) external nonReentrant returns (uint256 shares) {
+        Valuation memory v = _valuationOrRevert(Rounding.Down);
         uint256 supply = _virtualSupply();
-        uint256 max = FixedPointMathLib.min(
-            balanceOf(owner_).fullMulDiv(navPlusOne, supply),
-            QUOTE.balanceOf(address(this))
-        );
-        if (assets > max) revert WithdrawMoreThanMax();
-        shares = assets.fullMulDivUp(supply, navPlusOne);
-        _withdraw(msg.sender, receiver, owner_, assets, shares);
+        Leg[] memory legs = _withdrawLegs(v, assets, supply);
+        if (_withdrawShares(v, legs, assets, _minOuts(legs), supply) > balanceOf(owner_))
+            revert IBallastErrors.WithdrawMoreThanMax();
+        shares = _withdrawShares(v, legs, assets, _sell(v, legs), supply);
+        if (msg.sender != owner_) _spendAllowance(owner_, msg.sender, shares);
+        _burn(owner_, shares);
+        QUOTE.safeTransfer(receiver, assets);
+        emit IERC4626.Withdraw(msg.sender, receiver, owner_, assets, shares);
     }
 
-    /// @notice ERC-4626 redemption in the quote asset, up to the quote the vault holds; works when paused.
-    /// @dev Values the vault once: the limit (`maxRedeem`) and the assets paid (`previewRedeem`) are
-    /// priced against the same NAV, rounded down, as the two views would price them.
+    /// @notice ERC-4626 redemption in the quote asset; works when paused.
+    /// @dev Burns `shares`, pays their fraction of the vault's quote and sells the same fraction of
+    /// every other holding (each leg oracle-bounded) for the withdrawer: a pro-rata slice, so the
+    /// other holders pay nothing and the weights do not move. `previewRedeem` is the worst case.
     function redeem(
         uint256 shares,
         address receiver,
         address owner_
-    ) public override nonReentrant returns (uint256 assets) {
-        uint256 navPlusOne = _navQuote(Rounding.Down) + 1;
+    ) external nonReentrant returns (uint256 assets) {
+        if (shares > balanceOf(owner_)) revert IBallastErrors.RedeemMoreThanMax();
+        Valuation memory v = _valuationOrRevert(Rounding.Down);
         uint256 supply = _virtualSupply();
-        uint256 max = FixedPointMathLib.min(
-            balanceOf(owner_),
-            QUOTE.balanceOf(address(this)).fullMulDivUp(supply, navPlusOne)
-        );
-        if (shares > max) revert RedeemMoreThanMax();
-        assets = shares.fullMulDiv(navPlusOne, supply);
-        _withdraw(msg.sender, receiver, owner_, assets, shares);
+        if (msg.sender != owner_) _spendAllowance(owner_, msg.sender, shares);
+        _burn(owner_, shares);
+        Leg[] memory legs;
+        (legs, assets) = _sliceLegs(v, shares, supply);
+        assets += _sell(v, legs);
+        QUOTE.safeTransfer(receiver, assets);
+        emit IERC4626.Withdraw(msg.sender, receiver, owner_, assets, shares);
     }
 
     /* ---------------------------------------------------------------- VIEWS */
 
-    /// @notice NAV in quote units at oracle prices, rounded down. Reverts when prices are unusable.
-    function totalAssets() public view override returns (uint256) {
-        return _navQuote(Rounding.Down);
-    }
-
-    /// @notice 0 while paused or inactive: deposits are stopped.
-    function maxDeposit(address) public view override returns (uint256) {
-        return _depositsOpen() ? type(uint256).max : 0;
-    }
-
-    /// @notice 0 while paused or inactive: deposits are stopped.
-    function maxMint(address) public view override returns (uint256) {
-        return _depositsOpen() ? type(uint256).max : 0;
-    }
-
-    /// @notice Bounded by the quote asset the vault holds; use `redeemInKind` for the rest.
-    function maxWithdraw(address owner_) public view override returns (uint256) {
-        return FixedPointMathLib.min(super.maxWithdraw(owner_), QUOTE.balanceOf(address(this)));
-    }
-
-    /// @notice Bounded by the quote asset the vault holds; use `redeemInKind` for the rest.
-    function maxRedeem(address owner_) public view override returns (uint256) {
-        return FixedPointMathLib.min(balanceOf(owner_), previewWithdraw(QUOTE.balanceOf(address(this))));
+    /// @notice NAV in quote units at the feeds' last answers, rounded down. A stale feed or a down
+    /// sequencer does not make it revert (ERC-4626: it must not); a feed with no usable answer does.
+    function totalAssets() external view returns (uint256) {
+        return _quote(_lastKnownNav(Rounding.Down), Rounding.Down);
     }
 
     /// @notice The quote asset: deposits, withdrawals and NAV are in its units.
-    function asset() public view override returns (address) {
+    function asset() external view returns (address) {
         return QUOTE;
     }
 
@@ -168,55 +203,198 @@ contract TargetWeightVault is ITargetWeightVaultCore, RebalanceEngine, TargetWei
 
     /* ---------------------------------------------------------------- ERC-4626 PRICING */
 
-    // Every conversion prices against NAV rounded in the vault's favour: shares handed out are
-    // priced against the larger NAV, assets handed out against the smaller one, and each result
-    // rounds against the caller. Virtual shares (10 ** DECIMALS_OFFSET) and one virtual asset as in
-    // the OpenZeppelin/Solady mitigation of the donation attack.
+    // Previews price each flow with its trading at the worst case (every leg at its minimum output),
+    // so a preview never promises more than the call gives; shares handed out are priced against
+    // the larger NAV, assets against the smaller, each result rounded against the caller. Virtual
+    // shares (10 ** DECIMALS_OFFSET) and one virtual asset, as in the OpenZeppelin/Solady mitigation
+    // of the donation attack. The limits (`max*`) and the ideal conversions (`convertTo*`) are cold:
+    // the extension answers them.
 
-    function convertToShares(uint256 assets) public view override returns (uint256) {
-        return previewDeposit(assets);
+    function previewDeposit(uint256 assets) external view returns (uint256) {
+        Valuation memory v = _valuationOrRevert(Rounding.Up);
+        (Leg[] memory legs, uint256 credit) = _depositLegs(v, assets);
+        for (uint256 i = 1; i < legs.length; ++i) {
+            if (legs[i].amountIn != 0) credit += _credit(v, i, legs[i].minAmountOut, legs[i].amountIn);
+        }
+        return credit.mulDiv(_virtualSupply(), _quote(v.nav, Rounding.Up) + 1);
     }
 
-    function convertToAssets(uint256 shares) public view override returns (uint256) {
-        return previewRedeem(shares);
+    function previewMint(uint256 shares) external view returns (uint256 assets) {
+        (assets, ) = _mintCost(_valuationOrRevert(Rounding.Up), shares);
     }
 
-    function previewDeposit(uint256 assets) public view override returns (uint256) {
-        return assets.fullMulDiv(_virtualSupply(), _navQuote(Rounding.Up) + 1);
+    function previewWithdraw(uint256 assets) external view returns (uint256) {
+        return _previewWithdraw(_valuationOrRevert(Rounding.Down), assets, _virtualSupply());
     }
 
-    function previewMint(uint256 shares) public view override returns (uint256) {
-        return shares.fullMulDivUp(_navQuote(Rounding.Up) + 1, _virtualSupply());
+    function previewRedeem(uint256 shares) external view returns (uint256 assets) {
+        Leg[] memory legs;
+        (legs, assets) = _sliceLegs(_valuationOrRevert(Rounding.Down), shares, _virtualSupply());
+        assets += _minOuts(legs);
     }
 
-    function previewWithdraw(uint256 assets) public view override returns (uint256) {
-        return assets.fullMulDivUp(_virtualSupply(), _navQuote(Rounding.Down) + 1);
+    /* ---------------------------------------------------------------- FLOW LEGS */
+
+    /// @dev The buys that turn `assets` of quote into the vault's current mix: `assets · value_i / NAV`
+    /// of quote for each non-quote asset (entry 0 and assets the vault does not hold stay empty; an
+    /// empty vault buys nothing). `credit` starts as the quote kept.
+    function _depositLegs(
+        Valuation memory v,
+        uint256 assets
+    ) private view returns (Leg[] memory legs, uint256 credit) {
+        uint256 n = v.values.length;
+        legs = new Leg[](n);
+        credit = assets;
+        if (v.nav == 0) return (legs, credit);
+        uint256 slippageBps = _engine().settings.maxSlippageBps;
+        for (uint256 i = 1; i < n; ++i) {
+            uint256 q = assets.mulDiv(v.values[i], v.nav);
+            if (q == 0) continue;
+            legs[i] = _flowLeg(v, i, false, q, slippageBps);
+            credit -= q;
+        }
     }
 
-    function previewRedeem(uint256 shares) public view override returns (uint256) {
-        return shares.fullMulDiv(_navQuote(Rounding.Down) + 1, _virtualSupply());
+    /// @dev Runs the deposit's buys; returns the quote units credited: the quote kept plus each
+    /// asset received at the lower of its oracle value and its cost.
+    function _buySlice(Valuation memory v, uint256 assets) private returns (uint256 credit) {
+        Leg[] memory legs;
+        (legs, credit) = _depositLegs(v, assets);
+        for (uint256 i = 1; i < legs.length; ++i) {
+            Leg memory leg = legs[i];
+            if (leg.amountIn == 0) continue;
+            uint256 out = _swap(false, v.cfg[i].token, v.cfg[i].poolFee, leg.amountIn, leg.minAmountOut);
+            credit += _credit(v, i, out, leg.amountIn);
+        }
+    }
+
+    /// @dev Quote units `amount` of asset `i` is credited at: its oracle value rounded down, at most `cost`.
+    function _credit(
+        Valuation memory v,
+        uint256 i,
+        uint256 amount,
+        uint256 cost
+    ) private view returns (uint256) {
+        uint256 valueWad = amount.mulDiv(v.prices[i], 10 ** v.cfg[i].decimals);
+        return FixedPointMathLib.min(cost, valueWad.mulDiv(QUOTE_UNIT, WAD));
+    }
+
+    /// @dev What `mint(shares)` takes: the quote owed for the shares at NAV rounded up, grossed up
+    /// so that even at every leg's minimum output the credit covers it (plus two units a leg for
+    /// rounding).
+    function _mintCost(
+        Valuation memory v,
+        uint256 shares
+    ) private view returns (uint256 assets, uint256 owed) {
+        owed = shares.mulDivUp(_quote(v.nav, Rounding.Up) + 1, _virtualSupply());
+        if (v.nav == 0) return (owed, owed);
+        uint256 worst = v.values[0];
+        uint256 slippageBps = _engine().settings.maxSlippageBps;
+        for (uint256 i = 1; i < v.values.length; ++i) {
+            worst += (v.values[i] * (BPS - slippageBps)) / BPS;
+        }
+        assets = owed.mulDivUp(v.nav, worst) + 2 * v.values.length;
+    }
+
+    /// @dev Sells `num / den` of every non-quote holding, each leg oracle-bounded; `quoteSlice` is the
+    /// same fraction of the quote held.
+    function _sliceLegs(
+        Valuation memory v,
+        uint256 num,
+        uint256 den
+    ) private view returns (Leg[] memory legs, uint256 quoteSlice) {
+        uint256 n = v.balances.length;
+        legs = new Leg[](n);
+        quoteSlice = v.balances[0].mulDiv(num, den);
+        uint256 slippageBps = _engine().settings.maxSlippageBps;
+        for (uint256 i = 1; i < n; ++i) {
+            uint256 amount = v.balances[i].mulDiv(num, den);
+            if (amount != 0) legs[i] = _flowLeg(v, i, true, amount, slippageBps);
+        }
+    }
+
+    /// @dev The slice a withdrawal of `assets` sells: sized so that, at the pools' fee tiers, its
+    /// quote fraction plus the sales bring `assets`.
+    function _withdrawLegs(
+        Valuation memory v,
+        uint256 assets,
+        uint256 supply
+    ) private view returns (Leg[] memory legs) {
+        uint256 expected = v.values[0];
+        for (uint256 i = 1; i < v.values.length; ++i) {
+            expected += v.values[i] - (v.values[i] * v.cfg[i].poolFee) / 1e6;
+        }
+        if (expected == 0) revert IBallastErrors.WithdrawMoreThanMax();
+        (legs, ) = _sliceLegs(v, assets.mulDivUp(supply, expected.mulDiv(QUOTE_UNIT, WAD)), supply);
+    }
+
+    /// @dev Shares a withdrawal of `assets` burns when its sales brought `proceeds`: the oracle value
+    /// the vault lost (quote paid, plus what it sold rounded up, less the proceeds), at NAV rounded down.
+    function _withdrawShares(
+        Valuation memory v,
+        Leg[] memory legs,
+        uint256 assets,
+        uint256 proceeds,
+        uint256 supply
+    ) private view returns (uint256) {
+        uint256 lost = assets;
+        for (uint256 i = 1; i < legs.length; ++i) {
+            if (legs[i].amountIn != 0) {
+                lost += legs[i].amountIn.mulDivUp(v.prices[i] * QUOTE_UNIT, WAD * 10 ** v.cfg[i].decimals);
+            }
+        }
+        lost = lost > proceeds ? lost - proceeds : 0;
+        return lost.mulDivUp(supply, _quote(v.nav, Rounding.Down) + 1);
+    }
+
+    function _previewWithdraw(
+        Valuation memory v,
+        uint256 assets,
+        uint256 supply
+    ) private view returns (uint256) {
+        Leg[] memory legs = _withdrawLegs(v, assets, supply);
+        return _withdrawShares(v, legs, assets, _minOuts(legs), supply);
+    }
+
+    /// @dev A flow's leg of `amountIn` (asset units selling, quote units buying), oracle-bounded.
+    function _flowLeg(
+        Valuation memory v,
+        uint256 i,
+        bool isSell,
+        uint256 amountIn,
+        uint256 slippageBps
+    ) private view returns (Leg memory) {
+        return _legOf(i, isSell, amountIn, 10 ** v.cfg[i].decimals, v.prices[i], slippageBps);
+    }
+
+    /// @dev Runs sell legs; returns the quote they brought.
+    function _sell(Valuation memory v, Leg[] memory legs) private returns (uint256 proceeds) {
+        for (uint256 i = 1; i < legs.length; ++i) {
+            Leg memory leg = legs[i];
+            if (leg.amountIn != 0) {
+                proceeds += _swap(true, v.cfg[i].token, v.cfg[i].poolFee, leg.amountIn, leg.minAmountOut);
+            }
+        }
+    }
+
+    function _minOuts(Leg[] memory legs) private pure returns (uint256 sum) {
+        for (uint256 i = 1; i < legs.length; ++i) {
+            sum += legs[i].minAmountOut;
+        }
     }
 
     function _virtualSupply() private view returns (uint256) {
         return totalSupply() + 10 ** DECIMALS_OFFSET;
     }
 
-    function _decimalsOffset() internal view override returns (uint8) {
-        return DECIMALS_OFFSET;
+    /// @notice Share decimals: the quote asset's plus the virtual-share offset (at least 18).
+    function decimals() public view override returns (uint8) {
+        return QUOTE_DECIMALS + DECIMALS_OFFSET;
     }
 
-    function _underlyingDecimals() internal view override returns (uint8) {
-        return QUOTE_DECIMALS;
-    }
-
-    function _depositsOpen() private view returns (bool) {
-        EngineState storage state = _engine().state;
-        return state.active && !state.paused;
-    }
-
-    /// @dev NAV in quote units, each holding's value and the conversion rounded the same way.
-    function _navQuote(Rounding rounding) private view returns (uint256) {
-        uint256 navWad = _valuationOrRevert(rounding).nav;
-        return rounding == Rounding.Up ? navWad.mulDivUp(QUOTE_UNIT, WAD) : navWad.mulDiv(QUOTE_UNIT, WAD);
+    /// @dev A quote-WAD value in quote units, rounded the given way.
+    function _quote(uint256 valueWad, Rounding rounding) private view returns (uint256) {
+        return
+            rounding == Rounding.Up ? valueWad.mulDivUp(QUOTE_UNIT, WAD) : valueWad.mulDiv(QUOTE_UNIT, WAD);
     }
 }

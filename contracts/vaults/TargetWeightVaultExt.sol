@@ -1,12 +1,21 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {FixedPointMathLib} from "solady/src/utils/FixedPointMathLib.sol";
+
 import {EngineExtension} from "../core/EngineExtension.sol";
 import {Rounding} from "../core/EngineBase.sol";
 import {IBallastErrors} from "../interfaces/IBallastErrors.sol";
-import {EngineInit, EngineParams, IRebalanceEngineExt, VaultKind} from "../interfaces/IRebalanceEngine.sol";
-import {ITargetWeightVaultExt, WeightInit} from "../interfaces/ITargetWeightVault.sol";
-import {ConstantsLib} from "../libraries/ConstantsLib.sol";
+import {
+    EngineInit,
+    EngineParams,
+    HEALTHY,
+    IRebalanceEngineExt,
+    Reason,
+    VaultKind
+} from "../interfaces/IRebalanceEngine.sol";
+import {ITargetWeightVault, ITargetWeightVaultExt, WeightInit} from "../interfaces/ITargetWeightVault.sol";
+import {ConstantsLib, WAD} from "../libraries/ConstantsLib.sol";
 import {TargetWeightStorage, TargetWeightStrategy} from "../strategies/TargetWeightStrategy.sol";
 
 /// @title TargetWeightVaultExt
@@ -14,6 +23,8 @@ import {TargetWeightStorage, TargetWeightStrategy} from "../strategies/TargetWei
 /// cancel, apply after the delay), bands and the weight views. Reached only through the vault's
 /// `fallback` (DELEGATECALL); deploy one per vault, before the vault.
 contract TargetWeightVaultExt is ITargetWeightVaultExt, EngineExtension, TargetWeightStrategy {
+    using FixedPointMathLib for uint256;
+
     /// @dev Delay between proposing and applying targets.
     uint256 private immutable TARGET_DELAY_SECONDS;
 
@@ -86,6 +97,55 @@ contract TargetWeightVaultExt is ITargetWeightVaultExt, EngineExtension, TargetW
         _setBands(absBandBps, relBandBps);
     }
 
+    /* ---------------------------------------------------------------- ERC-4626 LIMITS AND CONVERSIONS */
+
+    /// @notice ERC-4626: unlimited while deposits are open, else 0 — paused, inactive or without
+    /// healthy prices, when `deposit` would revert.
+    function maxDeposit(address) external view returns (uint256) {
+        return _depositsOpen() && _healthy() ? type(uint256).max : 0;
+    }
+
+    /// @notice ERC-4626: unlimited while deposits are open, else 0 (as `maxDeposit`).
+    function maxMint(address) external view returns (uint256) {
+        return _depositsOpen() && _healthy() ? type(uint256).max : 0;
+    }
+
+    /// @notice ERC-4626: what `owner` can surely withdraw — the worst case of redeeming every share it
+    /// holds (`previewRedeem`, each leg at its minimum output), stepped down by rounding until
+    /// `previewWithdraw` fits its balance; 0 without healthy prices.
+    function maxWithdraw(address owner) external view returns (uint256 assets) {
+        if (!_healthy()) return 0;
+        ITargetWeightVault self = ITargetWeightVault(address(this));
+        uint256 shares = self.balanceOf(owner);
+        if (shares == 0) return 0;
+        assets = self.previewRedeem(shares);
+        for (uint256 k; k < 3 && assets != 0; ++k) {
+            if (self.previewWithdraw(assets) <= shares) return assets;
+            assets -= FixedPointMathLib.max(assets / 1e9, 1);
+        }
+        return 0;
+    }
+
+    /// @notice ERC-4626: every share `owner` holds; 0 without healthy prices (`redeemInKind` still works).
+    function maxRedeem(address owner) external view returns (uint256) {
+        return _healthy() ? ITargetWeightVault(address(this)).balanceOf(owner) : 0;
+    }
+
+    /// @notice ERC-4626: shares `assets` of quote are worth at NAV rounded up, without the trading a
+    /// deposit does (`previewDeposit` includes it). Priced at the feeds' last answers, so a stale feed
+    /// does not make it revert; a feed with no usable answer does (OracleUnhealthy).
+    function convertToShares(uint256 assets) external view returns (uint256) {
+        uint256 navWad = _lastKnownNav(Rounding.Up);
+        return assets.fullMulDiv(_virtualSupply(), navWad.mulDivUp(QUOTE_UNIT, WAD) + 1);
+    }
+
+    /// @notice ERC-4626: quote `shares` are worth at NAV rounded down, without the trading a
+    /// redemption does (`previewRedeem` includes it). Priced as `convertToShares`.
+    function convertToAssets(uint256 shares) external view returns (uint256) {
+        uint256 navWad = _lastKnownNav(Rounding.Down);
+        return shares.fullMulDiv(navWad.mulDiv(QUOTE_UNIT, WAD) + 1, _virtualSupply());
+    }
+
     /* ---------------------------------------------------------------- VIEWS */
 
     /// @inheritdoc IRebalanceEngineExt
@@ -113,6 +173,18 @@ contract TargetWeightVaultExt is ITargetWeightVaultExt, EngineExtension, TargetW
     function weightsWad() external view returns (uint256[] memory weights, uint256 navWad) {
         Valuation memory v = _valuationOrRevert(Rounding.Down);
         return (_weights(v), v.nav);
+    }
+
+    function _healthy() private view returns (bool) {
+        (Reason r, , ) = _valuation(Rounding.Down);
+        return r == HEALTHY;
+    }
+
+    /// @dev The vault's supply plus the virtual shares, as its core counts them.
+    function _virtualSupply() private view returns (uint256) {
+        return
+            ITargetWeightVault(address(this)).totalSupply() +
+            10 ** _decimalsOffset(_assetConfigs()[0].decimals);
     }
 
     /// @inheritdoc ITargetWeightVaultExt
