@@ -33,11 +33,12 @@ extendEnvironment((hre) => assertNetworkEnv(hre.network.name));
  * Optimizer runs, chosen by measurement (bench/results.md, "Optimizer runs"): the cores, whose code
  * runs on every rebalance and deposit, at the setting that minimises rebalance gas while leaving
  * every contract 4,096 bytes under EIP-170; the extensions (admin and views) at the default.
- * The target-weight core carries the ERC-4626 flows and their trading, so it fits at fewer runs than
- * the delta-hedged core. BALLAST_TW_CORE_RUNS / BALLAST_CORE_RUNS / BALLAST_EXT_RUNS override them
- * for that measurement only.
+ * The target-weight vault's halves carry the ERC-4626 flows (core) and their previews (extension), so
+ * they fit only at fewer runs than the delta-hedged vault's. BALLAST_TW_CORE_RUNS /
+ * BALLAST_TW_EXT_RUNS / BALLAST_CORE_RUNS / BALLAST_EXT_RUNS override them for that measurement only.
  */
 const TW_CORE_RUNS = Number(process.env.BALLAST_TW_CORE_RUNS ?? 200);
+const TW_EXT_RUNS = Number(process.env.BALLAST_TW_EXT_RUNS ?? 200);
 const CORE_RUNS = Number(process.env.BALLAST_CORE_RUNS ?? 100_000);
 const EXT_RUNS = Number(process.env.BALLAST_EXT_RUNS ?? 10_000);
 const solc = (runs: number) => ({
@@ -58,7 +59,7 @@ const config: HardhatUserConfig = {
     overrides: {
       "contracts/vaults/TargetWeightVault.sol": solc(TW_CORE_RUNS),
       "contracts/vaults/DeltaHedgeVault.sol": solc(CORE_RUNS),
-      "contracts/vaults/TargetWeightVaultExt.sol": solc(EXT_RUNS),
+      "contracts/vaults/TargetWeightVaultExt.sol": solc(TW_EXT_RUNS),
       "contracts/vaults/DeltaHedgeVaultExt.sol": solc(EXT_RUNS),
     },
   },

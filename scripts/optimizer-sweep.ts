@@ -5,7 +5,8 @@ import path from "node:path";
 
 /**
  * `npm run bench:optimizer`: compiles the vaults at several optimizer settings (BALLAST_TW_CORE_RUNS and
- * BALLAST_CORE_RUNS, set alike, for the two cores; BALLAST_EXT_RUNS for the extensions), measures the
+ * BALLAST_CORE_RUNS, set alike, for the two cores; BALLAST_TW_EXT_RUNS and BALLAST_EXT_RUNS for the
+ * extensions), measures the
  * gas snapshot's paths and the bytecode sizes at each, and writes bench/optimizer.md (committed), the
  * measurement behind hardhat.config.ts's choice: for each core separately, the setting with its
  * lowest rebalance gas at which it fits. Each setting is a clean viaIR build (about two minutes on two cores); the default build is
@@ -43,6 +44,7 @@ function main(): void {
       BALLAST_TW_CORE_RUNS: String(s.core),
       BALLAST_CORE_RUNS: String(s.core),
       BALLAST_EXT_RUNS: String(s.ext),
+      BALLAST_TW_EXT_RUNS: String(s.ext),
       GAS_MEASUREMENT_OUT: out,
     };
     hardhat(["clean"], env);

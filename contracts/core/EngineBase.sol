@@ -157,11 +157,19 @@ abstract contract EngineBase is ReentrancyGuardTransient {
         int256[] memory deltas;
         (deltas, st.deviationWad, st.outOfBand) = _targetDeltas(v, s);
         if (v.strategyReason != HEALTHY) return (_no(st, v.strategyReason, 0), v, s);
-        (Reason gate, uint256 gateDetail) = _timeGate(st, s, state);
+        uint256 minTradeWad = (uint256($.amounts.minTradeValue) * WAD) / QUOTE_UNIT;
+        (Reason gate, uint256 gateDetail, uint256 budgetWad) = _timeGate(st, s, state, v.nav);
         if (gate != Reason.Due) return (_no(st, gate, gateDetail), v, s);
 
-        st.legs = _planLegs(v, deltas, s);
-        if (st.legs.length == 0) return (_no(st, Reason.BelowMinTrade, 0), v, s);
+        bool budgetBound;
+        (st.legs, budgetBound) = _planLegs(v, deltas, s, budgetWad, minTradeWad);
+        if (st.legs.length == 0) {
+            if (!budgetBound) return (_no(st, Reason.BelowMinTrade, 0), v, s);
+            // The breaker's cost budget shrank every leg below the minimum: wait until it fits one.
+            uint256 refill = _costRefillAt(s, state, v.nav, minTradeWad);
+            st.nextEligibleAt = _max(st.nextEligibleAt, refill);
+            return (_no(st, Reason.CircuitBreaker, refill), v, s);
+        }
         (bool deviates, uint256 asset) = _poolDeviates(v, st.legs, s.maxPoolDeviationBps);
         if (deviates) {
             st.legs = new Leg[](0);
@@ -170,29 +178,69 @@ abstract contract EngineBase is ReentrancyGuardTransient {
         st.reason = Reason.Due;
     }
 
-    /// @dev Cooldown, circuit breaker and policy. Sets `st.nextEligibleAt`; returns `Due` or the reason.
+    /// @dev Cooldown, the circuit breaker's count and the policy. Sets `st.nextEligibleAt`; returns
+    /// `Due` or the reason, with its detail, and the value (quote WAD) the breaker's cost budget lets
+    /// the plan trade: at worst every leg loses `maxSlippageBps` and the keeper earns `rewardBps` of
+    /// it, so a plan of at most `budgetWad` keeps the cost load within `maxCostBpsPerPeriod`.
     function _timeGate(
         RebalanceStatus memory st,
         EngineSettings memory s,
-        EngineState memory state
-    ) private view returns (Reason, uint256) {
+        EngineState memory state,
+        uint256 navWad
+    ) private view returns (Reason, uint256, uint256 budgetWad) {
+        uint256 period = s.periodSeconds;
         uint256 cooldownEnd = uint256(state.lastRebalanceAt) + s.cooldownSeconds;
-        uint256 periodEnd = uint256(state.periodStart) + s.periodSeconds;
-        bool breakerTripped =
-            block.timestamp < periodEnd &&
-                (state.rebalancesInPeriod >= s.maxRebalancesPerPeriod ||
-                    state.costBpsInPeriod >= s.maxCostBpsPerPeriod);
         uint256 intervalEnd = uint256(state.lastRebalanceAt) + s.intervalSeconds;
-        st.nextEligibleAt = FixedPointMathLib.max(cooldownEnd, breakerTripped ? periodEnd : 0);
-        if (s.policy == Policy.Time)
-            st.nextEligibleAt = FixedPointMathLib.max(st.nextEligibleAt, intervalEnd);
+        uint256 perTrade = uint256(s.maxSlippageBps) + s.rewardBps; // worst-case cost, bps of value traded
+        // Seconds of cost load left before the cap (one kept back for rounding), as tradable value.
+        uint256 costFrom = _max(state.costClearAt, block.timestamp);
+        budgetWad =
+            perTrade == 0
+                ? type(uint256).max
+                : (_sub0(block.timestamp + period, costFrom + 1) * s.maxCostBpsPerPeriod * navWad) /
+                    (period * perTrade);
+        // The count: held until one more rebalance fits the window.
+        uint256 breakerEnd =
+            _max(state.rebalancesClearAt, block.timestamp) + _ceilDiv(period, s.maxRebalancesPerPeriod);
+        breakerEnd = breakerEnd > block.timestamp + period ? breakerEnd - period : 0;
+        st.nextEligibleAt = _max(cooldownEnd, breakerEnd);
+        if (s.policy == Policy.Time) st.nextEligibleAt = _max(st.nextEligibleAt, intervalEnd);
 
-        if (block.timestamp < cooldownEnd) return (Reason.Cooldown, cooldownEnd);
-        if (breakerTripped) return (Reason.CircuitBreaker, periodEnd);
+        if (block.timestamp < cooldownEnd) return (Reason.Cooldown, cooldownEnd, budgetWad);
+        if (breakerEnd != 0) return (Reason.CircuitBreaker, breakerEnd, budgetWad);
         bool timeDue = s.policy != Policy.Threshold && block.timestamp >= intervalEnd;
         bool bandDue = s.policy != Policy.Time && st.outOfBand;
-        if (timeDue || bandDue) return (Reason.Due, 0);
-        return s.policy == Policy.Time ? (Reason.IntervalNotElapsed, intervalEnd) : (Reason.WithinBand, 0);
+        if (timeDue || bandDue) return (Reason.Due, 0, budgetWad);
+        if (s.policy == Policy.Time) return (Reason.IntervalNotElapsed, intervalEnd, budgetWad);
+        return (Reason.WithinBand, 0, budgetWad);
+    }
+
+    /// @dev When the cost budget will fit a minimum trade's worst-case cost: its load, in seconds,
+    /// added to what is left must stay within the window.
+    function _costRefillAt(
+        EngineSettings memory s,
+        EngineState memory state,
+        uint256 navWad,
+        uint256 minTradeWad
+    ) private view returns (uint256) {
+        uint256 perTrade = uint256(s.maxSlippageBps) + s.rewardBps;
+        uint256 need =
+            _max(state.costClearAt, block.timestamp) +
+                1 +
+                _ceilDiv(_max(minTradeWad, 1) * perTrade * s.periodSeconds, navWad * s.maxCostBpsPerPeriod);
+        return need > block.timestamp + s.periodSeconds ? need - s.periodSeconds : block.timestamp;
+    }
+
+    function _max(uint256 a, uint256 b) internal pure returns (uint256) {
+        return a > b ? a : b;
+    }
+
+    function _sub0(uint256 a, uint256 b) internal pure returns (uint256) {
+        return a > b ? a - b : 0;
+    }
+
+    function _ceilDiv(uint256 a, uint256 b) internal pure returns (uint256) {
+        return (a + b - 1) / b;
     }
 
     /// @dev The first leg whose pool spot price is further than `maxDeviationBps` from the oracle.
@@ -228,20 +276,23 @@ abstract contract EngineBase is ReentrancyGuardTransient {
 
     /* ---------------------------------------------------------------- PLANNING */
 
-    /// @dev Turns per-asset value deltas into swap legs: scaled down to `maxTradeBps` of NAV, legs
-    /// below `minTradeValue` dropped, sells before buys. Amounts round down, minimum outputs up.
+    /// @dev Turns per-asset value deltas into swap legs: scaled down to `maxTradeBps` of NAV and to
+    /// the breaker's cost budget (`budgetWad`), legs below `minTradeValue` dropped, sells before buys. Amounts round down, minimum outputs up.
     function _planLegs(
         Valuation memory v,
         int256[] memory deltas,
-        EngineSettings memory s
-    ) internal view returns (Leg[] memory legs) {
+        EngineSettings memory s,
+        uint256 budgetWad,
+        uint256 minTradeWad
+    ) internal view returns (Leg[] memory legs, bool budgetBound) {
         uint256 n = deltas.length;
         uint256 total;
         for (uint256 i = 1; i < n; ++i) {
             total += FixedPointMathLib.abs(deltas[i]);
         }
         uint256 cap = (v.nav * s.maxTradeBps) / BPS;
-        uint256 minTradeWad = (uint256(_engine().amounts.minTradeValue) * WAD) / QUOTE_UNIT;
+        budgetBound = budgetWad < cap && budgetWad < total;
+        if (budgetBound) cap = budgetWad;
 
         legs = new Leg[](n - 1);
         uint256 count;

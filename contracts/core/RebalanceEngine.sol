@@ -175,7 +175,9 @@ abstract contract RebalanceEngine is IRebalanceEngineCore, EngineBase {
         return UniswapV3Adapter.swapExactIn(ROUTER, ROUTER_IS_02, tokenIn, tokenOut, fee, amountIn, minOut);
     }
 
-    /// @dev Rolls the period, records the rebalance and its cost, and sizes the bounded reward.
+    /// @dev Sizes the bounded reward and records the rebalance in the breaker's loads (EngineState):
+    /// one rebalance, its cost to holders (NAV lost plus the reward, rounded up) and the reward. The
+    /// plan was sized to the cost budget left, so the cost load stays within its cap.
     function _account(
         EngineSettings memory s,
         uint256 lossWad,
@@ -184,27 +186,29 @@ abstract contract RebalanceEngine is IRebalanceEngineCore, EngineBase {
     ) private returns (uint256 reward) {
         EngineStorage storage $ = _engine();
         EngineState memory state = $.state;
-        if (block.timestamp >= uint256(state.periodStart) + s.periodSeconds) {
-            state.periodStart = uint40(block.timestamp);
-            state.rebalancesInPeriod = 0;
-            state.costBpsInPeriod = 0;
-            state.rewardPaidInPeriod = 0;
-        }
-        state.lastRebalanceAt = uint40(block.timestamp);
-        state.rebalancesInPeriod += 1;
-        // Cost rounds up, so the breaker trips no later than the true cumulative cost says.
-        state.costBpsInPeriod += uint32(lossWad.mulDivUp(BPS, navWad));
-
         AmountSettings memory a = $.amounts;
+        uint256 period = s.periodSeconds;
+        uint256 rewardsFrom = _max(state.rewardsClearAt, block.timestamp);
         reward = ((tradedWad * s.rewardBps) / BPS).mulDiv(QUOTE_UNIT, WAD);
         reward = FixedPointMathLib.min(reward, a.maxRewardPerCall);
-        uint256 left =
-            a.rewardCapPerPeriod > state.rewardPaidInPeriod
-                ? a.rewardCapPerPeriod - state.rewardPaidInPeriod
-                : 0;
-        reward = FixedPointMathLib.min(reward, left);
+        // What the reward load has room for: cap · (now + period − rewardsFrom) / period.
+        reward = FixedPointMathLib.min(
+            reward,
+            (uint256(a.rewardCapPerPeriod) * _sub0(block.timestamp + period, rewardsFrom)) / period
+        );
         reward = FixedPointMathLib.min(reward, QUOTE.balanceOf(address(this)));
-        state.rewardPaidInPeriod += uint96(reward);
+        if (reward != 0)
+            state.rewardsClearAt = uint40(rewardsFrom + _ceilDiv(reward * period, a.rewardCapPerPeriod));
+
+        uint256 costWad = lossWad + reward.mulDiv(WAD, QUOTE_UNIT);
+        state.lastRebalanceAt = uint40(block.timestamp);
+        state.rebalancesClearAt = uint40(
+            _max(state.rebalancesClearAt, block.timestamp) + _ceilDiv(period, s.maxRebalancesPerPeriod)
+        );
+        state.costClearAt = uint40(
+            _max(state.costClearAt, block.timestamp) +
+                _ceilDiv(costWad * BPS * period, navWad * s.maxCostBpsPerPeriod)
+        );
         $.state = state;
     }
 }

@@ -57,9 +57,9 @@ struct EngineSettings {
     uint16 bandHysteresisBps; // band-edge mode lands this fraction of the band inside the edge
     uint32 cooldownSeconds; // minimum time between two rebalances
     uint32 intervalSeconds; // time policy: due this long after the last rebalance
-    uint32 periodSeconds; // window of the circuit breaker and of the reward cap
-    uint16 maxRebalancesPerPeriod; // circuit breaker: rebalances per period
-    uint16 maxCostBpsPerPeriod; // circuit breaker: cumulative cost per period, bps of NAV
+    uint32 periodSeconds; // the circuit breaker's and the reward cap's rolling window
+    uint16 maxRebalancesPerPeriod; // circuit breaker: rebalances per rolling period
+    uint16 maxCostBpsPerPeriod; // circuit breaker: cost to holders (NAV lost + rewards) per rolling period, bps of NAV
     uint16 rewardBps; // keeper reward, bps of the value traded
 }
 
@@ -91,14 +91,17 @@ struct Leg {
 }
 
 /// @notice Rolling state of the engine and its switches; one storage slot, read once per call.
+/// @dev The circuit breaker keeps three loads over a rolling window (leaky buckets): each rebalance
+/// adds to them and each drains linearly by its per-period cap every `periodSeconds` — no reset, no
+/// cliff. A load is stored as the time it would be fully drained: load(t) = cap · (clearAt − t) /
+/// period while positive, so "load + x ≤ cap" reads "max(clearAt, t) + x · period / cap ≤ t + period".
 struct EngineState {
     bool active; // set by activate() once the token probe passed
     bool paused; // set by the guardian or admin
     uint40 lastRebalanceAt;
-    uint40 periodStart;
-    uint16 rebalancesInPeriod;
-    uint32 costBpsInPeriod; // bps of NAV, each rebalance rounded up
-    uint96 rewardPaidInPeriod; // quote units
+    uint40 rebalancesClearAt; // each rebalance adds periodSeconds / maxRebalancesPerPeriod
+    uint40 costClearAt; // each rebalance adds its cost to holders (NAV lost + reward) / maxCostBpsPerPeriod of a period
+    uint40 rewardsClearAt; // each reward adds reward / rewardCapPerPeriod of a period
 }
 
 /// @notice What the trigger predicate sees: the answer, and the plan it would execute.

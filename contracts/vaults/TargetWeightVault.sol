@@ -15,15 +15,14 @@ import {
     ITargetWeightVaultExt,
     WeightInit
 } from "../interfaces/ITargetWeightVault.sol";
-import {BPS, WAD} from "../libraries/ConstantsLib.sol";
-import {TargetWeightStrategy} from "../strategies/TargetWeightStrategy.sol";
+import {TargetWeightFlows} from "../strategies/TargetWeightFlows.sol";
 
 /// @title TargetWeightVault
 /// @notice Keeps 2..8 assets at target weights: the vault's core, holding the hot paths —
 /// `rebalance()`, ERC-4626 deposits and withdrawals, previews, `totalAssets` and `redeemInKind`. Its
 /// admin, setters and views run in `TargetWeightVaultExt`, through the engine's `fallback`. Call the
 /// vault with the merged `ITargetWeightVault` ABI; SPEC.md describes both halves.
-contract TargetWeightVault is ITargetWeightVaultCore, RebalanceEngine, TargetWeightStrategy, ERC20 {
+contract TargetWeightVault is ITargetWeightVaultCore, RebalanceEngine, TargetWeightFlows, ERC20 {
     using SafeTransferLib for address;
     using FixedPointMathLib for uint256;
 
@@ -182,12 +181,6 @@ contract TargetWeightVault is ITargetWeightVaultCore, RebalanceEngine, TargetWei
 
     /* ---------------------------------------------------------------- VIEWS */
 
-    /// @notice NAV in quote units at the feeds' last answers, rounded down. A stale feed or a down
-    /// sequencer does not make it revert (ERC-4626: it must not); a feed with no usable answer does.
-    function totalAssets() external view returns (uint256) {
-        return _quote(_lastKnownNav(Rounding.Down), Rounding.Down);
-    }
-
     /// @notice The quote asset: deposits, withdrawals and NAV are in its units.
     function asset() external view returns (address) {
         return QUOTE;
@@ -201,59 +194,7 @@ contract TargetWeightVault is ITargetWeightVaultCore, RebalanceEngine, TargetWei
         return _tw().symbol;
     }
 
-    /* ---------------------------------------------------------------- ERC-4626 PRICING */
-
-    // Previews price each flow with its trading at the worst case (every leg at its minimum output),
-    // so a preview never promises more than the call gives; shares handed out are priced against
-    // the larger NAV, assets against the smaller, each result rounded against the caller. Virtual
-    // shares (10 ** DECIMALS_OFFSET) and one virtual asset, as in the OpenZeppelin/Solady mitigation
-    // of the donation attack. The limits (`max*`) and the ideal conversions (`convertTo*`) are cold:
-    // the extension answers them.
-
-    function previewDeposit(uint256 assets) external view returns (uint256) {
-        Valuation memory v = _valuationOrRevert(Rounding.Up);
-        (Leg[] memory legs, uint256 credit) = _depositLegs(v, assets);
-        for (uint256 i = 1; i < legs.length; ++i) {
-            if (legs[i].amountIn != 0) credit += _credit(v, i, legs[i].minAmountOut, legs[i].amountIn);
-        }
-        return credit.mulDiv(_virtualSupply(), _quote(v.nav, Rounding.Up) + 1);
-    }
-
-    function previewMint(uint256 shares) external view returns (uint256 assets) {
-        (assets, ) = _mintCost(_valuationOrRevert(Rounding.Up), shares);
-    }
-
-    function previewWithdraw(uint256 assets) external view returns (uint256) {
-        return _previewWithdraw(_valuationOrRevert(Rounding.Down), assets, _virtualSupply());
-    }
-
-    function previewRedeem(uint256 shares) external view returns (uint256 assets) {
-        Leg[] memory legs;
-        (legs, assets) = _sliceLegs(_valuationOrRevert(Rounding.Down), shares, _virtualSupply());
-        assets += _minOuts(legs);
-    }
-
-    /* ---------------------------------------------------------------- FLOW LEGS */
-
-    /// @dev The buys that turn `assets` of quote into the vault's current mix: `assets · value_i / NAV`
-    /// of quote for each non-quote asset (entry 0 and assets the vault does not hold stay empty; an
-    /// empty vault buys nothing). `credit` starts as the quote kept.
-    function _depositLegs(
-        Valuation memory v,
-        uint256 assets
-    ) private view returns (Leg[] memory legs, uint256 credit) {
-        uint256 n = v.values.length;
-        legs = new Leg[](n);
-        credit = assets;
-        if (v.nav == 0) return (legs, credit);
-        uint256 slippageBps = _engine().settings.maxSlippageBps;
-        for (uint256 i = 1; i < n; ++i) {
-            uint256 q = assets.mulDiv(v.values[i], v.nav);
-            if (q == 0) continue;
-            legs[i] = _flowLeg(v, i, false, q, slippageBps);
-            credit -= q;
-        }
-    }
+    /* ---------------------------------------------------------------- FLOW EXECUTION */
 
     /// @dev Runs the deposit's buys; returns the quote units credited: the quote kept plus each
     /// asset received at the lower of its oracle value and its cost.
@@ -268,105 +209,6 @@ contract TargetWeightVault is ITargetWeightVaultCore, RebalanceEngine, TargetWei
         }
     }
 
-    /// @dev Quote units `amount` of asset `i` is credited at: its oracle value rounded down, at most `cost`.
-    function _credit(
-        Valuation memory v,
-        uint256 i,
-        uint256 amount,
-        uint256 cost
-    ) private view returns (uint256) {
-        uint256 valueWad = amount.mulDiv(v.prices[i], 10 ** v.cfg[i].decimals);
-        return FixedPointMathLib.min(cost, valueWad.mulDiv(QUOTE_UNIT, WAD));
-    }
-
-    /// @dev What `mint(shares)` takes: the quote owed for the shares at NAV rounded up, grossed up
-    /// so that even at every leg's minimum output the credit covers it (plus two units a leg for
-    /// rounding).
-    function _mintCost(
-        Valuation memory v,
-        uint256 shares
-    ) private view returns (uint256 assets, uint256 owed) {
-        owed = shares.mulDivUp(_quote(v.nav, Rounding.Up) + 1, _virtualSupply());
-        if (v.nav == 0) return (owed, owed);
-        uint256 worst = v.values[0];
-        uint256 slippageBps = _engine().settings.maxSlippageBps;
-        for (uint256 i = 1; i < v.values.length; ++i) {
-            worst += (v.values[i] * (BPS - slippageBps)) / BPS;
-        }
-        assets = owed.mulDivUp(v.nav, worst) + 2 * v.values.length;
-    }
-
-    /// @dev Sells `num / den` of every non-quote holding, each leg oracle-bounded; `quoteSlice` is the
-    /// same fraction of the quote held.
-    function _sliceLegs(
-        Valuation memory v,
-        uint256 num,
-        uint256 den
-    ) private view returns (Leg[] memory legs, uint256 quoteSlice) {
-        uint256 n = v.balances.length;
-        legs = new Leg[](n);
-        quoteSlice = v.balances[0].mulDiv(num, den);
-        uint256 slippageBps = _engine().settings.maxSlippageBps;
-        for (uint256 i = 1; i < n; ++i) {
-            uint256 amount = v.balances[i].mulDiv(num, den);
-            if (amount != 0) legs[i] = _flowLeg(v, i, true, amount, slippageBps);
-        }
-    }
-
-    /// @dev The slice a withdrawal of `assets` sells: sized so that, at the pools' fee tiers, its
-    /// quote fraction plus the sales bring `assets`.
-    function _withdrawLegs(
-        Valuation memory v,
-        uint256 assets,
-        uint256 supply
-    ) private view returns (Leg[] memory legs) {
-        uint256 expected = v.values[0];
-        for (uint256 i = 1; i < v.values.length; ++i) {
-            expected += v.values[i] - (v.values[i] * v.cfg[i].poolFee) / 1e6;
-        }
-        if (expected == 0) revert IBallastErrors.WithdrawMoreThanMax();
-        (legs, ) = _sliceLegs(v, assets.mulDivUp(supply, expected.mulDiv(QUOTE_UNIT, WAD)), supply);
-    }
-
-    /// @dev Shares a withdrawal of `assets` burns when its sales brought `proceeds`: the oracle value
-    /// the vault lost (quote paid, plus what it sold rounded up, less the proceeds), at NAV rounded down.
-    function _withdrawShares(
-        Valuation memory v,
-        Leg[] memory legs,
-        uint256 assets,
-        uint256 proceeds,
-        uint256 supply
-    ) private view returns (uint256) {
-        uint256 lost = assets;
-        for (uint256 i = 1; i < legs.length; ++i) {
-            if (legs[i].amountIn != 0) {
-                lost += legs[i].amountIn.mulDivUp(v.prices[i] * QUOTE_UNIT, WAD * 10 ** v.cfg[i].decimals);
-            }
-        }
-        lost = lost > proceeds ? lost - proceeds : 0;
-        return lost.mulDivUp(supply, _quote(v.nav, Rounding.Down) + 1);
-    }
-
-    function _previewWithdraw(
-        Valuation memory v,
-        uint256 assets,
-        uint256 supply
-    ) private view returns (uint256) {
-        Leg[] memory legs = _withdrawLegs(v, assets, supply);
-        return _withdrawShares(v, legs, assets, _minOuts(legs), supply);
-    }
-
-    /// @dev A flow's leg of `amountIn` (asset units selling, quote units buying), oracle-bounded.
-    function _flowLeg(
-        Valuation memory v,
-        uint256 i,
-        bool isSell,
-        uint256 amountIn,
-        uint256 slippageBps
-    ) private view returns (Leg memory) {
-        return _legOf(i, isSell, amountIn, 10 ** v.cfg[i].decimals, v.prices[i], slippageBps);
-    }
-
     /// @dev Runs sell legs; returns the quote they brought.
     function _sell(Valuation memory v, Leg[] memory legs) private returns (uint256 proceeds) {
         for (uint256 i = 1; i < legs.length; ++i) {
@@ -377,24 +219,12 @@ contract TargetWeightVault is ITargetWeightVaultCore, RebalanceEngine, TargetWei
         }
     }
 
-    function _minOuts(Leg[] memory legs) private pure returns (uint256 sum) {
-        for (uint256 i = 1; i < legs.length; ++i) {
-            sum += legs[i].minAmountOut;
-        }
-    }
-
-    function _virtualSupply() private view returns (uint256) {
+    function _virtualSupply() internal view override returns (uint256) {
         return totalSupply() + 10 ** DECIMALS_OFFSET;
     }
 
     /// @notice Share decimals: the quote asset's plus the virtual-share offset (at least 18).
     function decimals() public view override returns (uint8) {
         return QUOTE_DECIMALS + DECIMALS_OFFSET;
-    }
-
-    /// @dev A quote-WAD value in quote units, rounded the given way.
-    function _quote(uint256 valueWad, Rounding rounding) private view returns (uint256) {
-        return
-            rounding == Rounding.Up ? valueWad.mulDivUp(QUOTE_UNIT, WAD) : valueWad.mulDiv(QUOTE_UNIT, WAD);
     }
 }

@@ -16,13 +16,14 @@ import {
 } from "../interfaces/IRebalanceEngine.sol";
 import {ITargetWeightVault, ITargetWeightVaultExt, WeightInit} from "../interfaces/ITargetWeightVault.sol";
 import {ConstantsLib, WAD} from "../libraries/ConstantsLib.sol";
-import {TargetWeightStorage, TargetWeightStrategy} from "../strategies/TargetWeightStrategy.sol";
+import {TargetWeightFlows} from "../strategies/TargetWeightFlows.sol";
+import {TargetWeightStorage} from "../strategies/TargetWeightStrategy.sol";
 
 /// @title TargetWeightVaultExt
 /// @notice The cold half of a `TargetWeightVault`: the engine's admin and views, plus targets (propose,
 /// cancel, apply after the delay), bands and the weight views. Reached only through the vault's
 /// `fallback` (DELEGATECALL); deploy one per vault, before the vault.
-contract TargetWeightVaultExt is ITargetWeightVaultExt, EngineExtension, TargetWeightStrategy {
+contract TargetWeightVaultExt is ITargetWeightVaultExt, EngineExtension, TargetWeightFlows {
     using FixedPointMathLib for uint256;
 
     /// @dev Delay between proposing and applying targets.
@@ -97,7 +98,38 @@ contract TargetWeightVaultExt is ITargetWeightVaultExt, EngineExtension, TargetW
         _setBands(absBandBps, relBandBps);
     }
 
-    /* ---------------------------------------------------------------- ERC-4626 LIMITS AND CONVERSIONS */
+    /* ---------------------------------------------------------------- ERC-4626 VIEWS */
+
+    /// @notice ERC-4626: NAV in quote units at the feeds' last answers, rounded down. A stale feed or
+    /// a down sequencer does not make it revert (it must not); a feed with no usable answer does
+    /// (OracleUnhealthy).
+    function totalAssets() external view returns (uint256) {
+        return _quote(_lastKnownNav(Rounding.Down), Rounding.Down);
+    }
+
+    /// @notice ERC-4626: the shares `deposit(assets)` mints at worst — every buy at its minimum
+    /// output; no more than it will mint. Reverts with OracleUnhealthy when `deposit` would.
+    function previewDeposit(uint256 assets) external view returns (uint256) {
+        return _previewDeposit(_valuationOrRevert(Rounding.Up), assets);
+    }
+
+    /// @notice ERC-4626: the quote `mint(shares)` takes — enough that even at every buy's minimum
+    /// output the credit covers the shares; no less than it will take.
+    function previewMint(uint256 shares) external view returns (uint256 assets) {
+        (assets, ) = _mintCost(_valuationOrRevert(Rounding.Up), shares);
+    }
+
+    /// @notice ERC-4626: the shares `withdraw(assets)` burns at worst — every sale at its minimum
+    /// output; no fewer than it will burn.
+    function previewWithdraw(uint256 assets) external view returns (uint256) {
+        return _previewWithdraw(_valuationOrRevert(Rounding.Down), assets, _virtualSupply());
+    }
+
+    /// @notice ERC-4626: the quote `redeem(shares)` pays at worst — the quote slice plus every sale at
+    /// its minimum output; no more than it will pay.
+    function previewRedeem(uint256 shares) external view returns (uint256) {
+        return _previewRedeem(_valuationOrRevert(Rounding.Down), shares);
+    }
 
     /// @notice ERC-4626: unlimited while deposits are open, else 0 — paused, inactive or without
     /// healthy prices, when `deposit` would revert.
@@ -115,12 +147,13 @@ contract TargetWeightVaultExt is ITargetWeightVaultExt, EngineExtension, TargetW
     /// `previewWithdraw` fits its balance; 0 without healthy prices.
     function maxWithdraw(address owner) external view returns (uint256 assets) {
         if (!_healthy()) return 0;
-        ITargetWeightVault self = ITargetWeightVault(address(this));
-        uint256 shares = self.balanceOf(owner);
+        uint256 shares = ITargetWeightVault(address(this)).balanceOf(owner);
         if (shares == 0) return 0;
-        assets = self.previewRedeem(shares);
+        Valuation memory v = _valuationOrRevert(Rounding.Down);
+        uint256 supply = _virtualSupply();
+        assets = _previewRedeem(v, shares);
         for (uint256 k; k < 3 && assets != 0; ++k) {
-            if (self.previewWithdraw(assets) <= shares) return assets;
+            if (_previewWithdraw(v, assets, supply) <= shares) return assets;
             assets -= FixedPointMathLib.max(assets / 1e9, 1);
         }
         return 0;
@@ -181,7 +214,7 @@ contract TargetWeightVaultExt is ITargetWeightVaultExt, EngineExtension, TargetW
     }
 
     /// @dev The vault's supply plus the virtual shares, as its core counts them.
-    function _virtualSupply() private view returns (uint256) {
+    function _virtualSupply() internal view override returns (uint256) {
         return
             ITargetWeightVault(address(this)).totalSupply() +
             10 ** _decimalsOffset(_assetConfigs()[0].decimals);

@@ -28,7 +28,7 @@ export interface RebalancePlan {
   maxCostQuote: number;
   /**
    * The reward: exact when the lens simulated the rebalance (`simulated`), else traded × rewardBps
-   * capped per call and by what is left of the period's cap.
+   * capped per call and by the room the rolling reward cap has left.
    */
   rewardQuote: number;
   /** The lens ran rebalance() against the current state: did it succeed, and if not, its revert data. */
@@ -38,8 +38,11 @@ export interface RebalancePlan {
 
 const num = (x: bigint, decimals: number) => Number(formatUnits(x, decimals));
 
-/** The plan in a vault's lens status: the predicate's legs, bounds, and the simulated reward. */
-export function planFromLens(s: LensVault): RebalancePlan {
+/**
+ * The plan in a vault's lens status: the predicate's legs, bounds, and the simulated reward. `now` is
+ * the block's timestamp, for the room the reward's rolling cap has left when nothing was simulated.
+ */
+export function planFromLens(s: LensVault, now: number): RebalancePlan {
   const quote = { symbol: s.assets[0]?.symbol ?? "", decimals: Number(s.assets[0]?.decimals ?? 18) };
   const legs: PlanLeg[] = s.status.legs.map((leg) => {
     const a = s.assets[Number(leg.asset)];
@@ -56,8 +59,10 @@ export function planFromLens(s: LensVault): RebalancePlan {
   });
   const tradedQuote = legs.reduce((acc, l) => acc + l.valueQuote, 0);
   const unit = 10 ** quote.decimals;
-  const capLeft =
-    Math.max(0, Number(s.amounts.rewardCapPerPeriod) - Number(s.state.rewardPaidInPeriod)) / unit;
+  // The reward's rolling cap has room cap · (now + period − max(clearAt, now)) / period (SPEC §3.2).
+  const period = Number(s.settings.periodSeconds);
+  const busy = Math.max(Number(s.state.rewardsClearAt), now) - now;
+  const capLeft = (Number(s.amounts.rewardCapPerPeriod) * Math.max(0, period - busy)) / period / unit;
   const sim = s.simulation;
   const reason = reasonName(s.status.reason);
   return {
@@ -87,8 +92,8 @@ export function planFromLens(s: LensVault): RebalancePlan {
 
 /** Reads the plan through the lens (one eth_call): views and a simulation only, nothing sent. */
 export async function readPlan(hre: HardhatRuntimeEnvironment, address: string): Promise<RebalancePlan> {
-  const { vaults } = await readLens(hre, [address]);
-  return planFromLens(vaults[0]);
+  const { chain, vaults } = await readLens(hre, [address]);
+  return planFromLens(vaults[0], Number(chain.timestamp));
 }
 
 const amount = (x: number) => x.toLocaleString("en-US", { maximumFractionDigits: 6 });

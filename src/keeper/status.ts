@@ -83,7 +83,7 @@ export function reportFromLens(
     lastRebalanceAt: s.state.lastRebalanceAt > 0n ? Number(s.state.lastRebalanceAt) : null,
     lastRebalanceCostQuote: null,
     assets,
-    plan: planFromLens(s),
+    plan: planFromLens(s, now),
     block: { number: Number(chain.blockNumber), timestamp: now },
   };
   if (kind === "delta-hedge") {

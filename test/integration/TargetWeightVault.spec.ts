@@ -204,14 +204,22 @@ describe("TargetWeightVault", () => {
     });
 
     describe("when the circuit breaker has tripped", () => {
-      it("refuses until the period ends", async () => {
+      it("refuses until one more rebalance fits the rolling window, then executes", async () => {
         const { vault, market, arbitrageur, keeper } = await balancedVaultFixture();
+        const period = BigInt(preset.settings.periodSeconds as number);
         await (await vault.setEngineSettings({ ...preset.settings, maxRebalancesPerPeriod: 1 })).wait();
         await advanceAndMove(market, arbitrageur, 2 * HOUR, { WETH: "4200" });
+        await (await vault.connect(keeper).rebalance()).wait();
         const state = await vault.engineState();
+        expect(state.rebalancesClearAt).to.equal(state.lastRebalanceAt + period);
+        await advanceAndMove(market, arbitrageur, 2 * HOUR, { WETH: "3000" });
         const st = await expectPredicateAgreement(vault, keeper);
         expect(st.reason).to.equal(Reason.CircuitBreaker);
-        expect(st.detail).to.equal(state.periodStart + BigInt(preset.settings.periodSeconds as number));
+        expect(st.detail).to.equal(state.rebalancesClearAt);
+        expect(st.nextEligibleAt).to.equal(state.rebalancesClearAt);
+        await time.increaseTo(st.detail - 60n);
+        await advanceAndMove(market, arbitrageur, 0);
+        expect((await expectPredicateAgreement(vault, keeper)).reason).to.equal(Reason.CircuitBreaker);
         await time.increaseTo(st.detail);
         await advanceAndMove(market, arbitrageur, 0);
         expect((await expectPredicateAgreement(vault, keeper)).reason).to.equal(Reason.Due);
@@ -241,24 +249,40 @@ describe("TargetWeightVault", () => {
       expect((await usdc.balanceOf(keeper.address)) - start).to.equal(expected);
     });
 
-    it("caps the rewards of a period and pays again in the next", async () => {
+    it("caps the rewards in a rolling window: room drains back linearly, with no reset", async () => {
       const { vault, market, arbitrageur, keeper } = await balancedVaultFixture();
-      const paid = (await vault.engineState()).rewardPaidInPeriod; // the fixture's first rebalance
-      expect(paid).to.equal(preset.amounts.maxRewardPerCall);
-      const cap = paid + 10n * 10n ** 6n; // 10 USDC left in this period
+      const period = BigInt(preset.settings.periodSeconds as number);
+      const perCall = BigInt(preset.amounts.maxRewardPerCall);
+      const cap = 60n * 10n ** 6n;
       await (await vault.setAmountSettings({ ...preset.amounts, rewardCapPerPeriod: cap })).wait();
-
-      await advanceAndMove(market, arbitrageur, 2 * HOUR, { WETH: "4200" });
-      let r = rebalanceEvents(vault, (await (await vault.connect(keeper).rebalance()).wait())!.logs);
-      expect(r.summary!.reward).to.equal(10n * 10n ** 6n);
-
-      await advanceAndMove(market, arbitrageur, 2 * HOUR, { WETH: "3000" });
-      r = rebalanceEvents(vault, (await (await vault.connect(keeper).rebalance()).wait())!.logs);
-      expect(r.summary!.reward).to.equal(0n);
-
-      await advanceAndMove(market, arbitrageur, 86400, { WETH: "4200" });
-      r = rebalanceEvents(vault, (await (await vault.connect(keeper).rebalance()).wait())!.logs);
-      expect(r.summary!.reward).to.equal(preset.amounts.maxRewardPerCall);
+      // SPEC §3.2: room = cap · (period − busy) / period, busy = max(clearAt − now, 0)
+      const room = async (at: bigint) => {
+        const clearAt = (await vault.engineState()).rewardsClearAt;
+        const busy = clearAt > at ? clearAt - at : 0n;
+        return busy >= period ? 0n : (cap * (period - busy)) / period;
+      };
+      const min = (...xs: bigint[]) => xs.reduce((a, b) => (b < a ? b : a));
+      const rewards: bigint[] = [];
+      for (const [gap, weth] of [
+        [2 * HOUR, "4200"],
+        [2 * HOUR, "3000"],
+        [2 * HOUR, "4200"],
+        [30 * HOUR, "3000"],
+      ] as const) {
+        await advanceAndMove(market, arbitrageur, gap, { WETH: weth });
+        const at = BigInt(await time.latest()) + 1n;
+        const expectedRoom = await room(at);
+        await time.setNextBlockTimestamp(at);
+        const r = rebalanceEvents(vault, (await (await vault.connect(keeper).rebalance()).wait())!.logs);
+        const byRate =
+          (r.summary!.tradedValueWad * BigInt(preset.settings.rewardBps as number)) / BPS / 10n ** 12n;
+        expect(r.summary!.reward).to.equal(min(byRate, perCall, expectedRoom));
+        rewards.push(r.summary!.reward);
+      }
+      // the three calls within 4 hours paid at most the cap plus what drained in those hours
+      expect(rewards[0] + rewards[1] + rewards[2]).to.be.lte(cap + (cap * 4n * 3600n) / period + 1n);
+      expect(rewards[1]).to.be.lt(perCall); // the window was nearly full
+      expect(rewards[3]).to.be.gt(rewards[1]); // a day later it had drained
     });
   });
 });
