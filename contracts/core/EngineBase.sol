@@ -75,6 +75,10 @@ abstract contract EngineBase is ReentrancyGuardTransient {
 
     /* ---------------------------------------------------------------- CONSTANTS AND IMMUTABLES */
 
+    /// @dev Smallest minimum output (in the output token's units) a leg may have: below it, rounding
+    /// the minimum up by one unit costs more than a basis point, and the leg could fail its own bound.
+    uint256 internal constant MIN_LEG_OUTPUT = 10_000;
+
     /// @dev keccak256(abi.encode(uint256(keccak256("ballast.storage.Engine")) - 1)) & ~bytes32(uint256(0xff))
     bytes32 private constant ENGINE_STORAGE_SLOT =
         0x76829b1603575ce1b308249252bf1384fe514debd27a135cf628e2b2dd8a6300;
@@ -277,7 +281,8 @@ abstract contract EngineBase is ReentrancyGuardTransient {
     /* ---------------------------------------------------------------- PLANNING */
 
     /// @dev Turns per-asset value deltas into swap legs: scaled down to `maxTradeBps` of NAV and to
-    /// the breaker's cost budget (`budgetWad`), legs below `minTradeValue` dropped, sells before buys. Amounts round down, minimum outputs up.
+    /// the breaker's cost budget (`budgetWad`), buys clipped to the quote held plus the sells'
+    /// minimum proceeds, legs below `minTradeValue` or with a dust output dropped, sells before buys. Amounts round down, minimum outputs up.
     function _planLegs(
         Valuation memory v,
         int256[] memory deltas,
@@ -296,14 +301,23 @@ abstract contract EngineBase is ReentrancyGuardTransient {
 
         legs = new Leg[](n - 1);
         uint256 count;
+        // Quote the buys can spend: what the vault holds plus the sells' minimum proceeds (WAD).
+        uint256 quoteWad = v.values[0];
         // Two passes: sells (delta < 0) first so their proceeds fund the buys.
         for (uint256 pass; pass < 2; ++pass) {
             for (uint256 i = 1; i < n; ++i) {
                 if ((deltas[i] < 0) != (pass == 0)) continue;
                 uint256 valueWad = FixedPointMathLib.abs(deltas[i]);
                 if (total > cap) valueWad = (valueWad * cap) / total;
+                // A buy is clipped, in the plan itself, to the quote it can be paid with.
+                if (pass == 1) valueWad = FixedPointMathLib.min(valueWad, quoteWad);
                 if (valueWad == 0 || valueWad < minTradeWad) continue;
-                legs[count++] = _leg(v, uint8(i), pass == 0, valueWad, s.maxSlippageBps);
+                Leg memory leg = _leg(v, uint8(i), pass == 0, valueWad, s.maxSlippageBps);
+                // Dust: an output this small rounds by more than a basis point against the bound.
+                if (leg.minAmountOut < MIN_LEG_OUTPUT) continue;
+                if (pass == 0) quoteWad += leg.minAmountOut.mulDiv(WAD, QUOTE_UNIT);
+                else quoteWad -= leg.valueWad;
+                legs[count++] = leg;
             }
         }
         assembly ("memory-safe") {

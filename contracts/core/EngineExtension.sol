@@ -37,9 +37,20 @@ abstract contract EngineExtension is IRebalanceEngineExt, EngineBase, Ownable2St
 
     /* ---------------------------------------------------------------- CONSTRUCTOR */
 
+    /// @dev The highest fee tier among the vault's pools, in bps rounded up: slippage must exceed it
+    /// plus the pool deviation allowed, or a leg the predicate calls due could not meet its bound.
+    uint256 private immutable MAX_POOL_FEE_BPS;
+
     constructor(
         EngineInit memory init
-    ) EngineBase(EngineConfigLib.deriveImmutables(init)) Ownable(address(this)) {}
+    ) EngineBase(EngineConfigLib.deriveImmutables(init)) Ownable(address(this)) {
+        AssetConfig[] memory cfg = _assetConfigs();
+        uint256 maxFee;
+        for (uint256 i = 1; i < cfg.length; ++i) {
+            if (cfg[i].poolFee > maxFee) maxFee = cfg[i].poolFee;
+        }
+        MAX_POOL_FEE_BPS = (maxFee + 99) / 100; // hundredths of a bip -> bps, rounded up
+    }
 
     /* ---------------------------------------------------------------- MODIFIERS */
 
@@ -247,6 +258,14 @@ abstract contract EngineExtension is IRebalanceEngineExt, EngineBase, Ownable2St
             1,
             ConstantsLib.MAX_POOL_DEVIATION_BPS
         );
+        // A pool at the deviation bound, through the dearest fee tier, must still clear the slippage
+        // bound (one bp to spare for rounding): otherwise the views say due and rebalance() reverts.
+        ConstantsLib.checkBound(
+            "maxSlippageBps",
+            s.maxSlippageBps,
+            uint256(s.maxPoolDeviationBps) + MAX_POOL_FEE_BPS + 1,
+            ConstantsLib.MAX_SLIPPAGE_BPS
+        );
         ConstantsLib.checkBound("maxTradeBps", s.maxTradeBps, ConstantsLib.MIN_TRADE_CAP_BPS, BPS);
         ConstantsLib.checkBound("bandHysteresisBps", s.bandHysteresisBps, 0, ConstantsLib.MAX_HYSTERESIS_BPS);
         ConstantsLib.checkBound("cooldownSeconds", s.cooldownSeconds, 0, ConstantsLib.MAX_COOLDOWN_SECONDS);
@@ -275,6 +294,8 @@ abstract contract EngineExtension is IRebalanceEngineExt, EngineBase, Ownable2St
     }
 
     function _setAmountSettings(AmountSettings memory a) private {
+        // A floor against dust legs: one hundredth of a quote token (a cent of a USD quote).
+        ConstantsLib.checkBound("minTradeValue", a.minTradeValue, (QUOTE_UNIT + 99) / 100, type(uint96).max);
         ConstantsLib.checkBound(
             "rewardCapPerPeriod",
             a.rewardCapPerPeriod,

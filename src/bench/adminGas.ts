@@ -23,7 +23,10 @@ export async function measureAdminPaths(hre: HardhatRuntimeEnvironment): Promise
   const p = demoVaultPreset();
   const v = await deployLocalTargetWeightVault(hre, "adminBench", p);
   await gas("admin: setEngineSettings", v.setEngineSettings({ ...p.settings, maxSlippageBps: 90 }));
-  await gas("admin: setAmountSettings", v.setAmountSettings({ ...p.amounts, minTradeValue: 99n }));
+  await gas(
+    "admin: setAmountSettings",
+    v.setAmountSettings({ ...p.amounts, minTradeValue: 99n * 10n ** 6n }),
+  );
   await gas("admin: setMaxStaleness", v.setMaxStaleness(1, 3600));
   await gas("admin: pause (guardian)", v.connect(guardian).pause());
   await gas("admin: unpause", v.unpause());

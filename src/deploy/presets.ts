@@ -76,7 +76,7 @@ export function ethUsdcPreset(): TargetWeightPreset {
       { symbol: "USDC", targetBps: 5000, absBandBps: 500, relBandBps: 0, maxStalenessSeconds: 0 },
       { symbol: "WETH", targetBps: 5000, absBandBps: 500, relBandBps: 0, maxStalenessSeconds: 0 },
     ],
-    settings: { ...DEFAULT_ENGINE_SETTINGS, maxSlippageBps: 50, maxPoolDeviationBps: 50 },
+    settings: { ...DEFAULT_ENGINE_SETTINGS, maxSlippageBps: 50, maxPoolDeviationBps: 25 },
     amounts: { minTradeValue: USDC(1_000), maxRewardPerCall: USDC(25), rewardCapPerPeriod: USDC(100) },
     targetDelaySeconds: 2 * 86400,
   };

@@ -68,7 +68,7 @@ export function demoHedgePreset(): DeltaHedgePreset {
       policy: Policy.Threshold,
       mode: Mode.ToBandEdge,
       maxSlippageBps: 100,
-      maxPoolDeviationBps: 100,
+      maxPoolDeviationBps: 50,
       maxTradeBps: 10_000,
       bandHysteresisBps: 1000,
       cooldownSeconds: 0,

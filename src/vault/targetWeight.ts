@@ -47,7 +47,7 @@ export const DEFAULT_ENGINE_SETTINGS: EngineSettingsStruct = {
   policy: Policy.Hybrid,
   mode: Mode.ToTarget,
   maxSlippageBps: 100,
-  maxPoolDeviationBps: 100,
+  maxPoolDeviationBps: 50,
   maxTradeBps: 2500,
   bandHysteresisBps: 2000,
   cooldownSeconds: 3600,

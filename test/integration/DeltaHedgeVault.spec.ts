@@ -216,6 +216,33 @@ describe("DeltaHedgeVault", () => {
     });
   });
 
+  // F4: a hedger that must buy underlying (the fixture is net −6.7 ETH against a ±0.5 band) but
+  // holds no quote used to report Due forever while rebalance() reverted.
+  describe("buying with the quote it holds", () => {
+    it("with no quote left, every view and rebalance() agree that nothing can trade", async () => {
+      const f = await hedgeFixture();
+      const { vault, admin, stranger } = f;
+      await (await vault.withdrawFunds(0, await f.market.tokens.USDC.balanceOf(vault), admin.address)).wait();
+      const st = await expectPredicateAgreement(vault, stranger); // simulates rebalance() too
+      expect(st.reason).to.equal(Reason.BelowMinTrade);
+      expect(st.legs.length).to.equal(0);
+    });
+
+    it("with a little quote, the plan buys only what it can pay for, and rebalance() executes it", async () => {
+      const f = await hedgeFixture();
+      const { vault, admin, stranger } = f;
+      const usdc = f.market.tokens.USDC;
+      const keep = 2_000n * 10n ** 6n;
+      await (await vault.withdrawFunds(0, (await usdc.balanceOf(vault)) - keep, admin.address)).wait();
+      const st = await expectPredicateAgreement(vault, stranger);
+      expect(st.reason).to.equal(Reason.Due);
+      expect(st.legs.length).to.equal(1);
+      expect(st.legs[0].isSell).to.equal(false);
+      expect(st.legs[0].amountIn).to.be.lte(keep);
+      await expect(vault.connect(stranger).rebalance()).to.emit(vault, "Rebalanced");
+    });
+  });
+
   describe("attacks and faults", () => {
     async function holdings(f: HedgeFixture): Promise<bigint[]> {
       return Promise.all(["USDC", "WETH"].map((sym) => f.market.tokens[sym].balanceOf(f.vault)));

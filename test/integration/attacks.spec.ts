@@ -65,15 +65,15 @@ describe("attacks and faults", () => {
       expect(await holdings(f)).to.deep.equal(before);
     });
 
-    it("reverts rather than accept less than the oracle bound when price impact exceeds it", async () => {
+    it("a pool pushed to the edge of maxPoolDeviationBps still clears the slippage bound: due, and rebalance() succeeds", async () => {
       const f = await driftedFixture();
       const { vault, market, stranger: attacker, keeper } = f;
-      // 0.95% below the oracle passes the deviation check, but the leg's output then falls under
-      // the oracle-derived minimum (fee + impact on top): the router refuses and nothing moves.
-      await swapPoolTo(market, "WETH", await sqrtPriceX96AtOracleMove(market, "WETH", -95), attacker);
-      const before = await holdings(f);
-      await expect(vault.connect(keeper).rebalance()).to.be.revertedWith("Too little received");
-      expect(await holdings(f)).to.deep.equal(before);
+      // 0.49% below the oracle, inside the 0.5% deviation bound. slippage (1%) > deviation + the
+      // dearest fee tier (0.3%) is a parameter bound, so the leg still meets its minimum output.
+      await swapPoolTo(market, "WETH", await sqrtPriceX96AtOracleMove(market, "WETH", -49), attacker);
+      const st = await expectPredicateAgreement(vault, keeper); // simulates rebalance() too
+      expect(st.reason).to.equal(Reason.Due);
+      await expect(vault.connect(keeper).rebalance()).to.emit(vault, "Rebalanced");
     });
   });
 
@@ -174,6 +174,18 @@ describe("attacks and faults", () => {
       await expect(vault.setEngineSettings({ ...preset.settings, maxSlippageBps: 501 }))
         .to.be.revertedWithCustomError(vault, "OutOfBounds")
         .withArgs(encodeBytes32String("maxSlippageBps"), 501, 1, 500);
+      // slippage must exceed the pool deviation allowed plus the dearest fee tier (WBTC/USDC 0.3%)
+      await expect(vault.setEngineSettings({ ...preset.settings, maxSlippageBps: 80 }))
+        .to.be.revertedWithCustomError(vault, "OutOfBounds")
+        .withArgs(encodeBytes32String("maxSlippageBps"), 80, 50 + 30 + 1, 500);
+      await expect(vault.setEngineSettings({ ...preset.settings, maxPoolDeviationBps: 100 }))
+        .to.be.revertedWithCustomError(vault, "OutOfBounds")
+        .withArgs(encodeBytes32String("maxSlippageBps"), 100, 100 + 30 + 1, 500);
+      const amounts = await vault.amountSettings();
+      await expect(vault.setAmountSettings({ ...preset.amounts, minTradeValue: 0 }))
+        .to.be.revertedWithCustomError(vault, "OutOfBounds")
+        .withArgs(encodeBytes32String("minTradeValue"), 0, 10_000, 2n ** 96n - 1n); // one cent
+      expect(await vault.amountSettings()).to.deep.equal(amounts);
       await expect(vault.setEngineSettings({ ...preset.settings, intervalSeconds: 60 }))
         .to.be.revertedWithCustomError(vault, "OutOfBounds")
         .withArgs(encodeBytes32String("intervalSeconds"), 60, 3600, 365 * 86400);

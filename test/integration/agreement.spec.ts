@@ -1,0 +1,131 @@
+import { expect } from "chai";
+import fc from "fast-check";
+
+import { sqrtPriceX96AtOracleMove, swapPoolTo } from "../../src/market/localMarket";
+import { Mode, Reason } from "../../src/vault/enums";
+import { demoHedgePreset } from "../../src/vault/deltaHedge";
+import { demoVaultPreset } from "../../src/vault/targetWeight";
+import type { IDeltaHedgeVault, ITargetWeightVault } from "../../typechain-types";
+import { balancedVaultFixture, hedgeFixture, type MarketFixture } from "../shared/fixtures";
+import { advanceAndMove, currentPrices, expectPredicateAgreement } from "../shared/helpers";
+
+/**
+ * F4: the views say due exactly when rebalance() would succeed. Random states of both vault kinds —
+ * price moves, pools pushed inside and outside the deviation bound, every setting redrawn within its
+ * bounds (slippage, deviation, trade cap, minimum trade, mode), the hedger's quote drained or not,
+ * keepers executing and time passing — and after each one checkUpkeep, checker and rebalanceStatus
+ * must agree, and a simulated rebalance() must succeed exactly when they say due
+ * (`expectPredicateAgreement`). AGREEMENT_RUNS runs of 10 states each: 1,000 states by default.
+ */
+
+const tw = demoVaultPreset();
+const hedge = demoHedgePreset();
+
+type Mutation =
+  | { kind: "move"; gap: number; eth: number; btc: number }
+  | { kind: "push"; asset: 0 | 1; bps: number }
+  | {
+      kind: "settings";
+      deviation: number;
+      extraSlippage: number;
+      maxTradeBps: number;
+      minTradeCents: number;
+      toEdge: boolean;
+    }
+  | { kind: "quote"; keepFraction: number }
+  | { kind: "keeper" };
+
+const mutation: fc.Arbitrary<Mutation> = fc.oneof(
+  fc.record({
+    kind: fc.constant("move" as const),
+    gap: fc.integer({ min: 0, max: 3 * 3600 }),
+    eth: fc.double({ min: 0.85, max: 1.2, noNaN: true }),
+    btc: fc.double({ min: 0.85, max: 1.2, noNaN: true }),
+  }),
+  fc.record({
+    kind: fc.constant("push" as const),
+    asset: fc.constantFrom(0 as const, 1 as const),
+    bps: fc.integer({ min: -90, max: 90 }),
+  }),
+  fc.record({
+    kind: fc.constant("settings" as const),
+    deviation: fc.integer({ min: 1, max: 60 }),
+    extraSlippage: fc.integer({ min: 0, max: 200 }),
+    maxTradeBps: fc.integer({ min: 100, max: 10_000 }),
+    minTradeCents: fc.oneof(fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 1000, max: 100_000_000 })),
+    toEdge: fc.boolean(),
+  }),
+  fc.record({ kind: fc.constant("quote" as const), keepFraction: fc.constantFrom(0, 0.001, 0.01, 0.2, 1) }),
+  fc.constant({ kind: "keeper" as const }),
+);
+
+async function apply(
+  f: MarketFixture & { vault: ITargetWeightVault | IDeltaHedgeVault },
+  isHedge: boolean,
+  m: Mutation,
+): Promise<void> {
+  const vault = f.vault as ITargetWeightVault; // the engine's ABI, shared by both kinds
+  const { market, arbitrageur } = f;
+  if (m.kind === "move") {
+    const p = await currentPrices(market, ["WETH", "WBTC"]);
+    await advanceAndMove(market, arbitrageur, m.gap, {
+      WETH: (Number(p.WETH) * m.eth).toFixed(8),
+      WBTC: (Number(p.WBTC) * m.btc).toFixed(8),
+    });
+  } else if (m.kind === "push") {
+    const asset = isHedge || m.asset === 0 ? "WETH" : "WBTC";
+    await swapPoolTo(market, asset, await sqrtPriceX96AtOracleMove(market, asset, m.bps), arbitrageur);
+  } else if (m.kind === "settings") {
+    const base = isHedge ? hedge.settings : tw.settings;
+    const maxFeeBps = isHedge ? 5 : 30; // WETH/USDC 0.05%, WBTC/USDC 0.3%
+    await (
+      await vault.setEngineSettings({
+        ...base,
+        maxPoolDeviationBps: m.deviation,
+        maxSlippageBps: m.deviation + maxFeeBps + 1 + m.extraSlippage,
+        maxTradeBps: m.maxTradeBps,
+        mode: m.toEdge ? Mode.ToBandEdge : Mode.ToTarget,
+      })
+    ).wait();
+    const amounts = isHedge ? hedge.amounts : tw.amounts;
+    await (
+      await vault.setAmountSettings({ ...amounts, minTradeValue: BigInt(m.minTradeCents) * 10_000n })
+    ).wait();
+  } else if (m.kind === "quote") {
+    if (!isHedge) return;
+    const h = f.vault as IDeltaHedgeVault;
+    const usdc = market.tokens.USDC;
+    const held = await usdc.balanceOf(h);
+    const keep = BigInt(Math.floor(Number(held) * m.keepFraction));
+    if (held > keep) await (await h.withdrawFunds(0, held - keep, f.admin.address)).wait();
+  } else {
+    const st = await vault.rebalanceStatus();
+    if (st.reason === BigInt(Reason.Due)) await (await vault.connect(f.keeper).rebalance()).wait();
+  }
+}
+
+describe("the views and rebalance() agree (F4)", () => {
+  for (const isHedge of [false, true]) {
+    it(`${isHedge ? "delta-hedged" : "target-weight"} vault: due exactly when a simulated rebalance() succeeds, over random states`, async function () {
+      this.timeout(900_000);
+      let states = 0;
+      let due = 0;
+      await fc.assert(
+        fc.asyncProperty(fc.array(mutation, { minLength: 10, maxLength: 10 }), async (ms) => {
+          const f = isHedge ? await hedgeFixture() : await balancedVaultFixture();
+          for (const m of ms) {
+            await apply(f, isHedge, m);
+            const st = await expectPredicateAgreement(f.vault, f.keeper);
+            states++;
+            if (st.reason === BigInt(Reason.Due)) due++;
+          }
+        }),
+        { numRuns: Number(process.env.AGREEMENT_RUNS ?? 50) },
+      );
+      // the generator must reach both answers often enough for the property to mean something
+      expect(states).to.be.gte(Number(process.env.AGREEMENT_RUNS ?? 50) * 10);
+      expect(due).to.be.gt(states / 20);
+      expect(states - due).to.be.gt(states / 20);
+    });
+  }
+});
