@@ -78,6 +78,8 @@ abstract contract EngineBase is ReentrancyGuardTransient {
     /// @dev Smallest minimum output (in the output token's units) a leg may have: below it, rounding
     /// the minimum up by one unit costs more than a basis point, and the leg could fail its own bound.
     uint256 internal constant MIN_LEG_OUTPUT = 10_000;
+    /// @dev Uniswap V3 fee tiers are in hundredths of a bip: 1e6 = 100%.
+    uint256 internal constant FEE_UNIT = 1e6;
 
     /// @dev keccak256(abi.encode(uint256(keccak256("ballast.storage.Engine")) - 1)) & ~bytes32(uint256(0xff))
     bytes32 private constant ENGINE_STORAGE_SLOT =
@@ -236,15 +238,15 @@ abstract contract EngineBase is ReentrancyGuardTransient {
     }
 
     function _max(uint256 a, uint256 b) internal pure returns (uint256) {
-        return a > b ? a : b;
+        return FixedPointMathLib.max(a, b);
     }
 
     function _sub0(uint256 a, uint256 b) internal pure returns (uint256) {
-        return a > b ? a - b : 0;
+        return FixedPointMathLib.zeroFloorSub(a, b);
     }
 
     function _ceilDiv(uint256 a, uint256 b) internal pure returns (uint256) {
-        return (a + b - 1) / b;
+        return FixedPointMathLib.divUp(a, b);
     }
 
     /// @dev The first leg whose pool spot price is further than `maxDeviationBps` from the oracle.
@@ -292,8 +294,12 @@ abstract contract EngineBase is ReentrancyGuardTransient {
     ) internal view returns (Leg[] memory legs, bool budgetBound) {
         uint256 n = deltas.length;
         uint256 total;
+        // What the legs will spend: buys grossed up by their pool's fee (`_leg`), so the caps bind on it.
         for (uint256 i = 1; i < n; ++i) {
-            total += FixedPointMathLib.abs(deltas[i]);
+            total +=
+                deltas[i] > 0
+                    ? uint256(deltas[i]).mulDiv(FEE_UNIT, FEE_UNIT - v.cfg[i].poolFee)
+                    : uint256(-deltas[i]);
         }
         uint256 cap = (v.nav * s.maxTradeBps) / BPS;
         budgetBound = budgetWad < cap && budgetWad < total;
@@ -310,7 +316,13 @@ abstract contract EngineBase is ReentrancyGuardTransient {
                 uint256 valueWad = FixedPointMathLib.abs(deltas[i]);
                 if (total > cap) valueWad = (valueWad * cap) / total;
                 // A buy is clipped, in the plan itself, to the quote it can be paid with.
-                if (pass == 1) valueWad = FixedPointMathLib.min(valueWad, quoteWad);
+                // (grossed up by the pool fee in `_leg`: clip the net value so the gross still fits)
+                if (pass == 1) {
+                    valueWad = FixedPointMathLib.min(
+                        valueWad,
+                        quoteWad.mulDiv(FEE_UNIT - v.cfg[i].poolFee, FEE_UNIT)
+                    );
+                }
                 if (valueWad == 0 || valueWad < minTradeWad) continue;
                 Leg memory leg = _leg(v, uint8(i), pass == 0, valueWad, s.maxSlippageBps);
                 // Dust: an output this small rounds by more than a basis point against the bound.
@@ -334,7 +346,12 @@ abstract contract EngineBase is ReentrancyGuardTransient {
     ) private view returns (Leg memory) {
         uint256 unit = 10 ** v.cfg[i].decimals;
         uint256 price = v.prices[i];
-        uint256 amountIn = isSell ? valueWad.mulDiv(unit, price) : valueWad.mulDiv(QUOTE_UNIT, WAD);
+        // A buy spends its value grossed up by the pool's fee, so what arrives is what the strategy
+        // asked for (it lands where it aims, not a fee short of it); a sell's input is exact already.
+        uint256 amountIn =
+            isSell
+                ? valueWad.mulDiv(unit, price)
+                : valueWad.mulDiv(QUOTE_UNIT * FEE_UNIT, WAD * (FEE_UNIT - v.cfg[i].poolFee));
         return _legOf(i, isSell, amountIn, unit, price, slippageBps);
     }
 

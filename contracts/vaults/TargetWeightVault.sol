@@ -66,12 +66,7 @@ contract TargetWeightVault is ITargetWeightVaultCore, RebalanceEngine, TargetWei
         // Same virtual supply as the ERC-4626 conversions, so in-kind and quote exits agree.
         uint256 supply = _virtualSupply();
         _burn(owner_, shares);
-        AssetConfig[] memory cfg = _assetConfigs();
-        amounts = new uint256[](cfg.length);
-        for (uint256 i; i < cfg.length; ++i) {
-            amounts[i] = cfg[i].token.balanceOf(address(this)).mulDiv(shares, supply);
-            if (amounts[i] != 0) cfg[i].token.safeTransfer(receiver, amounts[i]);
-        }
+        amounts = _moveSlice(shares, supply, receiver, false);
         emit RedeemedInKind(owner_, receiver, shares, amounts);
     }
 
@@ -83,20 +78,31 @@ contract TargetWeightVault is ITargetWeightVaultCore, RebalanceEngine, TargetWei
         if (shares == 0) revert IBallastErrors.ZeroAmount();
         if (receiver == address(0)) revert IBallastErrors.ZeroAddress();
         if (!_depositsOpen()) revert IBallastErrors.MintMoreThanMax();
-        uint256 supply = _virtualSupply();
-        AssetConfig[] memory cfg = _assetConfigs();
-        amounts = new uint256[](cfg.length);
-        bool paid;
-        for (uint256 i; i < cfg.length; ++i) {
-            amounts[i] = cfg[i].token.balanceOf(address(this)).mulDivUp(shares, supply);
-            if (amounts[i] != 0) {
-                paid = true;
-                cfg[i].token.safeTransferFrom(msg.sender, address(this), amounts[i]);
-            }
-        }
-        if (!paid) revert IBallastErrors.ZeroAmount(); // an empty vault has no slice to pay
+        amounts = _moveSlice(shares, _virtualSupply(), msg.sender, true);
         _mint(receiver, shares);
         emit MintedInKind(msg.sender, receiver, shares, amounts);
+    }
+
+    /// @dev Moves `shares / supply` of every asset held: in from `who` rounded up (`into`), or out to
+    /// `who` rounded down. Reverts with ZeroAmount when a mint's slice is empty (an empty vault).
+    function _moveSlice(
+        uint256 shares,
+        uint256 supply,
+        address who,
+        bool into
+    ) private returns (uint256[] memory amounts) {
+        AssetConfig[] memory cfg = _assetConfigs();
+        amounts = new uint256[](cfg.length);
+        bool moved;
+        for (uint256 i; i < cfg.length; ++i) {
+            uint256 held = cfg[i].token.balanceOf(address(this));
+            amounts[i] = into ? held.mulDivUp(shares, supply) : held.mulDiv(shares, supply);
+            if (amounts[i] == 0) continue;
+            moved = true;
+            if (into) cfg[i].token.safeTransferFrom(who, address(this), amounts[i]);
+            else cfg[i].token.safeTransfer(who, amounts[i]);
+        }
+        if (into && !moved) revert IBallastErrors.ZeroAmount();
     }
 
     /// @notice ERC-4626 deposit of the quote asset, swapped into the vault's current mix inside the
