@@ -121,23 +121,30 @@ abstract contract TargetWeightFlows is TargetWeightStrategy {
         (legs, ) = _sliceLegs(v, assets.mulDivUp(supply, expected.mulDiv(QUOTE_UNIT, WAD)), supply);
     }
 
-    /// @dev Shares a withdrawal of `assets` burns when its sales brought `proceeds`: the oracle value
-    /// the vault lost (quote paid, plus what it sold rounded up, less the proceeds), at NAV rounded down.
-    function _withdrawShares(
+    /// @dev What a withdrawal of `assets` selling `legs` takes out of the vault before the sales'
+    /// proceeds come back: the quote paid plus the oracle value of what it sells, rounded up.
+    function _withdrawOutflow(
         Valuation memory v,
         Leg[] memory legs,
-        uint256 assets,
+        uint256 assets
+    ) internal view returns (uint256 outflow) {
+        outflow = assets;
+        for (uint256 i = 1; i < legs.length; ++i) {
+            if (legs[i].amountIn != 0) {
+                outflow += legs[i].amountIn.mulDivUp(v.prices[i] * QUOTE_UNIT, WAD * 10 ** v.cfg[i].decimals);
+            }
+        }
+    }
+
+    /// @dev Shares a withdrawal burns: the oracle value the vault lost (`outflow` less the sales'
+    /// `proceeds`), at NAV rounded down.
+    function _withdrawShares(
+        Valuation memory v,
+        uint256 outflow,
         uint256 proceeds,
         uint256 supply
     ) internal view returns (uint256) {
-        uint256 lost = assets;
-        for (uint256 i = 1; i < legs.length; ++i) {
-            if (legs[i].amountIn != 0) {
-                lost += legs[i].amountIn.mulDivUp(v.prices[i] * QUOTE_UNIT, WAD * 10 ** v.cfg[i].decimals);
-            }
-        }
-        lost = lost > proceeds ? lost - proceeds : 0;
-        return lost.mulDivUp(supply, _quote(v.nav, Rounding.Down) + 1);
+        return outflow.zeroFloorSub(proceeds).mulDivUp(supply, _quote(v.nav, Rounding.Down) + 1);
     }
 
     function _previewWithdraw(
@@ -146,7 +153,7 @@ abstract contract TargetWeightFlows is TargetWeightStrategy {
         uint256 supply
     ) internal view returns (uint256) {
         Leg[] memory legs = _withdrawLegs(v, assets, supply);
-        return _withdrawShares(v, legs, assets, _minOuts(legs), supply);
+        return _withdrawShares(v, _withdrawOutflow(v, legs, assets), _minOuts(legs), supply);
     }
 
     /// @dev A flow's leg of `amountIn` (asset units selling, quote units buying), oracle-bounded.

@@ -155,9 +155,10 @@ contract TargetWeightVault is ITargetWeightVaultCore, RebalanceEngine, TargetWei
         Valuation memory v = _valuationOrRevert(Rounding.Down);
         uint256 supply = _virtualSupply();
         Leg[] memory legs = _withdrawLegs(v, assets, supply);
-        if (_withdrawShares(v, legs, assets, _minOuts(legs), supply) > balanceOf(owner_))
+        uint256 outflow = _withdrawOutflow(v, legs, assets);
+        if (_withdrawShares(v, outflow, _minOuts(legs), supply) > balanceOf(owner_))
             revert IBallastErrors.WithdrawMoreThanMax();
-        shares = _withdrawShares(v, legs, assets, _sell(v, legs), supply);
+        shares = _withdrawShares(v, outflow, _sell(v, legs), supply);
         if (msg.sender != owner_) _spendAllowance(owner_, msg.sender, shares);
         _burn(owner_, shares);
         QUOTE.safeTransfer(receiver, assets);
