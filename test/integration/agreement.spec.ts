@@ -120,7 +120,9 @@ describe("the views and rebalance() agree (F4)", () => {
             if (st.reason === BigInt(Reason.Due)) due++;
           }
         }),
-        { numRuns: Number(process.env.AGREEMENT_RUNS ?? 50) },
+        // A fixed seed by default, so CI sees the same 1,000 states every time (and the coverage
+        // check below cannot flake); AGREEMENT_SEED explores others.
+        { numRuns: Number(process.env.AGREEMENT_RUNS ?? 50), seed: Number(process.env.AGREEMENT_SEED ?? 11) },
       );
       // the generator must reach both answers often enough for the property to mean something
       expect(states).to.be.gte(Number(process.env.AGREEMENT_RUNS ?? 50) * 10);
