@@ -14,12 +14,14 @@ import path from "node:path";
  */
 const ROOT = path.join(__dirname, "..");
 const OUT = path.join(ROOT, "bench", "optimizer.md");
+// The target-weight extension (legacy code generator, no viaIR) fits only at 1 run; the other
+// halves are swept as before. Among settings of equal rebalance gas the earlier row wins.
 const SETTINGS: { core: number; ext: number }[] = [
-  { core: 200, ext: 200 },
-  { core: 200, ext: 10_000 },
-  { core: 1_000, ext: 10_000 },
-  { core: 10_000, ext: 10_000 },
-  { core: 100_000, ext: 10_000 },
+  { core: 200, ext: 1 },
+  { core: 1_000, ext: 200 },
+  { core: 10_000, ext: 200 },
+  { core: 100_000, ext: 200 },
+  { core: 100_000, ext: 1 },
 ];
 const SIZED = ["TargetWeightVault", "TargetWeightVaultExt", "DeltaHedgeVault", "DeltaHedgeVaultExt"];
 const LIMIT = 24_576 - 4_096;

@@ -6,6 +6,7 @@ import {
   adminTarget,
   applyAdminChange,
   bandsChange,
+  cancelChange,
   parseAssignments,
   pauseChange,
   requireTargetWeight,
@@ -48,25 +49,18 @@ adminTask(
 );
 adminTask(
   "vault:targets",
-  "Proposes new target weights in bps, quote asset first, e.g. --targets 4000,3000,3000",
+  "Sets target weights in bps, quote asset first, e.g. --targets 4000,3000,3000 (queued first; the same command applies them after the delay)",
   async (args, t) => {
-    requireTargetWeight(t, "proposeTargets");
+    requireTargetWeight(t, "setTargets");
     return [await targetsChange(t, parseIntList("targets", args.targets, 0, 10_000))];
   },
   [["targets", "comma-separated bps, summing to 10000"]],
 );
 adminTask(
-  "vault:apply-targets",
-  "Applies proposed targets once their delay has passed (anyone may)",
-  async () => [
-    {
-      method: "applyTargets",
-      args: [],
-      changes: ["pending targets → current targets"],
-      callers: "owner",
-      kinds: ["target-weight"],
-    },
-  ],
+  "vault:cancel-change",
+  "Drops a queued change by its id (owner or guardian)",
+  async (args) => [cancelChange(args.id)],
+  [["id", "the change id vault:settings, vault:targets or vault:bands printed"]],
 );
 adminTask(
   "vault:bands",

@@ -31,6 +31,7 @@ struct EngineStorage {
     EngineState state; // one slot, read once per call
     uint32[8] maxStalenessSeconds; // per asset, one slot
     address guardian;
+    mapping(bytes32 id => uint256 eta) changeEta; // queued loosening changes, by keccak256 of their calldata
 }
 
 /// @notice Which way a conversion rounds.
@@ -70,7 +71,11 @@ abstract contract EngineBase is ReentrancyGuardTransient {
         Reason strategyReason;
         // Strategy scratch value computed by `_targetDeltas` and carried into the post-condition's
         // revaluation (same prices), e.g. an options book's delta, so `_deviation` need not recompute it.
+        // When `strategyReason` is set, the reason's detail instead (e.g. when a cooldown ends).
         int256 strategyWad;
+        // Strategy scratch tag from `_targetDeltas` for `_afterRebalance` (delta-hedged vault: the
+        // fingerprint of the book it valued).
+        bytes32 strategyTag;
     }
 
     /* ---------------------------------------------------------------- CONSTANTS AND IMMUTABLES */
@@ -82,7 +87,7 @@ abstract contract EngineBase is ReentrancyGuardTransient {
     uint256 internal constant FEE_UNIT = 1e6;
 
     /// @dev keccak256(abi.encode(uint256(keccak256("ballast.storage.Engine")) - 1)) & ~bytes32(uint256(0xff))
-    bytes32 private constant ENGINE_STORAGE_SLOT =
+    bytes32 internal constant ENGINE_STORAGE_SLOT =
         0x76829b1603575ce1b308249252bf1384fe514debd27a135cf628e2b2dd8a6300;
 
     /// @dev Number of assets, quote asset included.
@@ -162,7 +167,7 @@ abstract contract EngineBase is ReentrancyGuardTransient {
         s = $.settings;
         int256[] memory deltas;
         (deltas, st.deviationWad, st.outOfBand) = _targetDeltas(v, s);
-        if (v.strategyReason != HEALTHY) return (_no(st, v.strategyReason, 0), v, s);
+        if (v.strategyReason != HEALTHY) return (_no(st, v.strategyReason, uint256(v.strategyWad)), v, s);
         uint256 minTradeWad = (uint256($.amounts.minTradeValue) * WAD) / QUOTE_UNIT;
         (Reason gate, uint256 gateDetail, uint256 budgetWad) = _timeGate(st, s, state, v.nav);
         if (gate != Reason.Due) return (_no(st, gate, gateDetail), v, s);

@@ -40,10 +40,32 @@ abstract contract EngineExtension is IRebalanceEngineExt, EngineBase, Ownable2St
     /// @dev The highest fee tier among the vault's pools, in bps rounded up: slippage must exceed it
     /// plus the pool deviation allowed, or a leg the predicate calls due could not meet its bound.
     uint256 private immutable MAX_POOL_FEE_BPS;
+    /// @dev EngineStorage's slots, in field order: settings, amounts, state, maxStalenessSeconds.
+    uint256 private constant ENGINE_SETTINGS_SLOT = uint256(ENGINE_STORAGE_SLOT);
+    uint256 private constant AMOUNT_SETTINGS_SLOT = uint256(ENGINE_STORAGE_SLOT) + 1;
+    uint256 private constant STALENESS_SLOT = uint256(ENGINE_STORAGE_SLOT) + 3;
 
+    /// @dev `_loosens` tables (16 bits per field, lowest first: byte offset, width in bytes, rule).
+    /// EngineSettings: policy, mode (any change); slippage, pool deviation, trade cap (higher looser);
+    /// hysteresis (any change); cooldown, interval (lower looser); period (any change: a longer one
+    /// would also shrink the breaker's recorded load); rebalances, cost cap, reward (higher looser).
+    uint256 private constant ENGINE_SETTINGS_FIELDS =
+        0x121a_1218_1216_3412_240e_240a_3208_1206_1204_1202_3101_3100;
+    /// @dev AmountSettings: minimum trade (lower looser); reward per call and per period (higher looser).
+    uint256 private constant AMOUNT_SETTINGS_FIELDS = 0x1a16_1a0c_2c00;
+    /// @dev maxStalenessSeconds: eight uint32 limits (higher looser).
+    uint256 private constant STALENESS_FIELDS = 0x141c_1418_1414_1410_140c_1408_1404_1400;
+
+    /// @dev How long a loosening change waits (SPEC §3.5); 0 applies every change at once.
+    uint256 internal immutable CHANGE_DELAY_SECONDS;
+
+    /// @param changeDelaySeconds How long a loosening change waits; 0 for a vault whose only holder is
+    /// its owner (who could take its funds out at once anyway).
     constructor(
-        EngineInit memory init
+        EngineInit memory init,
+        uint256 changeDelaySeconds
     ) EngineBase(EngineConfigLib.deriveImmutables(init)) Ownable(address(this)) {
+        CHANGE_DELAY_SECONDS = changeDelaySeconds;
         AssetConfig[] memory cfg = _assetConfigs();
         uint256 maxFee;
         for (uint256 i = 1; i < cfg.length; ++i) {
@@ -95,17 +117,31 @@ abstract contract EngineExtension is IRebalanceEngineExt, EngineBase, Ownable2St
 
     /// @inheritdoc IRebalanceEngineExt
     function setEngineSettings(EngineSettings calldata settings) external onlyOwner {
+        uint256 old = _sload(ENGINE_SETTINGS_SLOT);
         _setEngineSettings(settings);
+        _gateWord(_sload(ENGINE_SETTINGS_SLOT), old, ENGINE_SETTINGS_FIELDS);
     }
 
     /// @inheritdoc IRebalanceEngineExt
     function setAmountSettings(AmountSettings calldata settings) external onlyOwner {
+        uint256 old = _sload(AMOUNT_SETTINGS_SLOT);
         _setAmountSettings(settings);
+        _gateWord(_sload(AMOUNT_SETTINGS_SLOT), old, AMOUNT_SETTINGS_FIELDS);
     }
 
     /// @inheritdoc IRebalanceEngineExt
     function setMaxStaleness(uint256 asset, uint256 maxStalenessSeconds) external onlyOwner {
+        uint256 old = _sload(STALENESS_SLOT);
         _setMaxStaleness(asset, maxStalenessSeconds);
+        _gateWord(_sload(STALENESS_SLOT), old, STALENESS_FIELDS);
+    }
+
+    /// @inheritdoc IRebalanceEngineExt
+    function queueChange(bytes calldata data) external onlyOwner returns (bytes32 id, uint256 eta) {
+        id = keccak256(data);
+        eta = block.timestamp + CHANGE_DELAY_SECONDS;
+        _engine().changeEta[id] = eta;
+        emit ChangeQueued(id, data, eta);
     }
 
     /* ---------------------------------------------------------------- ONLY GUARDIAN */
@@ -114,6 +150,14 @@ abstract contract EngineExtension is IRebalanceEngineExt, EngineBase, Ownable2St
     function pause() external onlyGuardianOrOwner {
         _engine().state.paused = true;
         emit PausedSet(true, msg.sender);
+    }
+
+    /// @inheritdoc IRebalanceEngineExt
+    function cancelChange(bytes32 id) external onlyGuardianOrOwner {
+        mapping(bytes32 => uint256) storage queue = _engine().changeEta;
+        if (queue[id] == 0) revert IBallastErrors.NoChangeQueued(id);
+        delete queue[id];
+        emit ChangeCancelled(id);
     }
 
     /* ---------------------------------------------------------------- VIEWS */
@@ -177,6 +221,16 @@ abstract contract EngineExtension is IRebalanceEngineExt, EngineBase, Ownable2St
     }
 
     /// @inheritdoc IRebalanceEngineExt
+    function changeEta(bytes32 id) external view returns (uint256) {
+        return _engine().changeEta[id];
+    }
+
+    /// @inheritdoc IRebalanceEngineExt
+    function changeDelaySeconds() external view returns (uint256) {
+        return CHANGE_DELAY_SECONDS;
+    }
+
+    /// @inheritdoc IRebalanceEngineExt
     function guardian() external view returns (address) {
         return _engine().guardian;
     }
@@ -212,6 +266,59 @@ abstract contract EngineExtension is IRebalanceEngineExt, EngineBase, Ownable2St
         }
         _setEngineSettings(p.settings);
         _setAmountSettings(p.amounts);
+    }
+
+    /// @dev `_gate` for a write that turned the packed word `old` into `next`; `fields` describes it.
+    /// The one call site of `_gate` and `_loosens`, so each is compiled once.
+    function _gateWord(uint256 next, uint256 old, uint256 fields) internal {
+        _gate(_loosens(next, old, fields));
+    }
+
+    /// @dev Called after a checked write, with whether it loosens what a rebalance may cost or when
+    /// it may happen: then the call must have been queued (`queueChange`) at least
+    /// CHANGE_DELAY_SECONDS ago and at most CHANGE_GRACE_SECONDS after that, and the queue entry is
+    /// used up; otherwise it reverts (ChangeNotReady), undoing the write. A vault without a delay
+    /// applies everything at once.
+    function _gate(bool loosens) internal {
+        if (!loosens || CHANGE_DELAY_SECONDS == 0) return;
+        bytes32 id = keccak256(msg.data);
+        mapping(bytes32 => uint256) storage queue = _engine().changeEta;
+        uint256 eta = queue[id];
+        if (eta == 0 || block.timestamp < eta || block.timestamp > eta + ConstantsLib.CHANGE_GRACE_SECONDS)
+            revert IBallastErrors.ChangeNotReady(id, eta);
+        delete queue[id];
+    }
+
+    /// @dev Whether the packed slot `next` loosens `current`, field by field. `fields` holds one 16-bit
+    /// entry per field, lowest first: bits 0–7 the field's byte offset in the slot, 8–11 its width in
+    /// bytes, 12–15 its rule (1: higher is looser; 2: lower is looser; 3: any change; 4: a band, 0 =
+    /// off, where narrower is looser). One table-driven loop instead of a comparison per field: the
+    /// extension has no bytes for the latter.
+    function _loosens(uint256 next, uint256 current, uint256 fields) internal pure returns (bool) {
+        for (; fields != 0; fields >>= 16) {
+            uint256 shift = (fields & 0xff) * 8;
+            uint256 mask = (1 << (((fields >> 8) & 0xf) * 8)) - 1;
+            uint256 a = (next >> shift) & mask;
+            uint256 b = (current >> shift) & mask;
+            uint256 rule = (fields >> 12) & 0xf;
+            if (
+                rule == 1
+                    ? a > b
+                    : rule == 2
+                        ? a < b
+                        : rule == 3
+                            ? a != b
+                            : a != 0 && (b == 0 || a < b)
+            ) return true;
+        }
+        return false;
+    }
+
+    /// @dev Storage slot `slot`'s raw word.
+    function _sload(uint256 slot) internal view returns (uint256 w) {
+        assembly ("memory-safe") {
+            w := sload(slot)
+        }
     }
 
     /// @dev 1% of one whole token, at least 1 unit.

@@ -26,8 +26,11 @@ interface IBallastErrors {
     error OutOfBounds(bytes32 parameter, uint256 value, uint256 min, uint256 max);
     /// @notice Target weights do not sum to 10,000 bps.
     error TargetsDoNotSum(uint256 sumBps);
-    /// @notice No target change is pending, or its delay has not run out.
-    error TargetsNotReady(uint256 eta);
+    /// @notice A loosening change must be queued first (`eta` 0), its delay has not run out (now <
+    /// `eta`), or its grace has (queue it again).
+    error ChangeNotReady(bytes32 id, uint256 eta);
+    /// @notice No change `id` is queued (nothing to cancel).
+    error NoChangeQueued(bytes32 id);
     /// @notice A token moved a different amount than asked: fee-on-transfer or rebasing tokens are refused.
     error TransferAmountMismatch(address token, uint256 expected, uint256 actual);
     /// @notice The post-condition failed: the rebalance did not reduce the deviation.

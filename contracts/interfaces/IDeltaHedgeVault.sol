@@ -36,6 +36,12 @@ struct VolatilitySettings {
     uint64 maxSigmaWad;
 }
 
+/// @notice How the hedge follows changes of its book (SPEC §9.5).
+struct BookLimits {
+    uint32 expiryUnwindSeconds; // each leg's size fades linearly to 0 over its last this-many seconds
+    uint32 bookCooldownSeconds; // after a rebalance that followed a book change, the next such one waits this long (0: no limit)
+}
+
 /// @notice Constructor arguments of the hedging strategy.
 struct HedgeInit {
     address book; // IOptionBook
@@ -43,6 +49,7 @@ struct HedgeInit {
     int256 rateWad; // r: annual, continuously compounded, WAD
     int256 targetDeltaWad; // target net delta, underlying units (WAD), usually 0
     BandConfig band;
+    BookLimits limits;
 }
 
 /// @notice What the hedge looks like now; `reason` is the trigger predicate's answer.
@@ -89,6 +96,8 @@ interface IDeltaHedgeVaultExt is IRebalanceEngineExt {
     event TargetDeltaSet(int256 targetDeltaWad);
     /// @notice The band is now this.
     event BandSet(BandConfig band);
+    /// @notice The expiry unwind window and the book-change cooldown are now these.
+    event BookLimitsSet(BookLimits limits);
     /// @notice The owner put `amount` of asset `asset` into the vault.
     event Funded(uint256 indexed asset, uint256 amount);
     /// @notice The owner took `amount` of asset `asset` out of the vault, to `to`.
@@ -104,6 +113,17 @@ interface IDeltaHedgeVaultExt is IRebalanceEngineExt {
     /// @notice Sends `amount` of asset 0 (quote) or 1 (underlying) to `to`. Owner only; works while paused.
     /// @dev Named apart from ERC-4626's `withdraw`: this vault issues no shares, its owner funds it.
     function withdrawFunds(uint256 asset, uint256 amount, address to) external;
+
+    /// @notice Sets how the hedge follows its book: `expiryUnwindSeconds` in [1 hour, 30 days],
+    /// `bookCooldownSeconds` in [0, 7 days]. Owner only.
+    function setBookLimits(BookLimits calldata limits) external;
+
+    /// @notice How the hedge follows its book.
+    function bookLimits() external view returns (BookLimits memory);
+
+    /// @notice The fingerprint (the leading 27 bytes of keccak256 of its live legs) of the book the
+    /// last rebalance followed a change of, and when that rebalance ran.
+    function bookMark() external view returns (bytes27 bookHash, uint256 rebalancedAt);
 
     /// @notice Points the vault at another options book (IOptionBook). Owner only; zero is refused.
     function setBook(address book) external;

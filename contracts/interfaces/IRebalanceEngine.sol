@@ -91,6 +91,11 @@ interface IRebalanceEngineExt {
     event AmountSettingsSet(AmountSettings settings);
     /// @notice Asset `asset`'s feed staleness limit is now `maxStalenessSeconds`.
     event StalenessSet(uint256 indexed asset, uint256 maxStalenessSeconds);
+    /// @notice A change that loosens what a rebalance may cost or when it may happen was announced: the
+    /// setter call `data` (selector included) may apply it from `eta` for `CHANGE_GRACE_SECONDS`.
+    event ChangeQueued(bytes32 indexed id, bytes data, uint256 eta);
+    /// @notice The queued change `id` was cancelled (by the owner or the guardian).
+    event ChangeCancelled(bytes32 indexed id);
 
     /// @notice Activates the vault after probing each token: a token that moves a different amount
     /// than asked (fee-on-transfer) is refused. Pulls `probeAmount(i)` of each asset from the admin
@@ -107,13 +112,39 @@ interface IRebalanceEngineExt {
     function setGuardian(address guardian) external;
 
     /// @notice Replaces the engine settings; every field is checked against ConstantsLib's bounds. Admin only.
+    /// @dev A change that loosens (SPEC §3.5) — a higher slippage, pool deviation, trade cap,
+    /// rebalance count, cost cap or reward; a shorter cooldown or interval; any change of policy, mode,
+    /// hysteresis or period — applies only as a call queued with `queueChange` at least
+    /// `changeDelaySeconds()` before; else it reverts with ChangeNotReady. Tightening applies at once.
     function setEngineSettings(EngineSettings calldata settings) external;
 
     /// @notice Replaces the amount settings (quote units); `rewardCapPerPeriod ≥ maxRewardPerCall`. Admin only.
+    /// @dev Loosening (a lower minimum trade, a higher reward per call or per period) must be queued,
+    /// as for `setEngineSettings`.
     function setAmountSettings(AmountSettings calldata settings) external;
 
     /// @notice Sets one asset's feed staleness limit, in [MIN_STALENESS_SECONDS, MAX_STALENESS_SECONDS]. Admin only.
+    /// @dev Raising it must be queued, as for `setEngineSettings`.
     function setMaxStaleness(uint256 asset, uint256 maxStalenessSeconds) external;
+
+    /// @notice Announces a loosening change: `data` is the exact calldata of the setter call (selector
+    /// included) that may then apply from `eta = now + changeDelaySeconds()` until `eta +
+    /// CHANGE_GRACE_SECONDS`. Admin only. It checks nothing: the setter checks its bounds when called.
+    /// @return id `keccak256(data)`.
+    /// @return eta When the call may apply.
+    function queueChange(bytes calldata data) external returns (bytes32 id, uint256 eta);
+
+    /// @notice Drops the queued change `id` (`keccak256` of its calldata). Owner or guardian; reverts
+    /// with NoChangeQueued when there is none.
+    function cancelChange(bytes32 id) external;
+
+    /// @notice When the queued change `id` (`keccak256` of its calldata) may apply; 0 when none is
+    /// queued. It may apply until `eta + CHANGE_GRACE_SECONDS`; after that it must be queued afresh.
+    function changeEta(bytes32 id) external view returns (uint256 eta);
+
+    /// @notice How long a loosening change waits (the target-weight vault's target delay; 0 for a
+    /// delta-hedged vault, whose only holder is its owner).
+    function changeDelaySeconds() external view returns (uint256);
 
     /// @notice Chainlink Automation (and CRE) check: the trigger predicate's answer, restated.
     /// @return upkeepNeeded True when `rebalance()` would execute now.

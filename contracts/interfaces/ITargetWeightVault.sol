@@ -51,12 +51,8 @@ interface ITargetWeightVaultCore is IRebalanceEngineCore {
 /// @title ITargetWeightVaultExt
 /// @notice A target-weight vault's cold functions, run by its extension: targets, bands and views.
 interface ITargetWeightVaultExt is IRebalanceEngineExt {
-    /// @notice New targets were proposed; they can apply from `eta` (unix seconds).
-    event TargetsProposed(uint16[] targetBps, uint256 eta);
     /// @notice These targets are now in force.
     event TargetsApplied(uint16[] targetBps);
-    /// @notice The pending targets were dropped.
-    event TargetsCancelled();
     /// @notice The bands are now these (bps; 0 = off).
     event BandsSet(uint16[] absBandBps, uint16[] relBandBps);
 
@@ -69,17 +65,16 @@ interface ITargetWeightVaultExt is IRebalanceEngineExt {
         WeightInit calldata weights
     ) external;
 
-    /// @notice Proposes new targets; they can apply after `TARGET_DELAY_SECONDS`. Admin only.
-    function proposeTargets(uint16[] calldata targetBps) external;
-
-    /// @notice Applies the pending targets once their delay has run out. Anyone may call.
-    /// @dev Who: anyone. It can only apply what the admin proposed, no earlier than the delay allows.
-    function applyTargets() external;
-
-    /// @notice Drops the pending targets. Admin only.
-    function cancelTargets() external;
+    /// @notice Sets the target weights: one entry per asset, summing to 10,000 bps. Admin only.
+    /// @dev Any change of targets makes holders pay for the trading to reach them, so it must be
+    /// queued (`queueChange` with this call's calldata) `changeDelaySeconds()` before; else it reverts
+    /// with ChangeNotReady. Holders who disagree can leave in the meantime.
+    function setTargets(uint16[] calldata targetBps) external;
 
     /// @notice Sets the bands, each within its immutable bounds or 0 (off); at least one per asset. Admin only.
+    /// @dev Narrowing any band (switching one on or lowering it) makes rebalances, which holders pay
+    /// for, come sooner: it must be queued (`queueChange`) as a loosening engine setting is.
+    /// Widening applies at once.
     function setBands(uint16[] calldata absBandBps, uint16[] calldata relBandBps) external;
 
     /// @notice Target weights and bands in force, bps, one entry per asset.
@@ -88,14 +83,8 @@ interface ITargetWeightVaultExt is IRebalanceEngineExt {
         view
         returns (uint16[] memory targetBps, uint16[] memory absBandBps, uint16[] memory relBandBps);
 
-    /// @notice The proposed targets and when they can apply (eta 0: nothing pending).
-    function pendingTargets() external view returns (uint16[] memory targetBps, uint256 eta);
-
     /// @notice Current weights at oracle prices (WAD) and NAV (quote WAD); reverts if prices are unusable.
     function weightsWad() external view returns (uint256[] memory weights, uint256 navWad);
-
-    /// @notice Delay between proposing and applying targets, seconds (an immutable of the extension).
-    function targetDelaySeconds() external view returns (uint256);
 }
 
 /* solhint-disable no-empty-blocks */

@@ -25,8 +25,12 @@ enum Reason {
     PoolPriceDeviation,
     /// @dev delta-hedged vault: the volatility feed is stale, or σ is outside its configured bounds
     VolatilityUnhealthy,
-    /// @dev delta-hedged vault: the options book reverted, returned a malformed list, or too many legs
-    BookUnreadable
+    /// @dev delta-hedged vault: the options book reverted, returned a malformed list, too many legs,
+    /// or legs out of expiry order
+    BookUnreadable,
+    /// @dev delta-hedged vault: the book changed since the last rebalance and the last rebalance that
+    /// followed a change was less than `bookCooldownSeconds` ago; detail: when the next may
+    BookChangeCooldown
 }
 
 /// @notice When a rebalance is due.

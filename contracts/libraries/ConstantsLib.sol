@@ -51,7 +51,15 @@ library ConstantsLib {
     /// @dev Delay before new target weights apply, so holders can exit first.
     uint256 internal constant MIN_TARGET_DELAY_SECONDS = 1 hours;
     uint256 internal constant MAX_TARGET_DELAY_SECONDS = 30 days;
+    /// @dev How long a queued change stays applicable after its eta; later, the same call queues it
+    /// afresh, so a change announced long ago cannot apply by surprise.
+    uint256 internal constant CHANGE_GRACE_SECONDS = 14 days;
 
+    /// @dev Delta-hedged vault: a leg's size fades to 0 over this window before its expiry.
+    uint256 internal constant MIN_EXPIRY_UNWIND_SECONDS = 1 hours;
+    uint256 internal constant MAX_EXPIRY_UNWIND_SECONDS = 30 days;
+    /// @dev Delta-hedged vault: the wait between two rebalances that each follow a book change.
+    uint256 internal constant MAX_BOOK_COOLDOWN_SECONDS = 7 days;
     /// @dev Delta-hedged vault: band relative to gross book size, bps.
     uint256 internal constant MAX_HEDGE_RELATIVE_BAND_BPS = 5_000;
     /// @dev Delta-hedged vault: Whalley–Wilmott proportional cost λ, bps.

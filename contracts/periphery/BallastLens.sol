@@ -62,8 +62,7 @@ struct VaultStatus {
     EngineState state;
     AssetStatus[] assets;
     uint256 totalSupply; // target-weight vaults: shares outstanding
-    uint16[] pendingTargetBps; // target-weight vaults
-    uint256 pendingTargetsEta;
+    uint256 changeDelaySeconds; // how long targets and loosening changes wait (0: delta-hedged)
     HedgeStatus hedge; // delta-hedged vaults
 }
 
@@ -118,6 +117,7 @@ contract BallastLens {
         s.extension = v.extension();
         s.owner = v.owner();
         s.guardian = v.guardian();
+        s.changeDelaySeconds = v.changeDelaySeconds();
         s.status = v.rebalanceStatus();
         s.settings = v.engineSettings();
         s.amounts = v.amountSettings();
@@ -171,7 +171,6 @@ contract BallastLens {
             for (uint256 i; i < w.length; ++i) s.assets[i].weightWad = w[i];
         } catch {} // solhint-disable-line no-empty-blocks
         s.totalSupply = v.totalSupply();
-        (s.pendingTargetBps, s.pendingTargetsEta) = v.pendingTargets();
     }
 
     /// @dev `symbol()` as a string, or as bytes32 (older tokens); "" when neither decodes.

@@ -20,14 +20,18 @@ struct BookGreeks {
 /// @notice Aggregates a packed options book (OptionLegLib format) into its delta, gamma and the
 /// inputs of the Whalley–Wilmott band, with BlackScholesLib's per-book reuse: ln S once, σ√τ, the
 /// drift and e^{−rτ} once per distinct expiry (legs come ordered by expiry), ln K from the book.
-/// @dev Legs at or past expiry are ignored: they are settled and carry no delta. Units as in
+/// @dev Legs at or past expiry are ignored: they are settled and carry no delta. Over its last
+/// `unwindSeconds` a leg counts with its size scaled by τ / unwindSeconds, so the hedge of an expiring
+/// leg is unwound gradually instead of at the expiry second (SPEC §9.5). Units as in
 /// BlackScholesLib; sizes in underlying units (WAD). Rounding: each leg's products truncate toward
 /// zero (≤ 1 wei of delta per leg); nothing here moves value.
 library BookGreeksLib {
     /// @param packed The book, OptionLegLib format, at most OptionLegLib.MAX_LEGS legs (the caller checks).
     /// @param nowSeconds The valuation time (block.timestamp).
+    /// @param unwindSeconds The fade window before each expiry (> 0).
     /// @return valid False when a live leg lies outside the Greeks' domain (strike outside [1e-4, 1e12],
-    /// expiry more than 10 years out): a book the caller should refuse rather than value. The spot,
+    /// expiry more than 10 years out), or the legs are out of expiry order (the live ones must be a
+    /// suffix): a book the caller should refuse rather than value. The spot,
     /// σ and r must already lie in the domain (BlackScholesLib reverts otherwise).
     /// @dev One loop body on purpose: a helper call per leg costs gas the per-leg budget has not got.
     // solhint-disable-next-line function-max-lines
@@ -36,7 +40,8 @@ library BookGreeksLib {
         uint256 spotWad,
         uint256 sigmaWad,
         int256 rateWad,
-        uint256 nowSeconds
+        uint256 nowSeconds,
+        uint256 unwindSeconds
     ) internal pure returns (bool valid, BookGreeks memory g) {
         uint256 n = packed.length / OptionLegLib.LEG_BYTES;
         g.discountWad = WAD;
@@ -54,16 +59,23 @@ library BookGreeksLib {
         uint256 expiryGamma; // Σ |size·Γ| of the current expiry
         uint256 absGammaSum;
         uint256 weightedDiscount; // Σ over expiries of expiryGamma · discount / WAD
+        uint256 fadeWad = WAD; // the current expiry's size scale, τ / unwindSeconds inside the window
         for (uint256 i; i < n; ++i) {
             (uint256 w0, uint256 w1) = OptionLegLib.words(packed, i);
             uint256 expiry = uint40(w1 >> 64);
-            if (expiry <= nowSeconds) continue;
+            if (expiry <= nowSeconds) {
+                // An expired leg after a live one: out of order.
+                if (live != 0) return (false, g);
+                continue;
+            }
             if (expiry != currentExpiry) {
+                if (expiry < currentExpiry) return (false, g);
                 weightedDiscount += _mulDivDown(expiryGamma, discount, WAD);
                 expiryGamma = 0;
                 currentExpiry = expiry;
                 uint256 tau = expiry - nowSeconds;
                 if (tau > BlackScholesLib.MAX_TAU_SECONDS) return (false, g);
+                fadeWad = tau < unwindSeconds ? (tau * WAD) / unwindSeconds : WAD;
                 e = BlackScholesLib.expiry(s, sigmaWad, tau, rateWad);
                 // |rτ| ≤ 10 over the domain.
                 discount = uint256(
@@ -81,6 +93,8 @@ library BookGreeksLib {
             (uint256 callDelta, uint256 gammaE36) = BlackScholesLib.deltaGamma(s, e, k);
             uint256 size = uint128(w0);
             unchecked {
+                // size < 2^128, fadeWad ≤ 1e18: exact.
+                if (fadeWad != WAD) size = (size * fadeWad) / WAD;
                 // Leg delta in underlying units: size·N(d1) for a call, size·(N(d1) − 1) for a put.
                 // size < 2^128 and callDelta ≤ 1e18: exact.
                 int256 legDelta = int256((size * callDelta) / WAD);

@@ -7,7 +7,7 @@ import {SafeTransferLib} from "solady/src/utils/SafeTransferLib.sol";
 import {EngineBase} from "../core/EngineBase.sol";
 import {BandConfig, IDeltaHedgeVaultCore, VolatilitySettings} from "../interfaces/IDeltaHedgeVault.sol";
 import {IOptionBook} from "../interfaces/IOptionBook.sol";
-import {EngineSettings, HEALTHY, Mode, Reason} from "../interfaces/IRebalanceEngine.sol";
+import {EngineSettings, HEALTHY, Mode, Policy, Reason} from "../interfaces/IRebalanceEngine.sol";
 import {BlackScholesLib} from "../libraries/BlackScholesLib.sol";
 import {BPS, WAD} from "../libraries/ConstantsLib.sol";
 import {OptionLegLib} from "../libraries/OptionLegLib.sol";
@@ -19,11 +19,15 @@ import {HedgeBandLib} from "./HedgeBandLib.sol";
 /// @custom:storage-location erc7201:ballast.storage.DeltaHedge
 struct DeltaHedgeStorage {
     address book;
-    uint8 volFeedDecimals; // shares the book's slot: `_hedge` reads both
+    uint8 volFeedDecimals; // shares the book's slot: `_hedge` reads all four
+    uint32 expiryUnwindSeconds; // BookLimits, unpacked into the book's slot
+    uint32 bookCooldownSeconds;
     VolatilitySettings volatility;
     int256 rateWad;
     int256 targetDeltaWad;
     BandConfig band;
+    bytes27 bookHash; // the live legs' fingerprint at the last rebalance that followed a book change
+    uint40 bookRebalancedAt; // and when it ran
 }
 
 /// @title DeltaHedgeStrategy
@@ -44,6 +48,7 @@ abstract contract DeltaHedgeStrategy is EngineBase {
         BookGreeks greeks;
         int256 offWad; // net delta − target
         uint256 halfWidthWad;
+        bytes32 bookHash; // keccak256 of the live legs (a suffix: the book is ordered by expiry)
     }
 
     /// @dev keccak256(abi.encode(uint256(keccak256("ballast.storage.DeltaHedge")) - 1)) & ~bytes32(uint256(0xff))
@@ -67,10 +72,22 @@ abstract contract DeltaHedgeStrategy is EngineBase {
             v.strategyReason = h.reason;
             return (deltas, 0, false);
         }
+        DeltaHedgeStorage storage $ = _dh();
         // The post-condition's deviation is |underlying after + (book delta − target)|.
-        v.strategyWad = h.greeks.deltaWad - _dh().targetDeltaWad;
+        v.strategyWad = h.greeks.deltaWad - $.targetDeltaWad;
+        v.strategyTag = h.bookHash;
         deviationWad = FixedPointMathLib.abs(h.offWad);
         outOfBand = deviationWad > h.halfWidthWad;
+        // Book churn: a rebalance that follows a change of the book waits bookCooldownSeconds after
+        // the last one that did, so a book manager cannot turn the inventory over on every call.
+        if (bytes27(h.bookHash) != $.bookHash && (outOfBand || s.policy != Policy.Threshold)) {
+            uint256 readyAt = uint256($.bookRebalancedAt) + $.bookCooldownSeconds;
+            if (block.timestamp < readyAt) {
+                v.strategyReason = Reason.BookChangeCooldown;
+                v.strategyWad = int256(readyAt);
+                return (deltas, deviationWad, outOfBand);
+            }
+        }
         int256 change = -h.offWad; // underlying to buy (+) or sell (−)
         if (s.mode == Mode.ToBandEdge) {
             if (!outOfBand) return (deltas, deviationWad, false);
@@ -86,8 +103,12 @@ abstract contract DeltaHedgeStrategy is EngineBase {
         return FixedPointMathLib.abs(int256(_underlyingWad(v)) + v.strategyWad);
     }
 
-    function _afterRebalance(Valuation memory, Valuation memory afterwards) internal override {
-        int256 target = _dh().targetDeltaWad;
+    function _afterRebalance(Valuation memory before, Valuation memory afterwards) internal override {
+        DeltaHedgeStorage storage $ = _dh();
+        if (bytes27(before.strategyTag) != $.bookHash) {
+            ($.bookHash, $.bookRebalancedAt) = (bytes27(before.strategyTag), uint40(block.timestamp));
+        }
+        int256 target = $.targetDeltaWad;
         uint256 held = _underlyingWad(afterwards);
         int256 off = int256(held) + afterwards.strategyWad;
         emit IDeltaHedgeVaultCore.Hedged(afterwards.strategyWad + target, off + target, held);
@@ -119,12 +140,19 @@ abstract contract DeltaHedgeStrategy is EngineBase {
             h.spotWad,
             h.sigmaWad,
             $.rateWad,
-            block.timestamp
+            block.timestamp,
+            $.expiryUnwindSeconds
         );
         if (!valid) {
             h.reason = Reason.BookUnreadable;
             return h;
         }
+        uint256 liveBytes = h.greeks.liveLegs * OptionLegLib.LEG_BYTES;
+        bytes32 bookHash;
+        assembly ("memory-safe") {
+            bookHash := keccak256(add(add(packed, 0x20), sub(mload(packed), liveBytes)), liveBytes)
+        }
+        h.bookHash = bookHash;
         h.offWad = int256(h.underlyingWad) + h.greeks.deltaWad - $.targetDeltaWad;
         h.halfWidthWad = HedgeBandLib.halfWidthWad($.band, h.greeks, h.spotWad);
     }

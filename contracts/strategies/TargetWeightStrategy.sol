@@ -4,10 +4,9 @@ pragma solidity 0.8.28;
 import {FixedPointMathLib} from "solady/src/utils/FixedPointMathLib.sol";
 
 import {EngineBase} from "../core/EngineBase.sol";
-import {IBallastErrors} from "../interfaces/IBallastErrors.sol";
 import {EngineSettings, EngineState, Mode} from "../interfaces/IRebalanceEngine.sol";
-import {ITargetWeightVaultCore, ITargetWeightVaultExt} from "../interfaces/ITargetWeightVault.sol";
-import {BPS, ConstantsLib, WAD} from "../libraries/ConstantsLib.sol";
+import {ITargetWeightVaultCore} from "../interfaces/ITargetWeightVault.sol";
+import {BPS, WAD} from "../libraries/ConstantsLib.sol";
 
 /// @notice A target-weight vault's storage (ERC-7201 namespace `ballast.storage.TargetWeight`).
 /// @custom:storage-location erc7201:ballast.storage.TargetWeight
@@ -15,15 +14,13 @@ struct TargetWeightStorage {
     uint16[8] targetBps;
     uint16[8] absBandBps;
     uint16[8] relBandBps;
-    uint16[8] pendingTargetBps;
-    uint40 pendingTargetsEta; // 0 = nothing pending
     string name; // ERC-20 name of the shares
     string symbol;
 }
 
 /// @title TargetWeightStrategy
 /// @notice The target-weight strategy both halves of the vault share: its storage, the engine's hooks
-/// (deviation, bands, where a rebalance lands) and the checked writes of targets and bands.
+/// (deviation, bands, where a rebalance lands).
 /// @dev Deviation = sum over assets of |weight − target| (WAD). Out of band when any asset's
 /// |weight − target| exceeds its band. ToTarget: every asset to its target. ToBandEdge: each non-quote
 /// asset outside its band to `(1 − hysteresis) · band` from target on its side, others untouched; if
@@ -32,7 +29,7 @@ abstract contract TargetWeightStrategy is EngineBase {
     using FixedPointMathLib for uint256;
 
     /// @dev keccak256(abi.encode(uint256(keccak256("ballast.storage.TargetWeight")) - 1)) & ~bytes32(uint256(0xff))
-    bytes32 private constant TARGET_WEIGHT_STORAGE_SLOT =
+    bytes32 internal constant TARGET_WEIGHT_STORAGE_SLOT =
         0x3daaf4fa8d44b038cc317f837a5a5847601f6e6182c3bcb5dbeb6ae33b147600;
 
     /* ---------------------------------------------------------------- STRATEGY HOOKS */
@@ -131,63 +128,6 @@ abstract contract TargetWeightStrategy is EngineBase {
         if (relBps == 0) return absWad;
         if (absBps == 0) return relWad;
         return FixedPointMathLib.min(absWad, relWad);
-    }
-
-    /* ---------------------------------------------------------------- CHECKED WRITES */
-
-    /// @dev One entry per asset, summing to 10,000 bps.
-    function _checkTargets(uint16[] memory t) internal view returns (uint16[] memory) {
-        if (t.length != ASSET_COUNT) revert IBallastErrors.InvalidAssetCount(t.length);
-        uint256 sum;
-        for (uint256 i; i < t.length; ++i) {
-            sum += t[i];
-        }
-        if (sum != BPS) revert IBallastErrors.TargetsDoNotSum(sum);
-        return t;
-    }
-
-    function _setTargets(uint16[] memory t) internal {
-        uint16[8] storage targets = _tw().targetBps;
-        for (uint256 i; i < t.length; ++i) {
-            targets[i] = t[i];
-        }
-        emit ITargetWeightVaultExt.TargetsApplied(t);
-    }
-
-    /// @dev Each band 0 (off) or within its bounds, and at least one band per asset.
-    function _setBands(uint16[] memory absBps, uint16[] memory relBps) internal {
-        uint256 n = ASSET_COUNT;
-        if (absBps.length != n || relBps.length != n) revert IBallastErrors.InvalidAssetCount(absBps.length);
-        TargetWeightStorage storage $ = _tw();
-        for (uint256 i; i < n; ++i) {
-            if (absBps[i] == 0 && relBps[i] == 0) {
-                revert IBallastErrors.OutOfBounds(
-                    "band",
-                    0,
-                    ConstantsLib.MIN_ABS_BAND_BPS,
-                    ConstantsLib.MAX_ABS_BAND_BPS
-                );
-            }
-            if (absBps[i] != 0) {
-                ConstantsLib.checkBound(
-                    "absBandBps",
-                    absBps[i],
-                    ConstantsLib.MIN_ABS_BAND_BPS,
-                    ConstantsLib.MAX_ABS_BAND_BPS
-                );
-            }
-            if (relBps[i] != 0) {
-                ConstantsLib.checkBound(
-                    "relBandBps",
-                    relBps[i],
-                    ConstantsLib.MIN_REL_BAND_BPS,
-                    ConstantsLib.MAX_REL_BAND_BPS
-                );
-            }
-            $.absBandBps[i] = absBps[i];
-            $.relBandBps[i] = relBps[i];
-        }
-        emit ITargetWeightVaultExt.BandsSet(absBps, relBps);
     }
 
     /// @dev Virtual-share offset against the donation (inflation) attack: shares get at least 18

@@ -8,18 +8,20 @@ import {HedgeBandLib} from "../strategies/HedgeBandLib.sol";
 /// @title HedgeMathHarness
 /// @notice Test-only: exposes BookGreeksLib and HedgeBandLib.
 contract HedgeMathHarness {
-    /// @notice BookGreeksLib reported a leg outside the Greeks' domain.
+    /// @notice BookGreeksLib reported a leg outside the Greeks' domain, or legs out of expiry order.
     error InvalidBook();
 
+    /// @notice `BookGreeksLib.aggregate` with `unwindSeconds`, the expiry fade window (1: no fade).
     function aggregate(
         bytes calldata packed,
         uint256 spotWad,
         uint256 sigmaWad,
         int256 rateWad,
-        uint256 nowSeconds
+        uint256 nowSeconds,
+        uint256 unwindSeconds
     ) external pure returns (BookGreeks memory g) {
         bool valid;
-        (valid, g) = BookGreeksLib.aggregate(packed, spotWad, sigmaWad, rateWad, nowSeconds);
+        (valid, g) = BookGreeksLib.aggregate(packed, spotWad, sigmaWad, rateWad, nowSeconds, unwindSeconds);
         if (!valid) revert InvalidBook();
     }
 

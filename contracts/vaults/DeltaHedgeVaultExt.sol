@@ -9,6 +9,7 @@ import {IBallastErrors} from "../interfaces/IBallastErrors.sol";
 import {
     BandConfig,
     BandPolicy,
+    BookLimits,
     HedgeInit,
     IDeltaHedgeVaultExt,
     VolatilitySettings
@@ -28,7 +29,8 @@ contract DeltaHedgeVaultExt is IDeltaHedgeVaultExt, EngineExtension, DeltaHedgeS
     using SafeTransferLib for address;
 
     /// @param init The vault's two assets (quote, underlying), router and sequencer feed.
-    constructor(EngineInit memory init) EngineExtension(init) {
+    /// @dev No change delay: the vault's only holder is its owner, who can take its funds out at once.
+    constructor(EngineInit memory init) EngineExtension(init, 0) {
         if (init.assets.length != 2) revert IBallastErrors.InvalidAssetCount(init.assets.length);
     }
 
@@ -42,6 +44,10 @@ contract DeltaHedgeVaultExt is IDeltaHedgeVaultExt, EngineExtension, DeltaHedgeS
         _setRate(hedge.rateWad);
         _setTargetDelta(hedge.targetDeltaWad);
         _setBand(hedge.band);
+        _setBookLimits(hedge.limits);
+        // A placeholder no book's fingerprint equals: the first rebalance then overwrites a non-zero
+        // slot (2,900 gas) instead of paying 22,100 to create it; the deployer pays that once here.
+        _dh().bookHash = bytes27(uint216(1));
     }
 
     /* ---------------------------------------------------------------- ONLY OWNER */
@@ -62,6 +68,11 @@ contract DeltaHedgeVaultExt is IDeltaHedgeVaultExt, EngineExtension, DeltaHedgeS
     /// @inheritdoc IDeltaHedgeVaultExt
     function setBook(address book_) external onlyOwner {
         _setBook(book_);
+    }
+
+    /// @inheritdoc IDeltaHedgeVaultExt
+    function setBookLimits(BookLimits calldata limits) external onlyOwner {
+        _setBookLimits(limits);
     }
 
     /// @inheritdoc IDeltaHedgeVaultExt
@@ -97,6 +108,18 @@ contract DeltaHedgeVaultExt is IDeltaHedgeVaultExt, EngineExtension, DeltaHedgeS
     }
 
     /// @inheritdoc IDeltaHedgeVaultExt
+    function bookLimits() external view returns (BookLimits memory) {
+        DeltaHedgeStorage storage $ = _dh();
+        return BookLimits($.expiryUnwindSeconds, $.bookCooldownSeconds);
+    }
+
+    /// @inheritdoc IDeltaHedgeVaultExt
+    function bookMark() external view returns (bytes27, uint256) {
+        DeltaHedgeStorage storage $ = _dh();
+        return ($.bookHash, $.bookRebalancedAt);
+    }
+
+    /// @inheritdoc IDeltaHedgeVaultExt
     function volatility() external view returns (VolatilitySettings memory) {
         return _dh().volatility;
     }
@@ -127,6 +150,27 @@ contract DeltaHedgeVaultExt is IDeltaHedgeVaultExt, EngineExtension, DeltaHedgeS
         if (book_ == address(0)) revert IBallastErrors.ZeroAddress();
         _dh().book = book_;
         emit BookSet(book_);
+    }
+
+    function _setBookLimits(BookLimits memory limits) private {
+        ConstantsLib.checkBound(
+            "expiryUnwindSeconds",
+            limits.expiryUnwindSeconds,
+            ConstantsLib.MIN_EXPIRY_UNWIND_SECONDS,
+            ConstantsLib.MAX_EXPIRY_UNWIND_SECONDS
+        );
+        ConstantsLib.checkBound(
+            "bookCooldownSeconds",
+            limits.bookCooldownSeconds,
+            0,
+            ConstantsLib.MAX_BOOK_COOLDOWN_SECONDS
+        );
+        DeltaHedgeStorage storage $ = _dh();
+        ($.expiryUnwindSeconds, $.bookCooldownSeconds) = (
+            limits.expiryUnwindSeconds,
+            limits.bookCooldownSeconds
+        );
+        emit BookLimitsSet(limits);
     }
 
     function _setVolatility(VolatilitySettings memory vol) private {

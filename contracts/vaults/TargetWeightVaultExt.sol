@@ -15,7 +15,7 @@ import {
     VaultKind
 } from "../interfaces/IRebalanceEngine.sol";
 import {ITargetWeightVault, ITargetWeightVaultExt, WeightInit} from "../interfaces/ITargetWeightVault.sol";
-import {ConstantsLib, WAD} from "../libraries/ConstantsLib.sol";
+import {BPS, ConstantsLib, WAD} from "../libraries/ConstantsLib.sol";
 import {TargetWeightFlows} from "../strategies/TargetWeightFlows.sol";
 import {TargetWeightStorage} from "../strategies/TargetWeightStrategy.sol";
 
@@ -26,19 +26,27 @@ import {TargetWeightStorage} from "../strategies/TargetWeightStrategy.sol";
 contract TargetWeightVaultExt is ITargetWeightVaultExt, EngineExtension, TargetWeightFlows {
     using FixedPointMathLib for uint256;
 
-    /// @dev Delay between proposing and applying targets.
-    uint256 private immutable TARGET_DELAY_SECONDS;
+    /// @dev TargetWeightStorage's slot of `targetBps`, and its `_loosens` table: any change of the
+    /// eight uint16 targets waits.
+    uint256 private constant TARGETS_SLOT = uint256(TARGET_WEIGHT_STORAGE_SLOT);
+    uint256 private constant TARGET_FIELDS = 0x320e_320c_320a_3208_3206_3204_3202_3200;
+    /// @dev The slots of `absBandBps` and `relBandBps` (eight uint16 each, in their low 128 bits), and
+    /// the `_loosens` table of `_bandsWord`: sixteen bands, 0 = off, narrower is looser.
+    uint256 private constant ABS_BANDS_SLOT = uint256(TARGET_WEIGHT_STORAGE_SLOT) + 1;
+    uint256 private constant REL_BANDS_SLOT = uint256(TARGET_WEIGHT_STORAGE_SLOT) + 2;
+    uint256 private constant BANDS_FIELDS =
+        0x421e_421c_421a_4218_4216_4214_4212_4210_420e_420c_420a_4208_4206_4204_4202_4200;
 
     /// @param init The vault's assets, router and sequencer feed (its immutables).
-    /// @param delaySeconds Delay before proposed targets can apply, in [1 hour, 30 days].
-    constructor(EngineInit memory init, uint256 delaySeconds) EngineExtension(init) {
+    /// @param delaySeconds Delay before proposed targets, and any loosening change, can apply, in
+    /// [1 hour, 30 days].
+    constructor(EngineInit memory init, uint256 delaySeconds) EngineExtension(init, delaySeconds) {
         ConstantsLib.checkBound(
             "targetDelaySeconds",
             delaySeconds,
             ConstantsLib.MIN_TARGET_DELAY_SECONDS,
             ConstantsLib.MAX_TARGET_DELAY_SECONDS
         );
-        TARGET_DELAY_SECONDS = delaySeconds;
     }
 
     /* ---------------------------------------------------------------- CONSTRUCTION */
@@ -55,47 +63,21 @@ contract TargetWeightVaultExt is ITargetWeightVaultExt, EngineExtension, TargetW
         $.name = name_;
         $.symbol = symbol_;
         _setTargets(_checkTargets(weights.targetBps));
-        _setBands(weights.absBandBps, weights.relBandBps);
-    }
-
-    /* ---------------------------------------------------------------- PERMISSIONLESS */
-
-    /// @inheritdoc ITargetWeightVaultExt
-    function applyTargets() external {
-        TargetWeightStorage storage $ = _tw();
-        uint256 eta = $.pendingTargetsEta;
-        if (eta == 0 || block.timestamp < eta) revert IBallastErrors.TargetsNotReady(eta);
-        uint16[] memory t = _toArray($.pendingTargetBps);
-        delete $.pendingTargetBps;
-        $.pendingTargetsEta = 0;
-        _setTargets(t);
+        _setBands(weights.absBandBps, weights.relBandBps, false);
     }
 
     /* ---------------------------------------------------------------- ONLY ADMIN */
 
     /// @inheritdoc ITargetWeightVaultExt
-    function proposeTargets(uint16[] calldata targetBps) external onlyOwner {
-        uint16[] memory t = _checkTargets(targetBps);
-        TargetWeightStorage storage $ = _tw();
-        for (uint256 i; i < t.length; ++i) {
-            $.pendingTargetBps[i] = t[i];
-        }
-        uint256 eta = block.timestamp + TARGET_DELAY_SECONDS;
-        $.pendingTargetsEta = uint40(eta);
-        emit TargetsProposed(t, eta);
-    }
-
-    /// @inheritdoc ITargetWeightVaultExt
-    function cancelTargets() external onlyOwner {
-        TargetWeightStorage storage $ = _tw();
-        delete $.pendingTargetBps;
-        $.pendingTargetsEta = 0;
-        emit TargetsCancelled();
+    function setTargets(uint16[] calldata targetBps) external onlyOwner {
+        uint256 old = _sload(TARGETS_SLOT);
+        _setTargets(_checkTargets(targetBps));
+        _gateWord(_sload(TARGETS_SLOT), old, TARGET_FIELDS);
     }
 
     /// @inheritdoc ITargetWeightVaultExt
     function setBands(uint16[] calldata absBandBps, uint16[] calldata relBandBps) external onlyOwner {
-        _setBands(absBandBps, relBandBps);
+        _setBands(absBandBps, relBandBps, true);
     }
 
     /* ---------------------------------------------------------------- ERC-4626 VIEWS */
@@ -197,12 +179,6 @@ contract TargetWeightVaultExt is ITargetWeightVaultExt, EngineExtension, TargetW
     }
 
     /// @inheritdoc ITargetWeightVaultExt
-    function pendingTargets() external view returns (uint16[] memory targetBps, uint256 eta) {
-        TargetWeightStorage storage $ = _tw();
-        return (_toArray($.pendingTargetBps), $.pendingTargetsEta);
-    }
-
-    /// @inheritdoc ITargetWeightVaultExt
     function weightsWad() external view returns (uint256[] memory weights, uint256 navWad) {
         Valuation memory v = _valuationOrRevert(Rounding.Down);
         return (_weights(v), v.nav);
@@ -220,8 +196,71 @@ contract TargetWeightVaultExt is ITargetWeightVaultExt, EngineExtension, TargetW
             10 ** _decimalsOffset(_assetConfigs()[0].decimals);
     }
 
-    /// @inheritdoc ITargetWeightVaultExt
-    function targetDelaySeconds() external view returns (uint256) {
-        return TARGET_DELAY_SECONDS;
+    /* ---------------------------------------------------------------- CHECKED WRITES */
+
+    /// @dev One entry per asset, summing to 10,000 bps.
+    function _checkTargets(uint16[] memory t) private view returns (uint16[] memory) {
+        if (t.length != ASSET_COUNT) revert IBallastErrors.InvalidAssetCount(t.length);
+        uint256 sum;
+        for (uint256 i; i < t.length; ++i) {
+            sum += t[i];
+        }
+        if (sum != BPS) revert IBallastErrors.TargetsDoNotSum(sum);
+        return t;
+    }
+
+    function _setTargets(uint16[] memory t) private {
+        uint16[8] storage targets = _tw().targetBps;
+        for (uint256 i; i < t.length; ++i) {
+            targets[i] = t[i];
+        }
+        emit TargetsApplied(t);
+    }
+
+    /// @dev Each band 0 (off) or within its bounds, and at least one band per asset. `delayed`: an
+    /// admin call, which must have been queued when it narrows a band (not `initialize`).
+    function _setBands(uint16[] memory absBps, uint16[] memory relBps, bool delayed) private {
+        uint256 n = ASSET_COUNT;
+        if (absBps.length != n || relBps.length != n) revert IBallastErrors.InvalidAssetCount(absBps.length);
+        TargetWeightStorage storage $ = _tw();
+        for (uint256 i; i < n; ++i) {
+            if (absBps[i] == 0 && relBps[i] == 0) {
+                revert IBallastErrors.OutOfBounds(
+                    "band",
+                    0,
+                    ConstantsLib.MIN_ABS_BAND_BPS,
+                    ConstantsLib.MAX_ABS_BAND_BPS
+                );
+            }
+            if (absBps[i] != 0) {
+                ConstantsLib.checkBound(
+                    "absBandBps",
+                    absBps[i],
+                    ConstantsLib.MIN_ABS_BAND_BPS,
+                    ConstantsLib.MAX_ABS_BAND_BPS
+                );
+            }
+            if (relBps[i] != 0) {
+                ConstantsLib.checkBound(
+                    "relBandBps",
+                    relBps[i],
+                    ConstantsLib.MIN_REL_BAND_BPS,
+                    ConstantsLib.MAX_REL_BAND_BPS
+                );
+            }
+        }
+        uint256 old = _bandsWord();
+        for (uint256 i; i < n; ++i) {
+            $.absBandBps[i] = absBps[i];
+            $.relBandBps[i] = relBps[i];
+        }
+        // Narrower is looser: a band switched on, or lowered, makes rebalances come sooner.
+        if (delayed) _gateWord(_bandsWord(), old, BANDS_FIELDS);
+        emit BandsSet(absBps, relBps);
+    }
+
+    /// @dev Both band slots in one word: absolute bands low, relative bands high.
+    function _bandsWord() private view returns (uint256) {
+        return _sload(ABS_BANDS_SLOT) | (_sload(REL_BANDS_SLOT) << 128);
     }
 }

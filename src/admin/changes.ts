@@ -79,18 +79,39 @@ export async function applyAdminChange(
   const guardian = ((await contract.guardian()) as string).toLowerCase();
   const allowed = me === owner || (change.callers === "owner-or-guardian" && me === guardian);
   const caller = allowed ? me : owner;
+  let method = change.method;
+  let data = calldata;
   try {
     await hre.ethers.provider.call({ to: target.address, data: calldata, from: caller });
   } catch (e) {
-    throw new UserError(
-      `${target.name}: ${change.method} would revert with ${revertText(contract.interface, e)}; nothing sent.`,
+    const wait = await pendingWait(hre, contract, e);
+    if (wait === undefined) {
+      throw new UserError(
+        `${target.name}: ${change.method} would revert with ${revertText(contract.interface, e)}; nothing sent.`,
+      );
+    }
+    if (wait.eta !== 0n) {
+      throw new UserError(
+        `${target.name}: ${change.method} is queued and applies from ${isoTime(wait.eta)}; ` +
+          `run the same command again then (or vault:cancel-change --id ${wait.id}); nothing sent.`,
+      );
+    }
+    // It loosens what a rebalance may cost or when it may happen: announce it first (SPEC §3.5).
+    const delay = (await contract.changeDelaySeconds()) as bigint;
+    log(
+      `  this loosens what a rebalance may cost or when it may happen, so it waits ${delay} s: ` +
+        `queueChange announces it now (id ${wait.id}); run the same command again from ` +
+        `${isoTime(wait.now + delay)} to apply it`,
     );
+    method = "queueChange";
+    data = contract.interface.encodeFunctionData("queueChange", [calldata]);
+    await hre.ethers.provider.call({ to: target.address, data, from: caller });
   }
-  const result: AdminResult = { vault: target.name, method: change.method, calldata, executed: false };
+  const result: AdminResult = { vault: target.name, method, calldata: data, executed: false };
   if (!allowed) {
     const ownerCode = await hre.ethers.provider.getCode(owner);
-    result.timelockProposal = { target: target.address, value: 0, data: calldata };
-    const proposal = `target ${target.address}, value 0, data ${calldata}`;
+    result.timelockProposal = { target: target.address, value: 0, data };
+    const proposal = `target ${target.address}, value 0, data ${data}`;
     if (execute) {
       throw new UserError(
         `the signer ${me} is not the owner ${owner}${ownerCode !== "0x" ? " (a contract, e.g. the timelock)" : ""}: ` +
@@ -104,7 +125,7 @@ export async function applyAdminChange(
     log(`  dry run: simulates cleanly as ${me}; pass --execute to send it`);
     return result;
   }
-  const tx = await signer.sendTransaction({ to: target.address, data: calldata });
+  const tx = await signer.sendTransaction({ to: target.address, data });
   await tx.wait();
   log(`  sent ${tx.hash}: done`);
   return { ...result, executed: true, txHash: tx.hash };
@@ -173,16 +194,14 @@ export async function settingsChanges(
   return out;
 }
 
-/** vault:targets: proposes new targets (they apply after the vault's target delay). */
+/** vault:targets: new targets (queued first; the same command applies them after the delay). */
 export async function targetsChange(target: AdminTarget, targetBps: number[]): Promise<AdminChange> {
-  requireTargetWeight(target, "proposeTargets");
+  requireTargetWeight(target, "setTargets");
   const [current] = (await target.contract.targets()) as [bigint[]];
   return {
-    method: "proposeTargets",
+    method: "setTargets",
     args: [targetBps],
-    changes: [
-      `targets ${current.join(",")} → ${targetBps.join(",")} bps (applies after the target delay, via vault:apply-targets)`,
-    ],
+    changes: [`targets ${current.join(",")} → ${targetBps.join(",")} bps`],
     callers: "owner",
     kinds: ["target-weight"],
   };
@@ -206,6 +225,44 @@ export async function bandsChange(
     kinds: ["target-weight"],
   };
 }
+
+/** vault:cancel-change: drops a queued change (owner or guardian). */
+export function cancelChange(id: string): AdminChange {
+  if (!/^0x[0-9a-fA-F]{64}$/.test(id))
+    throw new UserError(`--id '${id}' is not a 32-byte hex change id (0x…).`);
+  return {
+    method: "cancelChange",
+    args: [id],
+    changes: [`queued change ${id} → dropped`],
+    callers: "owner-or-guardian",
+    kinds: ["target-weight", "delta-hedge"],
+  };
+}
+
+/**
+ * When a simulated admin call reverted with ChangeNotReady: its id, its eta as the vault has it
+ * (0: not queued, or its grace ran out — it must be queued) and the chain's time. Else undefined.
+ */
+async function pendingWait(
+  hre: HardhatRuntimeEnvironment,
+  contract: Contract,
+  error: unknown,
+): Promise<{ id: string; eta: bigint; now: bigint } | undefined> {
+  const e = error as { data?: unknown; error?: { data?: unknown } };
+  for (const data of [e?.data, e?.error?.data]) {
+    if (typeof data !== "string" || !data.startsWith("0x")) continue;
+    const parsed = contract.interface.parseError(data);
+    if (parsed?.name !== "ChangeNotReady") continue;
+    const block = await hre.ethers.provider.getBlock("latest");
+    const now = BigInt(block!.timestamp);
+    const eta = parsed.args[1] as bigint;
+    const grace = 14n * 86_400n; // ConstantsLib.CHANGE_GRACE_SECONDS
+    return { id: parsed.args[0] as string, eta: eta !== 0n && now <= eta + grace ? eta : 0n, now };
+  }
+  return undefined;
+}
+
+const isoTime = (seconds: bigint): string => new Date(Number(seconds) * 1000).toISOString();
 
 /** vault:pause / vault:unpause. */
 export const pauseChange = (pause: boolean): AdminChange => ({

@@ -1,4 +1,4 @@
-import { MaxUint256 } from "ethers";
+import { keccak256, MaxUint256 } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { TAGS } from "../deployments";
@@ -22,18 +22,24 @@ export async function measureAdminPaths(hre: HardhatRuntimeEnvironment): Promise
   };
   const p = demoVaultPreset();
   const v = await deployLocalTargetWeightVault(hre, "adminBench", p);
+  // Tightening changes (they apply at once); loosening ones are measured queued, below.
   await gas("admin: setEngineSettings", v.setEngineSettings({ ...p.settings, maxSlippageBps: 90 }));
   await gas(
     "admin: setAmountSettings",
-    v.setAmountSettings({ ...p.amounts, minTradeValue: 99n * 10n ** 6n }),
+    v.setAmountSettings({ ...p.amounts, minTradeValue: 101n * 10n ** 6n }),
   );
   await gas("admin: setMaxStaleness", v.setMaxStaleness(1, 3600));
   await gas("admin: pause (guardian)", v.connect(guardian).pause());
   await gas("admin: unpause", v.unpause());
   await gas("admin: setGuardian", v.setGuardian(bob.address));
-  await gas("admin: proposeTargets (3 assets)", v.proposeTargets([5000, 2500, 2500]));
-  await gas("admin: cancelTargets", v.cancelTargets());
-  await gas("admin: setBands (3 assets)", v.setBands([400, 400, 400], [0, 0, 0]));
+  const targets = v.interface.encodeFunctionData("setTargets", [[5000, 2500, 2500]]);
+  await gas("admin: queueChange (setTargets, 3 assets)", v.queueChange(targets));
+  await gas("admin: cancelChange", v.cancelChange(keccak256(targets)));
+  await gas("admin: setBands (3 assets)", v.setBands([600, 600, 600], [0, 0, 0]));
+  const loosen = { ...p.settings, maxSlippageBps: 120 };
+  await (await v.queueChange(v.interface.encodeFunctionData("setEngineSettings", [loosen]))).wait();
+  await hre.network.provider.send("evm_increaseTime", [p.targetDelaySeconds]);
+  await gas("admin: setEngineSettings (loosening, after its delay)", v.setEngineSettings(loosen));
 
   const hp = demoHedgePreset();
   const book = await deployLocalOptionBook(hre, "adminBench", admin.address);

@@ -92,14 +92,15 @@ export async function driftedVault(hre: HardhatRuntimeEnvironment, n: number): P
   if (n > 3) await deployExtraAssets(hre);
   const market = await loadLocalMarket(hre);
   const [, , keeper, , alice] = await hre.ethers.getSigners();
-  const preset = equalWeightPreset(n);
+  // One unchunked first rebalance: deployed with the trade cap wide open (raising it later would
+  // have to wait for the change delay).
+  const preset = { ...equalWeightPreset(n), settings: { ...DEFAULT_ENGINE_SETTINGS, maxTradeBps: 10_000 } };
   const vault = await deployLocalTargetWeightVault(hre, `bench${n}`, preset);
   const usdc = market.tokens.USDC;
   const amount = parseUnits("1000000", 6);
   await mined(usdc.mint(alice.address, amount));
   await mined(usdc.connect(alice).approve(await vault.getAddress(), MaxUint256));
   await mined(vault.connect(alice).deposit(amount, alice.address));
-  await mined(vault.setEngineSettings({ ...DEFAULT_ENGINE_SETTINGS, maxTradeBps: 10_000 }));
   await mined(vault.connect(keeper).rebalance());
   const symbols = BENCH_SYMBOLS.slice(0, n);
   await increaseTime(hre, 7200);

@@ -183,7 +183,7 @@ export async function configDifferences(
     const typed = await typedVault(hre, address, plan.kind);
     if (plan.kind === "target-weight" && typed.kind === "target-weight") {
       const twv = typed.vault;
-      same(at, "target delay", await twv.targetDelaySeconds(), plan.preset.targetDelaySeconds);
+      same(at, "target delay", await twv.changeDelaySeconds(), plan.preset.targetDelaySeconds);
       const [targetBps, absBandBps, relBandBps] = await twv.targets();
       plan.preset.assets.forEach((a, i) => {
         same(at, `${a.symbol} target`, targetBps[i], a.targetBps);
@@ -201,6 +201,9 @@ export async function configDifferences(
       const band = await vault.band();
       for (const [k, v] of Object.entries(plan.preset.band))
         same(at, `band.${k}`, band[k as keyof typeof band], v);
+      const limits = await vault.bookLimits();
+      for (const [k, v] of Object.entries(plan.preset.limits))
+        same(at, `limits.${k}`, limits[k as keyof typeof limits], v);
     }
   }
   return out;

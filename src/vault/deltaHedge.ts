@@ -53,6 +53,8 @@ export interface DeltaHedgePreset {
   rateWad: bigint;
   targetDeltaWad: bigint;
   band: BandConfig;
+  /** How the hedge follows its book (SPEC §9.5): the expiry fade window and the book-change cooldown. */
+  limits: { expiryUnwindSeconds: number; bookCooldownSeconds: number };
 }
 
 /**
@@ -101,6 +103,9 @@ export function demoHedgePreset(): DeltaHedgePreset {
       minHalfWidthWad: WAD / 100n,
       maxHalfWidthWad: 1000n * WAD,
     },
+    // An expiring leg's hedge unwinds over its last day; a book manager's changes move the hedge at
+    // most once every 4 hours.
+    limits: { expiryUnwindSeconds: 86400, bookCooldownSeconds: 4 * 3600 },
   };
 }
 
@@ -122,6 +127,7 @@ export function deltaHedgeVaultDeployment(
     rateWad: preset.rateWad,
     targetDeltaWad: preset.targetDeltaWad,
     band: preset.band,
+    limits: preset.limits,
   };
   return {
     kind: "delta-hedge",

@@ -17,6 +17,7 @@ export const REASONS = [
   "PoolPriceDeviation",
   "VolatilityUnhealthy",
   "BookUnreadable",
+  "BookChangeCooldown",
 ] as const;
 export type ReasonName = (typeof REASONS)[number];
 

@@ -40,6 +40,8 @@ export function describeReason(reason: ReasonName, detail: bigint): string {
       return "the volatility feed is stale or out of bounds";
     case "BookUnreadable":
       return "the options book cannot be read";
+    case "BookChangeCooldown":
+      return `the book changed; the hedge follows it again from ${at(detail)}`;
   }
 }
 

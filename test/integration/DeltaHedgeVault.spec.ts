@@ -12,7 +12,13 @@ import { D, fromWad } from "../../src/math/reference";
 import { bookReference, whalleyWilmott } from "../../src/math/hedgeReference";
 import { sqrtPriceX96AtOracleMove, swapPoolTo } from "../../src/market/localMarket";
 import { type HedgeFixture, deployHedge, hedgeFixture, marketFixture } from "../shared/fixtures";
-import { WAD, advanceAndMove, expectPredicateAgreement } from "../shared/helpers";
+import {
+  WAD,
+  adminChange,
+  advanceAndMove,
+  expectPredicateAgreement,
+  rebalanceEvents,
+} from "../shared/helpers";
 
 function toBookLeg(l: Awaited<ReturnType<OptionBook["legs"]>>[number]): BookLeg {
   return {
@@ -160,8 +166,8 @@ describe("DeltaHedgeVault", () => {
       const { vault, stranger, market, arbitrageur } = await hedgeFixture();
       await (await vault.connect(stranger).rebalance()).wait(); // threshold policy: to −0.45
       const settings = await vault.engineSettings();
-      await (
-        await vault.setEngineSettings({
+      await adminChange({ vault, market, arbitrageur }, "setEngineSettings", [
+        {
           policy: 0, // Time
           mode: 0, // ToTarget
           maxSlippageBps: settings.maxSlippageBps,
@@ -174,8 +180,8 @@ describe("DeltaHedgeVault", () => {
           maxRebalancesPerPeriod: settings.maxRebalancesPerPeriod,
           maxCostBpsPerPeriod: settings.maxCostBpsPerPeriod,
           rewardBps: settings.rewardBps,
-        })
-      ).wait();
+        },
+      ]);
       expect((await vault.hedgeStatus()).reason).to.equal(Reason.IntervalNotElapsed);
       await advanceAndMove(market, arbitrageur, 86_400);
       const st = await expectPredicateAgreement(vault, stranger);
@@ -199,6 +205,135 @@ describe("DeltaHedgeVault", () => {
       expect(st.netDeltaWad).to.equal(held);
       await (await vault.connect(stranger).rebalance()).wait();
       expect(await netDelta(vault)).to.be.within(0n, WAD / 2n);
+    });
+  });
+
+  describe("an expiring hedge (F7)", () => {
+    it("unwinds over the leg's last day in chunks of about an hour's fade, not at the expiry second", async () => {
+      const { vault, market, arbitrageur, keeper, expiry } = await hedgeFixture();
+      const unwind = demoHedgePreset().limits.expiryUnwindSeconds; // 1 day
+      // Deep in the money two days out: the 100 short calls' delta ≈ −99, hedged with ≈ +99 ETH.
+      await time.increaseTo(expiry - 2 * unwind);
+      await advanceAndMove(market, arbitrageur, 0, { WETH: "3600" });
+      await (await vault.connect(keeper).rebalance()).wait();
+      const start = await vault.hedgeStatus();
+      expect(start.underlyingWad).to.be.gt(95n * WAD);
+      const nav0 = (await vault.rebalanceStatus()).navWad;
+      // A keeper checks every hour until an hour past expiry.
+      const sales: bigint[] = [];
+      let soldAtExpiry = 0n;
+      for (let t = expiry - 2 * unwind + 3600; t <= expiry + 3600; t += 3600) {
+        await time.increaseTo(t);
+        await advanceAndMove(market, arbitrageur, 0);
+        const st = await expectPredicateAgreement(vault, keeper);
+        if (st.reason !== BigInt(Reason.Due)) continue;
+        const before = (await vault.hedgeStatus()).underlyingWad;
+        await (await vault.connect(keeper).rebalance()).wait();
+        const sold = before - (await vault.hedgeStatus()).underlyingWad;
+        sales.push(sold);
+        if (t >= expiry) soldAtExpiry += sold;
+      }
+      const largest = sales.reduce((a, b) => (b > a ? b : a), 0n);
+      // The first day holds (the fade has not begun); the last day sells ≈ 99/24 ETH an hour.
+      expect(sales.length).to.be.gte(20);
+      expect(largest).to.be.lte(start.underlyingWad / 24n + WAD); // an hour's fade plus the band
+      // At the expiry second only the last check interval's fade is left (≈ an hour's: 4.2 ETH),
+      // where the whole hedge (≈ 99 ETH) used to be.
+      expect(soldAtExpiry).to.be.lte(start.underlyingWad / 24n + WAD);
+      expect((await vault.hedgeStatus()).underlyingWad).to.be.lte(WAD);
+      console.log(
+        `      expiry unwind: ${sales.length} sales, largest ${fromWad(largest).toFixed(2)} ETH ` +
+          `(${((Number(fromWad(largest)) * 3600 * 100) / Number(fromWad(nav0))).toFixed(1)}% of NAV), ` +
+          `${fromWad(soldAtExpiry).toFixed(3)} ETH from the expiry second on`,
+      );
+    });
+
+    it("fades the leg's size by τ / window inside the window, and not before it", async () => {
+      const { vault, keeper, market, arbitrageur, expiry } = await hedgeFixture();
+      await (await vault.connect(keeper).rebalance()).wait();
+      const unwind = demoHedgePreset().limits.expiryUnwindSeconds;
+      await time.increaseTo(expiry - unwind - 60);
+      await advanceAndMove(market, arbitrageur, 0, { WETH: "4000" }); // deep ITM: |Δ| ≈ 100
+      const outside = (await vault.hedgeStatus()).bookDeltaWad;
+      expect(outside).to.be.lt(-99n * WAD);
+      await time.increaseTo(expiry - unwind / 4);
+      await advanceAndMove(market, arbitrageur, 0);
+      const inside = (await vault.hedgeStatus()).bookDeltaWad;
+      // a quarter of the window left: a quarter of the size counts (N(d1) ≈ 1 this deep)
+      expect(inside).to.be.within(-25n * WAD - WAD / 10n, -25n * WAD + WAD / 10n);
+    });
+  });
+
+  describe("book churn (F7)", () => {
+    const cooldown = demoHedgePreset().limits.bookCooldownSeconds;
+
+    it("a manager flipping the book every hour moves the hedge once per cooldown, and the views say when", async () => {
+      const { vault, book, guardian, keeper, market, arbitrageur, expiry } = await hedgeFixture();
+      await (await vault.connect(keeper).rebalance()).wait(); // follows the fixture's book: the cooldown starts
+      let rebalances = 0;
+      let traded = 0n;
+      let waited = 0;
+      for (let hour = 1; hour <= 24; hour++) {
+        await advanceAndMove(market, arbitrageur, 3600);
+        if (hour % 2 === 1)
+          await (await book.connect(guardian).addLeg(true, false, wad(3000), wad(100), expiry)).wait();
+        else await (await book.connect(guardian).removeLeg(1)).wait();
+        const st = await expectPredicateAgreement(vault, keeper);
+        if (st.reason === BigInt(Reason.Due)) {
+          const receipt = await (await vault.connect(keeper).rebalance()).wait();
+          traded += rebalanceEvents(vault as never, receipt!.logs).summary!.tradedValueWad;
+          rebalances++;
+          continue;
+        }
+        // a flip back to where the hedge already is leaves nothing to do
+        if (st.reason === BigInt(Reason.WithinBand)) continue;
+        expect(st.reason).to.equal(BigInt(Reason.BookChangeCooldown));
+        const [, at] = await vault.bookMark();
+        expect(st.detail).to.equal(at + BigInt(cooldown));
+        await expect(vault.connect(keeper).rebalance())
+          .to.be.revertedWithCustomError(vault, "RebalanceNotDue")
+          .withArgs(Reason.BookChangeCooldown, at + BigInt(cooldown));
+        waited++;
+      }
+      // 24 flips a day, at most one hedge per 4 hours follows them (the old vault followed all 24)
+      expect(rebalances).to.be.lte((24 * 3600) / cooldown + 1);
+      expect(rebalances).to.be.gte(3); // the hedge still follows the book, at the limited pace
+      expect(waited).to.be.gte(8);
+      console.log(
+        `      book churn: ${rebalances} rebalances in 24 flips, ${fromWad(traded).toFixed(0)} USDC traded`,
+      );
+    });
+
+    it("does not hold back a hedge the book did not cause: a price move re-hedges inside the cooldown", async () => {
+      const { vault, book, guardian, keeper, market, arbitrageur, expiry } = await hedgeFixture();
+      await (await vault.connect(keeper).rebalance()).wait(); // follows the fixture's book
+      await advanceAndMove(market, arbitrageur, cooldown);
+      await (await book.connect(guardian).addLeg(true, false, wad(3000), wad(20), expiry)).wait();
+      await advanceAndMove(market, arbitrageur, 600);
+      await (await vault.connect(keeper).rebalance()).wait(); // the first change since: allowed at once
+      const [, at] = await vault.bookMark();
+      expect(at).to.equal(BigInt(await time.latest()));
+      await advanceAndMove(market, arbitrageur, 600, { WETH: "3150" }); // the book is unchanged
+      const st = await expectPredicateAgreement(vault, keeper);
+      expect(st.reason).to.equal(BigInt(Reason.Due));
+      expect(BigInt(await time.latest())).to.be.lt(at + BigInt(cooldown));
+    });
+
+    it("refuses limits out of bounds, and only the owner sets them", async () => {
+      const { vault, stranger } = await hedgeFixture();
+      await expect(vault.setBookLimits({ expiryUnwindSeconds: 60, bookCooldownSeconds: 0 }))
+        .to.be.revertedWithCustomError(vault, "OutOfBounds")
+        .withArgs(encodeBytes32String("expiryUnwindSeconds"), 60, 3600, 30 * 86400);
+      await expect(vault.setBookLimits({ expiryUnwindSeconds: 3600, bookCooldownSeconds: 8 * 86400 }))
+        .to.be.revertedWithCustomError(vault, "OutOfBounds")
+        .withArgs(encodeBytes32String("bookCooldownSeconds"), 8 * 86400, 0, 7 * 86400);
+      await expect(
+        vault.connect(stranger).setBookLimits({ expiryUnwindSeconds: 3600, bookCooldownSeconds: 0 }),
+      ).to.be.revertedWithCustomError(vault, "OwnableUnauthorizedAccount");
+      await expect(vault.setBookLimits({ expiryUnwindSeconds: 3600, bookCooldownSeconds: 0 }))
+        .to.emit(vault, "BookLimitsSet")
+        .withArgs([3600, 0]);
+      expect(await vault.bookLimits()).to.deep.equal([3600n, 0n]);
     });
   });
 

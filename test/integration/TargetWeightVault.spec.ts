@@ -5,6 +5,7 @@ import { Mode, Policy, Reason } from "../../src/vault/enums";
 import { demoVaultPreset } from "../../src/vault/targetWeight";
 import { balancedVaultFixture, fundedVaultFixture } from "../shared/fixtures";
 import {
+  adminChange,
   BPS,
   WAD,
   advanceAndMove,
@@ -138,7 +139,9 @@ describe("TargetWeightVault", () => {
     describe("in band-edge mode", () => {
       it("trades only the assets out of band, to (1 - hysteresis) of the band from target", async () => {
         const { vault, market, arbitrageur, keeper } = await balancedVaultFixture();
-        await (await vault.setEngineSettings({ ...preset.settings, mode: Mode.ToBandEdge })).wait();
+        await adminChange({ vault, market, arbitrageur }, "setEngineSettings", [
+          { ...preset.settings, mode: Mode.ToBandEdge },
+        ]);
         await advanceAndMove(market, arbitrageur, 2 * HOUR, { WETH: "4200" });
         const before = await weights(vault);
         const receipt = await (await vault.connect(keeper).rebalance()).wait();
@@ -157,12 +160,14 @@ describe("TargetWeightVault", () => {
 
       it("goes all the way to target when the edge would leave the quote asset out of its band", async () => {
         const { vault, market, arbitrageur, keeper } = await balancedVaultFixture();
-        await (await vault.setEngineSettings({ ...preset.settings, mode: Mode.ToBandEdge })).wait();
+        await adminChange({ vault, market, arbitrageur }, "setEngineSettings", [
+          { ...preset.settings, mode: Mode.ToBandEdge },
+        ]);
         // Both risk assets double: USDC falls to ~25%, out of its band, with WETH and WBTC above theirs.
         await advanceAndMove(market, arbitrageur, 2 * HOUR, { WETH: "6000", WBTC: "120000" });
-        await (
-          await vault.setEngineSettings({ ...preset.settings, mode: Mode.ToBandEdge, maxTradeBps: 10_000 })
-        ).wait();
+        await adminChange({ vault, market, arbitrageur }, "setEngineSettings", [
+          { ...preset.settings, mode: Mode.ToBandEdge, maxTradeBps: 10_000 },
+        ]);
         await (await vault.connect(keeper).rebalance()).wait();
         const { w } = await weights(vault);
         for (let i = 0; i < 3; i++) expect(Math.abs(w[i] - TARGETS[i])).to.be.lessThan(0.005);
@@ -173,13 +178,13 @@ describe("TargetWeightVault", () => {
       it("waits out the interval, then rebalances to target even inside the band", async () => {
         const { vault, market, arbitrageur, keeper } = await balancedVaultFixture();
         const interval = 7 * 86400;
-        await (
-          await vault.setEngineSettings({
+        await adminChange({ vault, market, arbitrageur }, "setEngineSettings", [
+          {
             ...preset.settings,
             policy: Policy.Time,
             intervalSeconds: interval,
-          })
-        ).wait();
+          },
+        ]);
         await advanceAndMove(market, arbitrageur, 2 * HOUR, { WETH: "3150" }); // +5%: inside the band
         const last = (await vault.engineState()).lastRebalanceAt;
         const st = await expectPredicateAgreement(vault, keeper);
@@ -197,7 +202,9 @@ describe("TargetWeightVault", () => {
     describe("when every leg is below minTradeValue", () => {
       it("reverts with BelowMinTrade", async () => {
         const { vault, market, arbitrageur, keeper } = await balancedVaultFixture();
-        await (await vault.setAmountSettings({ ...preset.amounts, minTradeValue: 10n ** 12n })).wait(); // 1M USDC
+        await adminChange({ vault, market, arbitrageur }, "setAmountSettings", [
+          { ...preset.amounts, minTradeValue: 10n ** 12n },
+        ]); // 1M USDC
         await advanceAndMove(market, arbitrageur, 2 * HOUR, { WETH: "4200" });
         expect((await expectPredicateAgreement(vault, keeper)).reason).to.equal(Reason.BelowMinTrade);
       });
@@ -207,7 +214,9 @@ describe("TargetWeightVault", () => {
       it("refuses until one more rebalance fits the rolling window, then executes", async () => {
         const { vault, market, arbitrageur, keeper } = await balancedVaultFixture();
         const period = BigInt(preset.settings.periodSeconds as number);
-        await (await vault.setEngineSettings({ ...preset.settings, maxRebalancesPerPeriod: 1 })).wait();
+        await adminChange({ vault, market, arbitrageur }, "setEngineSettings", [
+          { ...preset.settings, maxRebalancesPerPeriod: 1 },
+        ]);
         await advanceAndMove(market, arbitrageur, 2 * HOUR, { WETH: "4200" });
         await (await vault.connect(keeper).rebalance()).wait();
         const state = await vault.engineState();
@@ -230,13 +239,13 @@ describe("TargetWeightVault", () => {
   describe("keeper reward", () => {
     it("pays rewardBps of the traded value, at most maxRewardPerCall, to the caller", async () => {
       const { vault, market, arbitrageur, keeper } = await balancedVaultFixture();
-      await (
-        await vault.setAmountSettings({
+      await adminChange({ vault, market, arbitrageur }, "setAmountSettings", [
+        {
           ...preset.amounts,
           maxRewardPerCall: 10n ** 12n,
           rewardCapPerPeriod: 10n ** 12n,
-        })
-      ).wait();
+        },
+      ]);
       await advanceAndMove(market, arbitrageur, 2 * HOUR, { WETH: "4200" });
       const usdc = market.tokens.USDC;
       const start = await usdc.balanceOf(keeper.address);
@@ -254,7 +263,9 @@ describe("TargetWeightVault", () => {
       const period = BigInt(preset.settings.periodSeconds as number);
       const perCall = BigInt(preset.amounts.maxRewardPerCall);
       const cap = 60n * 10n ** 6n;
-      await (await vault.setAmountSettings({ ...preset.amounts, rewardCapPerPeriod: cap })).wait();
+      await adminChange({ vault, market, arbitrageur }, "setAmountSettings", [
+        { ...preset.amounts, rewardCapPerPeriod: cap },
+      ]);
       // SPEC §3.2: room = cap · (period − busy) / period, busy = max(clearAt − now, 0)
       const room = async (at: bigint) => {
         const clearAt = (await vault.engineState()).rewardsClearAt;

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import hre from "hardhat";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
 
 import type { AdminResult } from "../../src/admin/changes";
 import { demoVaultPreset } from "../../src/vault/targetWeight";
@@ -34,16 +35,17 @@ describe("admin tasks (vault:settings, vault:targets, vault:bands, vault:pause, 
     const before = await vault.engineSettings();
     const { out, result } = await admin("vault:settings", {
       vault: "funded",
-      set: "maxSlippageBps=150,minTradeValue=5000000",
+      set: "maxSlippageBps=90,minTradeValue=500000000",
       execute: true,
     });
+    // both tighten, so both apply at once
     expect(result!.map((r) => r.method)).to.deep.equal(["setEngineSettings", "setAmountSettings"]);
     expect(out).to.match(/sent 0x[0-9a-f]{64}: done/);
     const after = await vault.engineSettings();
-    expect(after.maxSlippageBps).to.equal(150n);
+    expect(after.maxSlippageBps).to.equal(90n);
+    expect((await vault.amountSettings()).minTradeValue).to.equal(500n * 10n ** 6n);
     expect(after.cooldownSeconds).to.equal(before.cooldownSeconds);
     expect(after.rewardBps).to.equal(before.rewardBps);
-    expect((await vault.amountSettings()).minTradeValue).to.equal(5_000_000n);
   });
 
   it("a value the vault refuses fails in the simulation with the decoded error; nothing changes", async () => {
@@ -62,10 +64,9 @@ describe("admin tasks (vault:settings, vault:targets, vault:bands, vault:pause, 
     process.exitCode = 0;
     const t = await admin("vault:targets", { vault: "funded", targets: "5000,3000,3000", execute: true });
     expect(t.err).to.equal(
-      "Error: funded: proposeTargets would revert with TargetsDoNotSum(11000); nothing sent.",
+      "Error: funded: setTargets would revert with TargetsDoNotSum(11000); nothing sent.",
     );
-    const [, eta] = await vault.pendingTargets();
-    expect(eta).to.equal(0n);
+    expect((await vault.targets())[0].map(Number)).to.deep.equal([4000, 3000, 3000]);
   });
 
   it("bad arguments: one line each, exit code 1", async () => {
@@ -84,7 +85,7 @@ describe("admin tasks (vault:settings, vault:targets, vault:bands, vault:pause, 
       [
         "vault:targets",
         { vault: "Hedge", targets: "5000,5000" },
-        "Error: proposeTargets needs a target-weight vault; Hedge is a delta-hedge vault.",
+        "Error: setTargets needs a target-weight vault; Hedge is a delta-hedge vault.",
       ],
       [
         "vault:bands",
@@ -102,19 +103,44 @@ describe("admin tasks (vault:settings, vault:targets, vault:bands, vault:pause, 
     }
   });
 
-  it("pause and unpause with --execute; targets proposed and bands set on a target-weight vault", async () => {
+  it("pause and unpause with --execute; targets and bands queued, then applied by the same command", async () => {
     const { vault } = await fundedVaultFixture();
     await admin("vault:pause", { vault: "funded", execute: true });
     expect(await vault.paused()).to.equal(true);
     await admin("vault:unpause", { vault: "funded", execute: true });
     expect(await vault.paused()).to.equal(false);
-    await admin("vault:targets", { vault: "funded", targets: "5000,2500,2500", execute: true });
-    const [pending, eta] = await vault.pendingTargets();
-    expect(pending.map(Number)).to.deep.equal([5000, 2500, 2500]);
+    const first = await admin("vault:targets", { vault: "funded", targets: "5000,2500,2500", execute: true });
+    expect(first.out).to.match(/waits 86400 s: queueChange announces it now \(id 0x[0-9a-f]{64}\)/);
+    const id = /id (0x[0-9a-f]{64})/.exec(first.out)![1];
+    const eta = await vault.changeEta(id);
     expect(eta).to.be.greaterThan(0n);
-    await admin("vault:bands", { vault: "funded", abs: "300,300,300", rel: "0,0,0", execute: true });
-    const [, abs] = await vault.targets();
-    expect(abs.map(Number)).to.deep.equal([300, 300, 300]);
+    expect((await vault.targets())[0].map(Number)).to.deep.equal([4000, 3000, 3000]);
+    // too early: one line, nothing sent
+    process.exitCode = 0;
+    const early = await admin("vault:targets", { vault: "funded", targets: "5000,2500,2500", execute: true });
+    expect(early.err).to.equal(
+      `Error: funded: setTargets is queued and applies from ${new Date(Number(eta) * 1000).toISOString()}; ` +
+        `run the same command again then (or vault:cancel-change --id ${id}); nothing sent.`,
+    );
+    expect(process.exitCode).to.equal(1);
+    process.exitCode = 0;
+    await time.increaseTo(eta);
+    await admin("vault:targets", { vault: "funded", targets: "5000,2500,2500", execute: true });
+    expect((await vault.targets())[0].map(Number)).to.deep.equal([5000, 2500, 2500]);
+    // widening a band applies at once; narrowing one is queued, and can be cancelled
+    await admin("vault:bands", { vault: "funded", abs: "600,600,600", rel: "0,0,0", execute: true });
+    expect((await vault.targets())[1].map(Number)).to.deep.equal([600, 600, 600]);
+    const narrow = await admin("vault:bands", {
+      vault: "funded",
+      abs: "300,300,300",
+      rel: "0,0,0",
+      execute: true,
+    });
+    const bandsId = /id (0x[0-9a-f]{64})/.exec(narrow.out)![1];
+    expect(await vault.changeEta(bandsId)).to.be.greaterThan(0n);
+    await admin("vault:cancel-change", { vault: "funded", id: bandsId, execute: true });
+    expect(await vault.changeEta(bandsId)).to.equal(0n);
+    expect((await vault.targets())[1].map(Number)).to.deep.equal([600, 600, 600]);
   });
 
   it("when a timelock owns the vault: the dry run prints the proposal; --execute refuses", async () => {
@@ -135,9 +161,13 @@ describe("admin tasks (vault:settings, vault:targets, vault:bands, vault:pause, 
     expect(dry.out).to.include(
       `the owner is ${tl.toLowerCase()}; as the owner, the call simulates cleanly. Schedule it there: target ${await vault.getAddress()}, value 0, data 0x`,
     );
+    // a loosening change: what the timelock must send first is its announcement
+    expect(dry.result![0].method).to.equal("queueChange");
     expect(dry.result![0].timelockProposal!.data).to.equal(
-      vault.interface.encodeFunctionData("setEngineSettings", [
-        { ...demoVaultPreset().settings, maxSlippageBps: 150 },
+      vault.interface.encodeFunctionData("queueChange", [
+        vault.interface.encodeFunctionData("setEngineSettings", [
+          { ...demoVaultPreset().settings, maxSlippageBps: 150 },
+        ]),
       ]),
     );
     const exec = await admin("vault:settings", { vault: "funded", set: "maxSlippageBps=150", execute: true });

@@ -7,7 +7,7 @@ import { demoHedgePreset } from "../../src/vault/deltaHedge";
 import { demoVaultPreset } from "../../src/vault/targetWeight";
 import type { IDeltaHedgeVault, ITargetWeightVault } from "../../typechain-types";
 import { balancedVaultFixture, hedgeFixture, type MarketFixture } from "../shared/fixtures";
-import { advanceAndMove, currentPrices, expectPredicateAgreement } from "../shared/helpers";
+import { adminChange, advanceAndMove, currentPrices, expectPredicateAgreement } from "../shared/helpers";
 
 /**
  * F4: the views say due exactly when rebalance() would succeed. Random states of both vault kinds —
@@ -78,19 +78,19 @@ async function apply(
   } else if (m.kind === "settings") {
     const base = isHedge ? hedge.settings : tw.settings;
     const maxFeeBps = isHedge ? 5 : 30; // WETH/USDC 0.05%, WBTC/USDC 0.3%
-    await (
-      await vault.setEngineSettings({
+    await adminChange(f, "setEngineSettings", [
+      {
         ...base,
         maxPoolDeviationBps: m.deviation,
         maxSlippageBps: m.deviation + maxFeeBps + 1 + m.extraSlippage,
         maxTradeBps: m.maxTradeBps,
         mode: m.toEdge ? Mode.ToBandEdge : Mode.ToTarget,
-      })
-    ).wait();
+      },
+    ]);
     const amounts = isHedge ? hedge.amounts : tw.amounts;
-    await (
-      await vault.setAmountSettings({ ...amounts, minTradeValue: BigInt(m.minTradeCents) * 10_000n })
-    ).wait();
+    await adminChange(f, "setAmountSettings", [
+      { ...amounts, minTradeValue: BigInt(m.minTradeCents) * 10_000n },
+    ]);
   } else if (m.kind === "quote") {
     if (!isHedge) return;
     const h = f.vault as IDeltaHedgeVault;
@@ -152,7 +152,7 @@ describe("a completed rebalance is not due again at unchanged prices (F9)", () =
     // the reported case: net Δ −46.66 landed at −0.509 against a ±0.500 band. Land 4% of the band
     // inside the edge (0.02 ETH): the buy's fee alone (46.7 ETH × 5 bps = 0.023) used to overshoot
     // that margin; grossed up by the fee, only the pool's impact (≈ 0.013 here) is left.
-    await (await vault.setEngineSettings({ ...hedge.settings, bandHysteresisBps: 400 })).wait();
+    await adminChange(f, "setEngineSettings", [{ ...hedge.settings, bandHysteresisBps: 400 }]);
     await (await vault.withdrawFunds(1, await f.market.tokens.WETH.balanceOf(vault), admin.address)).wait();
     expect((await vault.hedgeStatus()).netDeltaWad).to.be.lt(-40n * 10n ** 18n);
     await (await vault.connect(keeper).rebalance()).wait();
@@ -172,16 +172,16 @@ describe("a completed rebalance is not due again at unchanged prices (F9)", () =
           const vault = f.vault as ITargetWeightVault;
           const base = isHedge ? hedge.settings : tw.settings;
           for (const m of ms) {
-            await (
-              await vault.setEngineSettings({
+            await adminChange(f, "setEngineSettings", [
+              {
                 ...base,
                 cooldownSeconds: 0,
                 maxTradeBps: 10_000,
                 maxRebalancesPerPeriod: 1000,
                 maxCostBpsPerPeriod: 1000,
                 mode: m.toEdge ? Mode.ToBandEdge : Mode.ToTarget,
-              })
-            ).wait();
+              },
+            ]);
             const p = await currentPrices(f.market, ["WETH", "WBTC"]);
             await advanceAndMove(f.market, f.arbitrageur, 600, {
               WETH: (Number(p.WETH) * m.eth).toFixed(8),

@@ -1,10 +1,18 @@
 import { expect } from "chai";
-import { encodeBytes32String, MaxUint256, parseUnits, ZeroAddress } from "ethers";
+import {
+  type Contract,
+  encodeBytes32String,
+  keccak256,
+  MaxUint256,
+  parseUnits,
+  ZeroAddress,
+  ZeroHash,
+} from "ethers";
 import hre from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 
 import { setFeedPrice, sqrtPriceX96AtOracleMove, swapPoolTo } from "../../src/market/localMarket";
-import { Reason } from "../../src/vault/enums";
+import { Mode, Policy, Reason } from "../../src/vault/enums";
 import { demoVaultPreset, targetWeightVaultDeployment } from "../../src/vault/targetWeight";
 import { localChain } from "../../src/vault/localDeploy";
 import type { ITargetWeightVault } from "../../typechain-types";
@@ -200,10 +208,10 @@ describe("attacks and faults", () => {
         .to.be.revertedWithCustomError(vault, "OutOfBounds")
         .withArgs(encodeBytes32String("absBandBps"), 5001, 10, 5000);
       await expect(vault.setMaxStaleness(1, 59)).to.be.revertedWithCustomError(vault, "OutOfBounds");
-      await expect(vault.proposeTargets([5000, 3000, 3000]))
+      await expect(vault.setTargets([5000, 3000, 3000]))
         .to.be.revertedWithCustomError(vault, "TargetsDoNotSum")
         .withArgs(11000);
-      await expect(vault.proposeTargets([5000, 5000]))
+      await expect(vault.setTargets([5000, 5000]))
         .to.be.revertedWithCustomError(vault, "InvalidAssetCount")
         .withArgs(2);
       await expect(
@@ -219,7 +227,7 @@ describe("attacks and faults", () => {
       await expect(vault.connect(stranger).setEngineSettings(preset.settings))
         .to.be.revertedWithCustomError(vault, "OwnableUnauthorizedAccount")
         .withArgs(stranger.address);
-      await expect(vault.connect(stranger).proposeTargets([3000, 4000, 3000])).to.be.revertedWithCustomError(
+      await expect(vault.connect(stranger).setTargets([3000, 4000, 3000])).to.be.revertedWithCustomError(
         vault,
         "OwnableUnauthorizedAccount",
       );
@@ -237,26 +245,213 @@ describe("attacks and faults", () => {
         vault,
         "OwnableUnauthorizedAccount",
       );
+      await expect(vault.connect(stranger).queueChange("0x12345678")).to.be.revertedWithCustomError(
+        vault,
+        "OwnableUnauthorizedAccount",
+      );
+      await expect(vault.connect(stranger).cancelChange(ZeroHash))
+        .to.be.revertedWithCustomError(vault, "NotGuardian")
+        .withArgs(stranger.address);
       expect(await vault.engineSettings()).to.deep.equal(settings);
       expect(await vault.paused()).to.equal(false);
       expect(await vault.guardian()).to.equal(guardian.address);
     });
 
-    it("applies new targets only after the delay, so holders can exit first", async () => {
-      const { vault, stranger, alice } = await balancedVaultFixture();
-      await expect(vault.proposeTargets([2000, 4000, 4000])).to.emit(vault, "TargetsProposed");
-      const [, eta] = await vault.pendingTargets();
+    it("applies new targets only as a call queued a delay before, so holders can exit first", async () => {
+      const { vault, alice, guardian } = await balancedVaultFixture();
+      const call = vault.interface.encodeFunctionData("setTargets", [[2000, 4000, 4000]]);
+      const id = keccak256(call);
+      await expect(vault.setTargets([2000, 4000, 4000]))
+        .to.be.revertedWithCustomError(vault, "ChangeNotReady")
+        .withArgs(id, 0);
+      await expect(vault.queueChange(call)).to.emit(vault, "ChangeQueued");
+      const eta = await vault.changeEta(id);
       expect(eta).to.equal(BigInt(await time.latest()) + BigInt(preset.targetDelaySeconds));
-      await expect(vault.connect(stranger).applyTargets())
-        .to.be.revertedWithCustomError(vault, "TargetsNotReady")
-        .withArgs(eta);
+      await expect(vault.setTargets([2000, 4000, 4000]))
+        .to.be.revertedWithCustomError(vault, "ChangeNotReady")
+        .withArgs(id, eta);
       // A holder who disagrees leaves in kind before the change.
       const shares = await vault.balanceOf(alice.address);
       await (await vault.connect(alice).redeemInKind(shares, alice.address, alice.address)).wait();
       expect(await vault.balanceOf(alice.address)).to.equal(0n);
       await time.increaseTo(eta);
-      await expect(vault.connect(stranger).applyTargets()).to.emit(vault, "TargetsApplied");
+      await expect(vault.setTargets([2000, 4000, 4000])).to.emit(vault, "TargetsApplied");
       expect((await vault.targets())[0]).to.deep.equal([2000n, 4000n, 4000n]);
+      expect(await vault.changeEta(id)).to.equal(0n); // used up: the same change needs a new announcement
+      // Setting the targets in force changes nothing, so it needs no delay; the guardian cannot.
+      await expect(vault.setTargets([2000, 4000, 4000])).to.emit(vault, "TargetsApplied");
+      await expect(vault.connect(guardian).setTargets([2000, 4000, 4000])).to.be.revertedWithCustomError(
+        vault,
+        "OwnableUnauthorizedAccount",
+      );
+    });
+  });
+
+  describe("loosening waits (F5)", () => {
+    // Every field of every setter, each way: [what, the call, loosens?]. Bounds at the demo preset:
+    // slippage ≥ 50 + 30 + 1, deviation ≤ slippage − 31, trade cap ≥ 100, interval ≥ 1 h.
+    const s = preset.settings;
+    const a = preset.amounts;
+    const engine = (change: Record<string, unknown>): ["setEngineSettings", unknown[]] => [
+      "setEngineSettings",
+      [{ ...s, ...change }],
+    ];
+    const amount = (change: Record<string, unknown>): ["setAmountSettings", unknown[]] => [
+      "setAmountSettings",
+      [{ ...a, ...change }],
+    ];
+    const cases: [string, [string, unknown[]], boolean][] = [
+      ["slippage up", engine({ maxSlippageBps: 150 }), true],
+      ["slippage down", engine({ maxSlippageBps: 90 }), false],
+      ["pool deviation up", engine({ maxPoolDeviationBps: 60 }), true],
+      ["pool deviation down", engine({ maxPoolDeviationBps: 40 }), false],
+      ["trade cap up", engine({ maxTradeBps: 5000 }), true],
+      ["trade cap down", engine({ maxTradeBps: 1000 }), false],
+      [
+        "hysteresis changed (either way)",
+        engine({ bandHysteresisBps: Number(s.bandHysteresisBps) + 1 }),
+        true,
+      ],
+      ["cooldown shorter", engine({ cooldownSeconds: 600 }), true],
+      ["cooldown longer", engine({ cooldownSeconds: 7200 }), false],
+      ["interval shorter", engine({ intervalSeconds: 3600 }), true],
+      ["interval longer", engine({ intervalSeconds: 60 * 86400 }), false],
+      ["period changed (either way)", engine({ periodSeconds: 2 * 86400 }), true],
+      ["more rebalances per period", engine({ maxRebalancesPerPeriod: 48 }), true],
+      ["fewer rebalances per period", engine({ maxRebalancesPerPeriod: 12 }), false],
+      ["cost cap up", engine({ maxCostBpsPerPeriod: 200 }), true],
+      ["cost cap down", engine({ maxCostBpsPerPeriod: 50 }), false],
+      ["reward up", engine({ rewardBps: 10 }), true],
+      ["reward down", engine({ rewardBps: 1 }), false],
+      ["policy changed", engine({ policy: Policy.Time }), true],
+      ["mode changed", engine({ mode: Mode.ToBandEdge }), true],
+      ["minimum trade down", amount({ minTradeValue: 10_000 }), true],
+      ["minimum trade up", amount({ minTradeValue: 10n ** 9n }), false],
+      ["reward per call up", amount({ maxRewardPerCall: 100n * 10n ** 6n }), true],
+      ["reward per call down", amount({ maxRewardPerCall: 10n ** 6n }), false],
+      ["reward per period up", amount({ rewardCapPerPeriod: 10n ** 9n }), true],
+      ["reward per period down", amount({ rewardCapPerPeriod: 100n * 10n ** 6n }), false],
+      ["staleness up", ["setMaxStaleness", [2, 2 * 86400]], true],
+      ["staleness down", ["setMaxStaleness", [2, 600]], false],
+      [
+        "a band lowered",
+        [
+          "setBands",
+          [
+            [500, 300, 500],
+            [0, 0, 0],
+          ],
+        ],
+        true,
+      ],
+      [
+        "a band switched on",
+        [
+          "setBands",
+          [
+            [500, 500, 500],
+            [0, 0, 2000],
+          ],
+        ],
+        true,
+      ],
+      [
+        "a band raised",
+        [
+          "setBands",
+          [
+            [500, 800, 500],
+            [0, 0, 0],
+          ],
+        ],
+        false,
+      ],
+      ["targets changed", ["setTargets", [[3000, 3500, 3500]]], true],
+    ];
+    for (const [what, [method, args], loosens] of cases) {
+      it(`${what}: ${loosens ? "waits for the delay" : "applies at once"}`, async () => {
+        const { vault } = await balancedVaultFixture();
+        const read = async () => [
+          await vault.engineSettings(),
+          await vault.amountSettings(),
+          await vault.maxStaleness(2),
+          await vault.targets(),
+        ];
+        const before = await read();
+        const send = () => (vault as unknown as Contract).getFunction(method)(...args);
+        if (!loosens) {
+          await (await send()).wait();
+          expect(await read()).to.not.deep.equal(before);
+          return;
+        }
+        const call = vault.interface.encodeFunctionData(method as "setTargets", args as [number[]]);
+        await expect(send())
+          .to.be.revertedWithCustomError(vault, "ChangeNotReady")
+          .withArgs(keccak256(call), 0);
+        expect(await read()).to.deep.equal(before);
+        await (await vault.queueChange(call)).wait();
+        await time.increase(preset.targetDelaySeconds - 5);
+        await expect(send()).to.be.revertedWithCustomError(vault, "ChangeNotReady");
+        expect(await read()).to.deep.equal(before);
+        await time.increase(5);
+        await (await send()).wait();
+        expect(await read()).to.not.deep.equal(before);
+      });
+    }
+
+    it("a queued change lapses after its grace, and the guardian can cancel one", async () => {
+      const { vault, guardian } = await balancedVaultFixture();
+      const loosen = { ...preset.settings, maxSlippageBps: 150 };
+      const call = vault.interface.encodeFunctionData("setEngineSettings", [loosen]);
+      const id = keccak256(call);
+      await (await vault.queueChange(call)).wait();
+      const eta = await vault.changeEta(id);
+      await time.increaseTo(eta + 14n * 86400n + 1n); // past CHANGE_GRACE_SECONDS
+      await expect(vault.setEngineSettings(loosen))
+        .to.be.revertedWithCustomError(vault, "ChangeNotReady")
+        .withArgs(id, eta);
+      await expect(vault.connect(guardian).cancelChange(id)).to.emit(vault, "ChangeCancelled").withArgs(id);
+      expect(await vault.changeEta(id)).to.equal(0n);
+      await expect(vault.connect(guardian).cancelChange(id))
+        .to.be.revertedWithCustomError(vault, "NoChangeQueued")
+        .withArgs(id);
+      // queued again and cancelled before its eta: it can no longer apply
+      await (await vault.queueChange(call)).wait();
+      await (await vault.connect(guardian).cancelChange(id)).wait();
+      await time.increase(preset.targetDelaySeconds + 1);
+      await expect(vault.setEngineSettings(loosen)).to.be.revertedWithCustomError(vault, "ChangeNotReady");
+      expect((await vault.engineSettings()).maxSlippageBps).to.equal(BigInt(preset.settings.maxSlippageBps));
+    });
+
+    it("an owner and a keeper together cannot loosen the bounds before holders can leave", async () => {
+      // The reported attack: raise slippage, trade cap, cost cap and reward, then rebalance into a
+      // pushed pool. Now the loosened settings only exist after the delay, announced on-chain.
+      const f = await driftedFixture();
+      const { vault, keeper, alice } = f;
+      const loose = {
+        ...preset.settings,
+        maxSlippageBps: 500,
+        maxPoolDeviationBps: 400,
+        maxTradeBps: 10_000,
+        maxCostBpsPerPeriod: 1000,
+        rewardBps: 50,
+        cooldownSeconds: 0,
+      };
+      await expect(vault.setEngineSettings(loose)).to.be.revertedWithCustomError(vault, "ChangeNotReady");
+      const call = vault.interface.encodeFunctionData("setEngineSettings", [loose]);
+      const tx = await vault.queueChange(call);
+      await expect(tx).to.emit(vault, "ChangeQueued");
+      // Every rebalance in the window runs under the settings in force: legs capped at 25% of NAV.
+      const st = await vault.rebalanceStatus();
+      expect(st.reason).to.equal(BigInt(Reason.Due));
+      const traded = st.legs.reduce((sum, l) => sum + l.valueWad, 0n);
+      expect(traded).to.be.lte((st.navWad * BigInt(preset.settings.maxTradeBps)) / 10_000n + 10n ** 18n);
+      await (await vault.connect(keeper).rebalance()).wait();
+      // The holder, warned by ChangeQueued, leaves in the window.
+      const shares = await vault.balanceOf(alice.address);
+      await (await vault.connect(alice).redeemInKind(shares, alice.address, alice.address)).wait();
+      expect(await vault.balanceOf(alice.address)).to.equal(0n);
+      expect((await vault.engineSettings()).maxSlippageBps).to.equal(BigInt(preset.settings.maxSlippageBps));
     });
   });
 

@@ -7,6 +7,7 @@ import { Reason } from "../../src/vault/enums";
 import { demoVaultPreset } from "../../src/vault/targetWeight";
 import { balancedVaultFixture } from "../shared/fixtures";
 import {
+  adminChange,
   BPS,
   advanceAndMove,
   currentPrices,
@@ -43,7 +44,9 @@ describe("circuit breaker (F3)", () => {
   it("a 1 bp cap shrinks the plan to what 1 bp can pay for, and records no more", async () => {
     const f = await balancedVaultFixture();
     const { vault, market, arbitrageur, keeper } = f;
-    await (await vault.setEngineSettings({ ...preset.settings, maxCostBpsPerPeriod: 1 })).wait();
+    await adminChange({ vault, market, arbitrageur }, "setEngineSettings", [
+      { ...preset.settings, maxCostBpsPerPeriod: 1 },
+    ]);
     // a drift far larger than 1 bp of cost can correct (about 10% of NAV at the pools' real cost)
     await advanceAndMove(market, arbitrageur, 2 * 3600, { WETH: "6000", WBTC: "40000" });
     const st = await expectPredicateAgreement(vault, keeper);
@@ -58,9 +61,9 @@ describe("circuit breaker (F3)", () => {
     expect(spent).to.be.lte(1_000_000n);
     // Actual costs are below the worst case, so what is left may fund more; keep calling (cooldown
     // 1 minute) until the breaker stops it, which it must, at a time it names.
-    await (
-      await vault.setEngineSettings({ ...preset.settings, maxCostBpsPerPeriod: 1, cooldownSeconds: 60 })
-    ).wait();
+    await adminChange({ vault, market, arbitrageur }, "setEngineSettings", [
+      { ...preset.settings, maxCostBpsPerPeriod: 1, cooldownSeconds: 60 },
+    ]);
     let stopped = false;
     for (let k = 0; k < 40 && !stopped; k++) {
       await advanceAndMove(market, arbitrageur, 60);
@@ -100,13 +103,13 @@ describe("circuit breaker (F3)", () => {
         async (capBps, steps) => {
           const f = await balancedVaultFixture();
           const { vault, market, arbitrageur, keeper } = f;
-          await (
-            await vault.setEngineSettings({
+          await adminChange({ vault, market, arbitrageur }, "setEngineSettings", [
+            {
               ...preset.settings,
               maxCostBpsPerPeriod: capBps,
               cooldownSeconds: 60,
-            })
-          ).wait();
+            },
+          ]);
           const cap = BigInt(capBps) * 1_000_000n;
           const done: Executed[] = [];
           for (const s of steps) {

@@ -83,9 +83,10 @@ describe("deployment (hardhat-deploy scripts and presets)", () => {
       "ITargetWeightVault",
       (await hre.deployments.get(NAMES.vault("demo"))).address,
     );
-    await (await vault.setEngineSettings({ ...demoVaultPreset().settings, maxSlippageBps: 150 })).wait();
+    // A tightening change applies at once (a loosening one would wait for the change delay).
+    await (await vault.setEngineSettings({ ...demoVaultPreset().settings, maxSlippageBps: 90 })).wait();
     expect(await configDifferences(hre, preset)).to.deep.equal([
-      "vault demo: maxSlippageBps is 150 on-chain, 100 in the preset",
+      "vault demo: maxSlippageBps is 90 on-chain, 100 in the preset",
     ]);
     let error: unknown;
     try {
@@ -95,7 +96,7 @@ describe("deployment (hardhat-deploy scripts and presets)", () => {
     }
     expect(error).to.be.instanceOf(UserError);
     expect((error as Error).message).to.equal(
-      "on-chain configuration differs from the hardhat preset: vault demo: maxSlippageBps is 150 on-chain, 100 in the preset. " +
+      "on-chain configuration differs from the hardhat preset: vault demo: maxSlippageBps is 90 on-chain, 100 in the preset. " +
         "Change it with the admin tasks (npx hardhat vault:settings …) or fix the preset.",
     );
   });

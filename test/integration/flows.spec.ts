@@ -8,6 +8,7 @@ import { Reason } from "../../src/vault/enums";
 import { demoVaultPreset } from "../../src/vault/targetWeight";
 import {
   balancedVaultFixture,
+  balancedVault,
   deployVaultWithDeposit,
   fund,
   marketFixture,
@@ -42,12 +43,7 @@ async function weightShift(vault: ITargetWeightVault, before: number[]): Promise
 
 /** A 5M USDC demo vault at target (one unchunked rebalance), settings restored to the preset's. */
 async function bigBalancedVault(): Promise<VaultFixture> {
-  const base = await marketFixture();
-  const f = await deployVaultWithDeposit(base, "flows5M", preset, "5000000");
-  await (await f.vault.setEngineSettings({ ...preset.settings, maxTradeBps: 10_000 })).wait();
-  await (await f.vault.connect(f.keeper).rebalance()).wait();
-  await (await f.vault.setEngineSettings(preset.settings)).wait();
-  return f;
+  return balancedVault(await marketFixture(), "flows5M", preset, "5000000");
 }
 
 describe("flows pay for their own trading", () => {

@@ -77,6 +77,7 @@ describe("BookGreeksLib", () => {
             wad(sigma.toFixed(6)),
             wad(rate.toFixed(6)),
             NOW,
+            1,
           );
           const ref = bookReference(legs, spotWad, wad(sigma.toFixed(6)), wad(rate.toFixed(6)), NOW);
           const gross = ref.grossSize;
@@ -108,15 +109,55 @@ describe("BookGreeksLib", () => {
     );
   });
 
+  it("refuses a book out of expiry order: the live legs must be a suffix", async () => {
+    const { hedge, bs } = await loadFixture(fixture);
+    const near = await leg(bs, true, false, 3000, 10, NOW + 10n * DAY);
+    const far = await leg(bs, true, false, 3000, 10, NOW + 30n * DAY);
+    const expired = await leg(bs, true, false, 2000, 10, NOW);
+    const args = [wad(3000), wad(0.8), wad(0.04), NOW, 1] as const;
+    await hedge.aggregate(packLegs([expired, near, far]), ...args); // in order
+    await expect(hedge.aggregate(packLegs([far, near]), ...args)).to.be.revertedWithCustomError(
+      hedge,
+      "InvalidBook",
+    );
+    await expect(hedge.aggregate(packLegs([near, expired]), ...args)).to.be.revertedWithCustomError(
+      hedge,
+      "InvalidBook",
+    );
+  });
+
+  it("fades a leg inside the unwind window by τ / window: its delta, gamma and gross size", async () => {
+    const { hedge, bs } = await loadFixture(fixture);
+    const window = 86_400n;
+    for (const left of [window * 2n, window, window / 2n, window / 10n]) {
+      const l = await leg(bs, true, false, 3000, 10, NOW + left);
+      const full = await hedge.aggregate(packLegs([l]), wad(3000), wad(0.8), wad(0.04), NOW, 1);
+      const faded = await hedge.aggregate(packLegs([l]), wad(3000), wad(0.8), wad(0.04), NOW, window);
+      const scale = (x: bigint) => (left >= window ? x : (x * left) / window);
+      expect(faded.grossSizeWad).to.equal(scale(full.grossSizeWad));
+      // the size is scaled before the products, so each truncates once: within a few wei
+      const near = (a: bigint, b: bigint) => expect(a - b < 0n ? b - a : a - b).to.be.lte(10n ** 6n);
+      near(faded.deltaWad, scale(full.deltaWad));
+      near(faded.gammaE36, scale(full.gammaE36));
+    }
+  });
+
   it("ignores legs at or past expiry and treats an empty book as flat", async () => {
     const { hedge, bs } = await loadFixture(fixture);
     const live = await leg(bs, true, false, 3000, 10, NOW + 30n * DAY);
     const expired = await leg(bs, true, false, 2000, 10, NOW);
-    const withExpired = await hedge.aggregate(packLegs([expired, live]), wad(3000), wad(0.8), wad(0.04), NOW);
-    const liveOnly = await hedge.aggregate(packLegs([live]), wad(3000), wad(0.8), wad(0.04), NOW);
+    const withExpired = await hedge.aggregate(
+      packLegs([expired, live]),
+      wad(3000),
+      wad(0.8),
+      wad(0.04),
+      NOW,
+      1,
+    );
+    const liveOnly = await hedge.aggregate(packLegs([live]), wad(3000), wad(0.8), wad(0.04), NOW, 1);
     expect(withExpired).to.deep.equal(liveOnly);
     expect(withExpired.liveLegs).to.equal(1n);
-    const empty = await hedge.aggregate("0x", wad(3000), wad(0.8), wad(0.04), NOW);
+    const empty = await hedge.aggregate("0x", wad(3000), wad(0.8), wad(0.04), NOW, 1);
     expect([empty.deltaWad, empty.gammaE36, empty.grossSizeWad, empty.discountWad]).to.deep.equal([
       0n,
       0n,
@@ -133,6 +174,7 @@ describe("BookGreeksLib", () => {
       wad(0.8),
       0n,
       NOW,
+      1,
     );
     expect(shortCall.deltaWad < 0n && shortCall.gammaE36 < 0n).to.be.true;
     const longPut = await hedge.aggregate(
@@ -141,6 +183,7 @@ describe("BookGreeksLib", () => {
       wad(0.8),
       0n,
       NOW,
+      1,
     );
     expect(longPut.deltaWad < 0n && longPut.gammaE36 > 0n).to.be.true;
     // Put-call parity in delta: long call + short put of one strike has delta exactly 1 per unit.
@@ -153,6 +196,7 @@ describe("BookGreeksLib", () => {
       wad(0.8),
       0n,
       NOW,
+      1,
     );
     expect(synthetic.deltaWad).to.be.within(WAD - 2n, WAD + 2n);
     expect(synthetic.gammaE36).to.equal(0n);

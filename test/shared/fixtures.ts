@@ -97,13 +97,27 @@ export const fundedVaultFixture = deployments.createFixture(async (): Promise<Va
  * Settings are restored to the preset's afterwards.
  */
 export const balancedVaultFixture = deployments.createFixture(async (): Promise<VaultFixture> => {
-  const f = await fundedVaultFixture();
-  const preset = demoVaultPreset();
-  await (await f.vault.setEngineSettings({ ...preset.settings, maxTradeBps: 10_000 })).wait();
+  const base = await marketFixture();
+  return balancedVault(base, "funded", demoVaultPreset());
+});
+
+/**
+ * A vault from `preset` holding alice's deposit, after one unchunked rebalance: deployed with the
+ * trade cap wide open (raising it later would wait for the change delay), then narrowed to the
+ * preset's (tightening applies at once).
+ */
+export async function balancedVault(
+  base: MarketFixture,
+  key: string,
+  preset: TargetWeightPreset,
+  depositUsdc = "1000000",
+): Promise<VaultFixture> {
+  const open = { ...preset, settings: { ...preset.settings, maxTradeBps: 10_000 } };
+  const f = await deployVaultWithDeposit(base, key, open, depositUsdc);
   await (await f.vault.connect(f.keeper).rebalance()).wait();
   await (await f.vault.setEngineSettings(preset.settings)).wait();
   return f;
-});
+}
 
 export interface HedgeFixture extends MarketFixture {
   vault: IDeltaHedgeVault;

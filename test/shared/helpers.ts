@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { AbiCoder, formatUnits, type Signer } from "ethers";
+import { AbiCoder, type Contract, formatUnits, type Signer } from "ethers";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import hre from "hardhat";
 
@@ -110,4 +110,38 @@ export async function runCaptured<T>(
   } finally {
     [console.log, console.error] = [log, error];
   }
+}
+
+/**
+ * An admin change as the owner makes it: sent at once when the vault takes it at once; when it
+ * loosens (the vault reverts with ChangeNotReady), queued with `queueChange`, the change delay let
+ * pass (the feeds re-publish and the pools follow, as `advanceAndMove`) and then sent.
+ * @returns Whether it had to wait.
+ */
+export async function adminChange(
+  f: { market: LocalMarket; arbitrageur: Signer; vault: ITargetWeightVault | IDeltaHedgeVault },
+  method: string,
+  args: unknown[],
+): Promise<boolean> {
+  const vault = f.vault as unknown as Contract;
+  const data = vault.interface.encodeFunctionData(method, args);
+  const owner = await hre.ethers.getSigner((await f.vault.owner()) as string);
+  try {
+    await owner.call({ to: await vault.getAddress(), data });
+  } catch (e) {
+    if (vault.interface.parseError(errorData(e))?.name !== "ChangeNotReady") throw e;
+    await (await vault.connect(owner).getFunction("queueChange")(data)).wait();
+    await advanceAndMove(f.market, f.arbitrageur, Number(await f.vault.changeDelaySeconds()));
+    await (await owner.sendTransaction({ to: await vault.getAddress(), data })).wait();
+    return true;
+  }
+  await (await owner.sendTransaction({ to: await vault.getAddress(), data })).wait();
+  return false;
+}
+
+/** The revert data of a failed call, however ethers or Hardhat wrapped it. */
+export function errorData(e: unknown): string {
+  const err = e as { data?: unknown; error?: { data?: unknown } };
+  for (const d of [err?.data, err?.error?.data]) if (typeof d === "string" && d.startsWith("0x")) return d;
+  throw e;
 }

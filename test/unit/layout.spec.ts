@@ -73,7 +73,9 @@ describe("core / extension layout", () => {
     for (const f of files) {
       const src = fs.readFileSync(path.join(root, f), "utf8");
       const id = /@custom:storage-location erc7201:([\w.]+)/.exec(src)![1];
-      const slot = /bytes32 private constant \w+_STORAGE_SLOT =\s*(0x[0-9a-f]{64});/.exec(src)![1];
+      const slot = /bytes32 (?:private|internal) constant \w+_STORAGE_SLOT =\s*(0x[0-9a-f]{64});/.exec(
+        src,
+      )![1];
       const inner = BigInt(keccak256(toUtf8Bytes(id))) - 1n;
       const expected = BigInt(keccak256(AbiCoder.defaultAbiCoder().encode(["uint256"], [inner]))) & ~0xffn;
       expect(BigInt(slot), `${f} (${id})`).to.equal(expected);
