@@ -4,7 +4,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { UserError } from "../config/env";
 import { interfaceOf, readVaultKind } from "../vault/kind";
 import { resolveVault } from "../vault/registry";
-import { revertText } from "../vault/explain";
+import { revertData, revertText } from "../vault/explain";
 import { adminSigner } from "../cli/connect";
 
 /**
@@ -248,9 +248,7 @@ async function pendingWait(
   contract: Contract,
   error: unknown,
 ): Promise<{ id: string; eta: bigint; now: bigint } | undefined> {
-  const e = error as { data?: unknown; error?: { data?: unknown } };
-  for (const data of [e?.data, e?.error?.data]) {
-    if (typeof data !== "string" || !data.startsWith("0x")) continue;
+  for (const data of revertData(error)) {
     const parsed = contract.interface.parseError(data);
     if (parsed?.name !== "ChangeNotReady") continue;
     const block = await hre.ethers.provider.getBlock("latest");

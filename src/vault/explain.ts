@@ -57,17 +57,22 @@ function argText(a: unknown): string {
   return String(a);
 }
 
+/** Selector of Solidity's Error(string). */
+const ERROR_STRING = "0x08c379a0";
+
+/** The revert data a failed call carries, however ethers or Hardhat wrapped it (hex; usually one). */
+export function revertData(error: unknown): string[] {
+  const e = error as { data?: unknown; error?: { data?: unknown } };
+  return [e?.data, e?.error?.data].filter((d): d is string => typeof d === "string" && d.startsWith("0x"));
+}
+
 /**
  * A revert in words: the custom error decoded with the vault's ABI (from the revert data, or from
  * the node's message when it gives only that), and a RebalanceNotDue's reason described.
  */
-/** Selector of Solidity's Error(string). */
-const ERROR_STRING = "0x08c379a0";
-
 export function revertText(iface: Interface, error: unknown): string {
-  const e = error as { data?: unknown; shortMessage?: string; message?: string; error?: { data?: unknown } };
-  for (const data of [e?.data, e?.error?.data]) {
-    if (typeof data !== "string" || !data.startsWith("0x")) continue;
+  const e = error as { shortMessage?: string; message?: string };
+  for (const data of revertData(error)) {
     if (data.startsWith(ERROR_STRING)) {
       // Error(string), e.g. a router's "Too little received"
       return `Error("${AbiCoder.defaultAbiCoder().decode(["string"], dataSlice(data, 4))[0] as string}")`;

@@ -7,6 +7,7 @@ import type { IDeltaHedgeVault, ITargetWeightVault } from "../../typechain-types
 import type { RebalanceStatusStructOutput } from "../../typechain-types/contracts/interfaces/ITargetWeightVault.sol/ITargetWeightVault";
 import { movePrices, type LocalMarket } from "../../src/market/localMarket";
 import { FEED_DECIMALS, localToken } from "../../src/market/spec";
+import { revertData } from "../../src/vault/explain";
 
 export { BPS, WAD } from "../../src/math/units";
 
@@ -129,7 +130,7 @@ export async function adminChange(
   try {
     await owner.call({ to: await vault.getAddress(), data });
   } catch (e) {
-    if (vault.interface.parseError(errorData(e))?.name !== "ChangeNotReady") throw e;
+    if (!revertData(e).some((d) => vault.interface.parseError(d)?.name === "ChangeNotReady")) throw e;
     await (await vault.connect(owner).getFunction("queueChange")(data)).wait();
     await advanceAndMove(f.market, f.arbitrageur, Number(await f.vault.changeDelaySeconds()));
     await (await owner.sendTransaction({ to: await vault.getAddress(), data })).wait();
@@ -137,11 +138,4 @@ export async function adminChange(
   }
   await (await owner.sendTransaction({ to: await vault.getAddress(), data })).wait();
   return false;
-}
-
-/** The revert data of a failed call, however ethers or Hardhat wrapped it. */
-export function errorData(e: unknown): string {
-  const err = e as { data?: unknown; error?: { data?: unknown } };
-  for (const d of [err?.data, err?.error?.data]) if (typeof d === "string" && d.startsWith("0x")) return d;
-  throw e;
 }
