@@ -213,12 +213,15 @@ abstract contract EngineBase is ReentrancyGuardTransient {
         // The count: held until one more rebalance fits the window.
         uint256 breakerEnd =
             _max(state.rebalancesClearAt, block.timestamp) + _ceilDiv(period, s.maxRebalancesPerPeriod);
+        // forge-lint: disable-next-line(block-timestamp) -- the breaker's rolling window is a time rule by design; a builder's seconds of drift move it by those seconds
         breakerEnd = breakerEnd > block.timestamp + period ? breakerEnd - period : 0;
         st.nextEligibleAt = _max(cooldownEnd, breakerEnd);
         if (s.policy == Policy.Time) st.nextEligibleAt = _max(st.nextEligibleAt, intervalEnd);
 
+        // forge-lint: disable-next-line(block-timestamp) -- the cooldown is a time rule by design
         if (block.timestamp < cooldownEnd) return (Reason.Cooldown, cooldownEnd, budgetWad);
         if (breakerEnd != 0) return (Reason.CircuitBreaker, breakerEnd, budgetWad);
+        // forge-lint: disable-next-line(block-timestamp) -- the time policy's interval is a time rule by design
         bool timeDue = s.policy != Policy.Threshold && block.timestamp >= intervalEnd;
         bool bandDue = s.policy != Policy.Time && st.outOfBand;
         if (timeDue || bandDue) return (Reason.Due, 0, budgetWad);
@@ -239,6 +242,7 @@ abstract contract EngineBase is ReentrancyGuardTransient {
             _max(state.costClearAt, block.timestamp) +
                 1 +
                 _ceilDiv(_max(minTradeWad, 1) * perTrade * s.periodSeconds, navWad * s.maxCostBpsPerPeriod);
+        // forge-lint: disable-next-line(block-timestamp) -- the breaker's rolling window is a time rule by design
         return need > block.timestamp + s.periodSeconds ? need - s.periodSeconds : block.timestamp;
     }
 
@@ -329,6 +333,7 @@ abstract contract EngineBase is ReentrancyGuardTransient {
                     );
                 }
                 if (valueWad == 0 || valueWad < minTradeWad) continue;
+                // forge-lint: disable-next-line(unsafe-typecast) -- i < ASSET_COUNT <= 8
                 Leg memory leg = _leg(v, uint8(i), pass == 0, valueWad, s.maxSlippageBps);
                 // Dust: an output this small rounds by more than a basis point against the bound.
                 if (leg.minAmountOut < MIN_LEG_OUTPUT) continue;
@@ -371,6 +376,7 @@ abstract contract EngineBase is ReentrancyGuardTransient {
         uint256 price,
         uint256 slippageBps
     ) internal view returns (Leg memory leg) {
+        // forge-lint: disable-next-line(unsafe-typecast) -- i < ASSET_COUNT <= 8
         leg.asset = uint8(i);
         leg.isSell = isSell;
         leg.amountIn = amountIn;

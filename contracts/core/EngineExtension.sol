@@ -284,6 +284,7 @@ abstract contract EngineExtension is IRebalanceEngineExt, EngineBase, Ownable2St
         bytes32 id = keccak256(msg.data);
         mapping(bytes32 => uint256) storage queue = _engine().changeEta;
         uint256 eta = queue[id];
+        // forge-lint: disable-next-line(block-timestamp) -- the change delay is a time rule by design; a builder's seconds of drift move it by those seconds
         if (eta == 0 || block.timestamp < eta || block.timestamp > eta + ConstantsLib.CHANGE_GRACE_SECONDS)
             revert IBallastErrors.ChangeNotReady(id, eta);
         delete queue[id];
@@ -297,6 +298,7 @@ abstract contract EngineExtension is IRebalanceEngineExt, EngineBase, Ownable2St
     function _loosens(uint256 next, uint256 current, uint256 fields) internal pure returns (bool) {
         for (; fields != 0; fields >>= 16) {
             uint256 shift = (fields & 0xff) * 8;
+            // forge-lint: disable-next-line(incorrect-shift) -- 1 << width is intended: a mask of `width` bytes (the lint expects a literal on the right)
             uint256 mask = (1 << (((fields >> 8) & 0xf) * 8)) - 1;
             uint256 a = (next >> shift) & mask;
             uint256 b = (current >> shift) & mask;
@@ -353,6 +355,7 @@ abstract contract EngineExtension is IRebalanceEngineExt, EngineBase, Ownable2St
             ConstantsLib.MIN_STALENESS_SECONDS,
             ConstantsLib.MAX_STALENESS_SECONDS
         );
+        // forge-lint: disable-next-line(unsafe-typecast) -- seconds_ <= MAX_STALENESS_SECONDS, checked above
         _engine().maxStalenessSeconds[asset] = uint32(seconds_);
         emit StalenessSet(asset, seconds_);
     }

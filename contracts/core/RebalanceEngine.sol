@@ -198,6 +198,7 @@ abstract contract RebalanceEngine is IRebalanceEngineCore, EngineBase {
         );
         reward = FixedPointMathLib.min(reward, QUOTE.balanceOf(address(this)));
         if (reward != 0)
+            // forge-lint: disable-next-line(unsafe-typecast) -- rewardsFrom <= now + period and the added load is at most one period: a time below 2^40 until year 36812
             state.rewardsClearAt = uint40(rewardsFrom + _ceilDiv(reward * period, a.rewardCapPerPeriod));
 
         uint256 costWad = lossWad + reward.mulDiv(WAD, QUOTE_UNIT);

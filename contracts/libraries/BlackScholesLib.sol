@@ -103,6 +103,7 @@ library BlackScholesLib {
         if (spotWad < MIN_PRICE_WAD || spotWad > MAX_PRICE_WAD) revert SpotOutOfDomain(spotWad);
         s.spotWad = spotWad;
         // spotWad ≤ 1e30 < 2^255.
+        // forge-lint: disable-next-line(unsafe-typecast) -- spotWad is within the documented domain (<= 1e30), checked above: it fits int256
         s.lnSpotWad = FixedPointMathLib.lnWad(int256(spotWad));
     }
 
@@ -110,6 +111,7 @@ library BlackScholesLib {
     function strike(uint256 strikeWad) internal pure returns (Strike memory k) {
         if (strikeWad < MIN_PRICE_WAD || strikeWad > MAX_PRICE_WAD) revert StrikeOutOfDomain(strikeWad);
         k.strikeWad = strikeWad;
+        // forge-lint: disable-next-line(unsafe-typecast) -- strikeWad is within the documented domain (<= 1e30), checked above: it fits int256
         k.lnStrikeWad = FixedPointMathLib.lnWad(int256(strikeWad));
     }
 
@@ -141,7 +143,9 @@ library BlackScholesLib {
             // σ ≤ 1e19, √τ ≤ 3.2e27: product < 2^115.
             e.volE36 = (sigmaWad * e.sqrtTauE27) / 1e9;
             // (2r + σ²) in 1e36 ≤ 1.02e38, times τ < 2^157; exact until the one division.
+            // forge-lint: disable-next-line(unsafe-typecast) -- WAD and sigma^2 (sigma <= MAX_SIGMA_WAD) are far below 2^255
             int256 twiceRatePlusVariance = rateWad * 2 * int256(WAD) + int256(sigmaWad * sigmaWad);
+            // forge-lint: disable-next-line(unsafe-typecast) -- tauSeconds <= MAX_TAU_SECONDS and the year are small constants
             e.driftE36 = (twiceRatePlusVariance * int256(tauSeconds)) / int256(2 * SECONDS_PER_YEAR);
         }
         // S·σ√τ ≤ 1e30·3.2e37; the numerator needs 512 bits, hence fullMulDiv (once per expiry).
@@ -208,6 +212,7 @@ library BlackScholesLib {
     function d1Wad(Spot memory s, Expiry memory e, Strike memory k) internal pure returns (int256) {
         if (e.tauSeconds == 0) revert TimeToExpiryOutOfDomain(0);
         // |numerator| < 5.5e38: ×1e18 is exact.
+        // forge-lint: disable-next-line(unsafe-typecast) -- WAD and volE36 (sigma·sqrt(tau) within the domain) are far below 2^255
         return (_d1NumeratorE36(s, e, k) * int256(WAD)) / int256(e.volE36);
     }
 
@@ -232,11 +237,13 @@ library BlackScholesLib {
         uint256 volE36 = e.volE36;
         (uint256 nd1, ) = NormalDistLib.cdfAndExp(numeratorE36, volE36);
         // d2 = d1 − σ√τ = (numerator − (σ√τ)²) / σ√τ; (σ√τ)² ≤ 1e3 in 1e36 is exact enough (±1e-36).
+        // forge-lint: disable-next-line(unsafe-typecast) -- volE36^2 / 1e36 is below 1e38 within the domain
         (uint256 nd2, ) = NormalDistLib.cdfAndExp(numeratorE36 - int256((volE36 * volE36) / E36), volE36);
         // N(−x) = 1 − N(x) exactly: cdfAndExp forms N(x) for x > 0 as 1e18 minus the floored tail.
         uint256 nMinusD1 = WAD - nd1;
         uint256 nMinusD2 = WAD - nd2;
         // e^{−rτ}: |rτ| ≤ 10, well inside expWad's range.
+        // forge-lint: disable-next-line(unsafe-typecast) -- tauSeconds <= MAX_TAU_SECONDS and the year are small constants
         int256 rateTimeWad = (e.rateWad * int256(e.tauSeconds)) / int256(SECONDS_PER_YEAR);
         uint256 discountedStrikeWad = FixedPointMathLib.mulWad(
             strikeWad,
@@ -270,6 +277,7 @@ library BlackScholesLib {
     /// @notice Put delta from call delta: N(d1) − 1, in [−1e18, 0].
     function putDeltaWad(uint256 callDeltaWad) internal pure returns (int256) {
         // callDeltaWad ≤ 1e18.
+        // forge-lint: disable-next-line(unsafe-typecast) -- a call delta is in [0, WAD]
         return int256(callDeltaWad) - int256(WAD);
     }
 
@@ -293,6 +301,7 @@ library BlackScholesLib {
         ) {
             unchecked {
                 // |ln S − ln K| ≤ 37e18: the product is exact.
+                // forge-lint: disable-next-line(unsafe-typecast) -- WAD is a constant
                 return lnMoneynessWad * int256(WAD) + e.driftE36;
             }
         }

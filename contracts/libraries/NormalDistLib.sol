@@ -130,6 +130,7 @@ library NormalDistLib {
             }
         }
         // halfXSquaredWad ≤ 50e18: the cast is exact. Below z = 9 (z²/2 < 40.5) expWad is in range.
+        // forge-lint: disable-next-line(unsafe-typecast) -- halfXSquaredWad <= 50e18 (above): far below 2^255
         expWad = uint256(FixedPointMathLib.expWad(-int256(halfXSquaredWad)));
         assembly ("memory-safe") {
             // Φ(−z) = e^{−z²/2}·P/Q, floored: expWad ≤ 2^60 and p < 2^82; q ≥ 1.

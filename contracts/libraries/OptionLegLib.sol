@@ -24,9 +24,13 @@ library OptionLegLib {
     }
 
     function unpack(uint256 word0, uint256 word1) internal pure returns (OptionLeg memory leg) {
+        // forge-lint: disable-next-line(unsafe-typecast) -- unpacks the 128-bit strike field of the packed word: truncation is the decoding
         leg.strikeWad = uint128(word0 >> 128);
+        // forge-lint: disable-next-line(unsafe-typecast) -- unpacks the 128-bit size field of the packed word: truncation is the decoding
         leg.sizeWad = uint128(word0);
+        // forge-lint: disable-next-line(unsafe-typecast) -- unpacks the signed 128-bit ln(strike) field of the packed word: truncation is the decoding
         leg.lnStrikeWad = int128(uint128(word1 >> 128));
+        // forge-lint: disable-next-line(unsafe-typecast) -- unpacks the 40-bit expiry field of the packed word: truncation is the decoding
         leg.expiry = uint40(word1 >> 64);
         leg.isCall = word1 & CALL_FLAG != 0;
         leg.isLong = word1 & LONG_FLAG != 0;

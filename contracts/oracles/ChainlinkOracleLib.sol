@@ -42,13 +42,16 @@ library ChainlinkOracleLib {
     ) internal view returns (Reason reason, uint256 price) {
         (bool ok, int256 answer, , uint256 updatedAt) = latestRound(feed);
         uint256 scale = 10 ** (18 - feedDecimals);
+        // forge-lint: disable-next-line(unsafe-typecast) -- answer > 0 is checked first, so it fits uint256
         if (!ok || answer <= 0 || uint256(answer) > MAX_PRICE_WAD / scale)
             return (Reason.OracleInvalidAnswer, 0);
         // A round stamped in the future is as untrustworthy as an old one.
+        // forge-lint: disable-next-line(block-timestamp) -- staleness is a time rule by definition; a builder's seconds of drift move it by those seconds
         if (updatedAt > block.timestamp || block.timestamp - updatedAt > maxStalenessSeconds) {
             return (Reason.OracleStale, 0);
         }
         // At most MAX_PRICE_WAD: checked above.
+        // forge-lint: disable-next-line(unsafe-typecast) -- answer > 0 and below MAX_PRICE_WAD / scale, checked above
         return (HEALTHY, uint256(answer) * scale);
     }
 
@@ -60,6 +63,7 @@ library ChainlinkOracleLib {
     ) internal view returns (Reason) {
         (bool ok, int256 answer, uint256 startedAt, ) = latestRound(sequencerFeed);
         if (!ok || answer != 0 || startedAt == 0) return Reason.SequencerDown;
+        // forge-lint: disable-next-line(block-timestamp) -- the sequencer's grace period is a time rule by definition
         if (block.timestamp - startedAt <= gracePeriodSeconds) return Reason.SequencerGracePeriod;
         return HEALTHY;
     }

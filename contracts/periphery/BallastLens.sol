@@ -209,6 +209,7 @@ contract RebalanceSimulator {
         try this.simulate(vault) {
             // unreachable: simulate always reverts
         } catch (bytes memory ret) {
+            // forge-lint: disable-next-line(unsafe-typecast) -- bytes4 of revert data: taking its first four bytes is the point (the length is checked first)
             if (ret.length < 4 || bytes4(ret) != Simulated.selector) {
                 sim.revertData = ret; // out of gas or similar, outside the vault's own call
                 return sim;

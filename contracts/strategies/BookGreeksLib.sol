@@ -62,6 +62,7 @@ library BookGreeksLib {
         uint256 fadeWad = WAD; // the current expiry's size scale, τ / unwindSeconds inside the window
         for (uint256 i; i < n; ++i) {
             (uint256 w0, uint256 w1) = OptionLegLib.words(packed, i);
+            // forge-lint: disable-next-line(unsafe-typecast) -- unpacks the 40-bit expiry field of OptionLegLib's packed word: truncation is the decoding
             uint256 expiry = uint40(w1 >> 64);
             if (expiry <= nowSeconds) {
                 // An expired leg after a live one: out of order.
@@ -80,6 +81,7 @@ library BookGreeksLib {
                 // |rτ| ≤ 10 over the domain.
                 discount = uint256(
                     FixedPointMathLib.expWad(
+                        // forge-lint: disable-next-line(unsafe-typecast) -- tau <= MAX_TAU_SECONDS and SECONDS_PER_YEAR are small constants that fit int256
                         -(rateWad * int256(tau)) / int256(BlackScholesLib.SECONDS_PER_YEAR)
                     )
                 );
@@ -89,22 +91,28 @@ library BookGreeksLib {
             if (strikeWad < BlackScholesLib.MIN_PRICE_WAD || strikeWad > BlackScholesLib.MAX_PRICE_WAD)
                 return (false, g);
             k.strikeWad = strikeWad;
+            // forge-lint: disable-next-line(unsafe-typecast) -- unpacks the signed 128-bit ln(strike) field of the packed word: truncation is the decoding
             k.lnStrikeWad = int128(uint128(w1 >> 128));
             (uint256 callDelta, uint256 gammaE36) = BlackScholesLib.deltaGamma(s, e, k);
+            // forge-lint: disable-next-line(unsafe-typecast) -- unpacks the 128-bit size field of the packed word: truncation is the decoding
             uint256 size = uint128(w0);
             unchecked {
                 // size < 2^128, fadeWad ≤ 1e18: exact.
                 if (fadeWad != WAD) size = (size * fadeWad) / WAD;
                 // Leg delta in underlying units: size·N(d1) for a call, size·(N(d1) − 1) for a put.
                 // size < 2^128 and callDelta ≤ 1e18: exact.
+                // forge-lint: disable-next-line(unsafe-typecast) -- size < 2^128 and callDelta <= WAD: the product over WAD fits int256
                 int256 legDelta = int256((size * callDelta) / WAD);
+                // forge-lint: disable-next-line(unsafe-typecast) -- size < 2^128 fits int256
                 if (w1 & 1 == 0) legDelta -= int256(size);
                 uint256 legGamma = _mulDivDown(size, gammaE36, WAD);
                 if (w1 & 2 != 0) {
                     delta += legDelta;
+                    // forge-lint: disable-next-line(unsafe-typecast) -- one leg's gamma: size < 2^128 times a bounded density, far below 2^255
                     gamma += int256(legGamma);
                 } else {
                     delta -= legDelta;
+                    // forge-lint: disable-next-line(unsafe-typecast) -- one leg's gamma: size < 2^128 times a bounded density, far below 2^255
                     gamma -= int256(legGamma);
                 }
                 gross += size;

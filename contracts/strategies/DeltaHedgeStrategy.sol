@@ -82,8 +82,10 @@ abstract contract DeltaHedgeStrategy is EngineBase {
         // the last one that did, so a book manager cannot turn the inventory over on every call.
         if (bytes27(h.bookHash) != $.bookHash && (outOfBand || s.policy != Policy.Threshold)) {
             uint256 readyAt = uint256($.bookRebalancedAt) + $.bookCooldownSeconds;
+            // forge-lint: disable-next-line(block-timestamp) -- the book cooldown is a time rule by design; a builder's seconds of drift move it by those seconds
             if (block.timestamp < readyAt) {
                 v.strategyReason = Reason.BookChangeCooldown;
+                // forge-lint: disable-next-line(unsafe-typecast) -- a timestamp (< 2^41) fits int256
                 v.strategyWad = int256(readyAt);
                 return (deltas, deviationWad, outOfBand);
             }
@@ -91,11 +93,14 @@ abstract contract DeltaHedgeStrategy is EngineBase {
         int256 change = -h.offWad; // underlying to buy (+) or sell (−)
         if (s.mode == Mode.ToBandEdge) {
             if (!outOfBand) return (deltas, deviationWad, false);
+            // forge-lint: disable-next-line(unsafe-typecast) -- halfWidthWad <= maxHalfWidthWad (uint128) fits int256
             int256 inner = int256((h.halfWidthWad * (BPS - s.bandHysteresisBps)) / BPS);
             change = h.offWad > 0 ? inner - h.offWad : -inner - h.offWad;
         }
+        // forge-lint: disable-next-line(unsafe-typecast) -- underlyingWad is a token balance in WAD (< 2^128 for any real token) and fits int256
         if (change < 0 && uint256(-change) > h.underlyingWad) change = -int256(h.underlyingWad);
         // Value in quote WAD at the oracle spot; the engine turns it into a leg with an oracle-bounded minimum.
+        // forge-lint: disable-next-line(unsafe-typecast) -- spotWad <= MAX_PRICE_WAD (1e36) fits int256
         deltas[1] = (change * int256(h.spotWad)) / int256(WAD);
     }
 
@@ -110,6 +115,7 @@ abstract contract DeltaHedgeStrategy is EngineBase {
         }
         int256 target = $.targetDeltaWad;
         uint256 held = _underlyingWad(afterwards);
+        // forge-lint: disable-next-line(unsafe-typecast) -- held is a token balance in WAD (< 2^128 for any real token) and fits int256
         int256 off = int256(held) + afterwards.strategyWad;
         emit IDeltaHedgeVaultCore.Hedged(afterwards.strategyWad + target, off + target, held);
         if (held == 0 && off > 0) emit IDeltaHedgeVaultCore.HedgeClipped(off);

@@ -73,14 +73,18 @@ contract OptionBook is IOptionBook, Ownable2Step {
         uint256 expiry
     ) external onlyBookManager returns (uint256 index) {
         if (sizeWad == 0 || sizeWad > type(uint128).max) revert InvalidLegSize(sizeWad);
+        // forge-lint: disable-next-line(block-timestamp) -- an expiry is a time by definition; seconds of drift only move the accepted window by those seconds
         if (expiry <= block.timestamp || expiry > block.timestamp + MAX_EXPIRY_SECONDS)
             revert InvalidExpiry(expiry);
         BlackScholesLib.Strike memory k = BlackScholesLib.strike(strikeWad);
         OptionLeg memory leg = OptionLeg({
             isCall: isCall,
             isLong: isLong,
+            // forge-lint: disable-next-line(unsafe-typecast) -- expiry <= now + MAX_EXPIRY_SECONDS, checked above: it fits uint40
             expiry: uint40(expiry),
+            // forge-lint: disable-next-line(unsafe-typecast) -- strikeWad is within BlackScholesLib.strike's domain [1e14, 1e30], checked above: it fits uint128
             strikeWad: uint128(strikeWad),
+            // forge-lint: disable-next-line(unsafe-typecast) -- sizeWad <= type(uint128).max, checked above
             sizeWad: uint128(sizeWad),
             // |ln K| < 70e18 over the strike domain: fits int128.
             lnStrikeWad: int128(k.lnStrikeWad)
@@ -107,6 +111,7 @@ contract OptionBook is IOptionBook, Ownable2Step {
         if (sizeWad == 0) return _remove(current, index);
         if (sizeWad > type(uint128).max) revert InvalidLegSize(sizeWad);
         emit LegResized(index, current[index].sizeWad, sizeWad);
+        // forge-lint: disable-next-line(unsafe-typecast) -- sizeWad <= type(uint128).max, checked above
         current[index].sizeWad = uint128(sizeWad);
         _write(current);
     }
@@ -126,6 +131,7 @@ contract OptionBook is IOptionBook, Ownable2Step {
         OptionLeg[] memory current = _legs();
         uint256 kept;
         for (uint256 i; i < current.length; ++i) {
+            // forge-lint: disable-next-line(block-timestamp) -- pruning what has expired is a time rule by definition
             if (current[i].expiry > block.timestamp) current[kept++] = current[i];
         }
         removed = current.length - kept;

@@ -50,6 +50,7 @@ abstract contract TargetWeightStrategy is EngineBase {
             if (_toBandEdge(v, s, t, bands, out, deltas)) return (deltas, deviationWad, true);
         }
         for (uint256 i = 1; i < deltas.length; ++i) {
+            // forge-lint: disable-next-line(unsafe-typecast) -- values and NAV are quote WAD below 1e30 (TargetWeightFlows' domain note): they fit int256
             deltas[i] = int256((uint256(t[i]) * v.nav) / BPS) - int256(v.values[i]);
         }
     }
@@ -106,6 +107,7 @@ abstract contract TargetWeightStrategy is EngineBase {
             quoteValue -= deltas[i];
         }
         uint256 quoteTarget = (uint256(t[0]) * v.nav) / BPS;
+        // forge-lint: disable-next-line(unsafe-typecast) -- a target value is at most NAV (< 1e30 quote WAD): it fits int256
         uint256 quoteDrift = FixedPointMathLib.dist(quoteValue, int256(quoteTarget));
         return quoteDrift.mulDiv(WAD, v.nav) <= bands[0];
     }

@@ -36,6 +36,7 @@ contract AbdkGreeksBench is GreeksBenchBase {
     int128 private constant INV_SQRT_2PI = int128(int256(NormalDistLib.INV_SQRT_2PI_X64));
 
     function _cdfWad(int256 xWad) internal pure override returns (uint256) {
+        // forge-lint: disable-next-line(unsafe-typecast) -- WAD is a constant
         (int128 c, ) = _cdfAndExp(ABDKMath64x64.divi(xWad, int256(WAD)));
         return c.mulu(WAD);
     }
@@ -50,6 +51,7 @@ contract AbdkGreeksBench is GreeksBenchBase {
         int128 sigma = ABDKMath64x64.divu(leg.sigmaWad, WAD);
         int128 tau = ABDKMath64x64.divu(leg.tauSeconds, 365 days);
         int128 vol = sigma.mul(tau.sqrt());
+        // forge-lint: disable-next-line(unsafe-typecast) -- WAD is a constant
         int128 drift = ABDKMath64x64.divi(leg.rateWad, int256(WAD)).add(sigma.mul(sigma) >> 1).mul(tau);
         int128 d1 = s.div(ABDKMath64x64.divu(leg.strikeWad, WAD)).ln().add(drift).div(vol);
         int128 e;

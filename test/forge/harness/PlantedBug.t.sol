@@ -24,6 +24,7 @@ contract LeakyHandler is TargetWeightHandler {
     function leak(uint256 amount) external {
         if (!someoneLeftInKind) return;
         vm.prank(address(vault));
+        // forge-lint: disable-next-line(erc20-unchecked-transfer) -- TEST ONLY: the planted leak; a TestERC20 transfer reverts rather than return false
         IERC20(tokens[0]).transfer(address(0xDEAD), _bound(amount, 1, 1e6));
     }
 }

@@ -143,28 +143,21 @@ contract DeltaHedgeHandler is HandlerBase {
 
     /// @dev After a rebalance that ran its whole plan, the net delta is inside the band, unless the
     /// vault sold everything it held (clipped) or the rest is below the minimum trade.
-    function _afterRebalance(RebalanceStatus memory, bool scaled) internal override {
+    function _afterRebalance(RebalanceStatus memory st, bool scaled) internal override {
         if (scaled) return;
         HedgeStatus memory h = vault.hedgeStatus();
         if (h.halfWidthWad == 0 || h.clipped) return;
         int256 off = h.netDeltaWad - h.targetDeltaWad;
         uint256 absOff = uint256(off < 0 ? -off : off);
         if (absOff <= h.halfWidthWad) return;
-        // What is left outside, in quote WAD at the oracle: below the minimum trade it is dropped by design.
+        // What is left outside the band, in quote WAD at the oracle.
         uint256 price =
             (uint256(IFeed(market.feeds(1)).latestAnswer()) * WAD) /
                 uint256(IFeed(market.feeds(0)).latestAnswer());
         uint256 leftWad = ((absOff - h.halfWidthWad) * price) / WAD;
-        (uint96 minTrade, , ) = _amounts();
-        if (leftWad <= 2 * uint256(minTrade) * 1e12) return;
-        // A buy is clipped to the quote the vault holds.
-        if (IERC20(tokens[0]).balanceOf(address(vault)) < 10 * uint256(minTrade)) return;
+        if (leftWad <= _landingSlackWad(st)) return;
+        // A buy is clipped to the quote the vault holds (SPEC §9).
+        if (off < 0 && IERC20(tokens[0]).balanceOf(address(vault)) * 1e12 <= _landingSlackWad(st)) return;
         _fail("a completed hedge left the net delta outside its band");
-    }
-
-    function _amounts() internal view returns (uint96, uint80, uint80) {
-        (bool ok, bytes memory ret) = address(vault).staticcall(abi.encodeWithSignature("amountSettings()"));
-        require(ok, "amountSettings");
-        return abi.decode(ret, (uint96, uint80, uint80));
     }
 }

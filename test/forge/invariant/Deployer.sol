@@ -14,6 +14,7 @@ import {
     Mode,
     Policy
 } from "../../../contracts/interfaces/IRebalanceEngine.sol";
+import {WeightInit} from "../../../contracts/interfaces/ITargetWeightVault.sol";
 import {Artifacts, LocalMarket} from "./LocalMarket.sol";
 
 /// @title Deployer
@@ -31,11 +32,12 @@ abstract contract Deployer is Test {
     LocalMarket internal market;
 
     function _token(string memory name, uint8 decimals) internal returns (address) {
-        return
-            Artifacts.deploy(
-                string.concat(HH, "test/TestERC20.sol/TestERC20.json"),
-                abi.encode(name, name, decimals)
-            );
+        return _token("TestERC20.sol/TestERC20.json", name, decimals);
+    }
+
+    /// @dev A test token from contracts/test (`file` is "<File>.sol/<Contract>.json").
+    function _token(string memory file, string memory name, uint8 decimals) internal returns (address) {
+        return Artifacts.deploy(string.concat(HH, "test/", file), abi.encode(name, name, decimals));
     }
 
     function _feed(int256 answer) internal returns (address) {
@@ -50,15 +52,25 @@ abstract contract Deployer is Test {
         uint24[] memory fees,
         uint256 depthQuote
     ) internal {
+        address[] memory tokens = new address[](decimals.length);
+        for (uint256 i; i < decimals.length; ++i) {
+            // forge-lint: disable-next-line(unsafe-typecast) -- i < 10: an ASCII digit
+            tokens[i] = _token(string(abi.encodePacked("A", bytes1(uint8(48 + i)))), decimals[i]);
+        }
+        _market(tokens, answers, fees, depthQuote);
+    }
+
+    /// @dev The same over tokens already deployed.
+    function _market(
+        address[] memory tokens,
+        int256[] memory answers,
+        uint24[] memory fees,
+        uint256 depthQuote
+    ) internal {
         vm.warp(1_750_000_000); // a realistic clock: cooldowns count from the last rebalance (0 at first)
-        market = new LocalMarket(_token("Q", decimals[0]), _feed(answers[0]));
-        for (uint256 i = 1; i < decimals.length; ++i) {
-            market.addAsset(
-                _token(string(abi.encodePacked("A", bytes1(uint8(48 + i)))), decimals[i]),
-                _feed(answers[i]),
-                fees[i],
-                depthQuote
-            );
+        market = new LocalMarket(tokens[0], _feed(answers[0]));
+        for (uint256 i = 1; i < tokens.length; ++i) {
+            market.addAsset(tokens[i], _feed(answers[i]), fees[i], depthQuote);
         }
     }
 
@@ -107,9 +119,31 @@ abstract contract Deployer is Test {
             (bool ok, ) = token.call(abi.encodeWithSignature("mint(address,uint256)", ADMIN, probe));
             require(ok, "mint");
             vm.prank(ADMIN);
-            IERC20(token).approve(vault, probe);
+            (ok, ) = token.call(abi.encodeWithSignature("approve(address,uint256)", vault, probe));
+            require(ok, "approve");
         }
         vm.prank(ADMIN);
         IRebalanceEngine(vault).activate();
+    }
+
+    /// @dev A 40/30/30 target-weight vault over the market's three assets, ±5-point bands, a one-day
+    /// change delay, the default settings; not activated.
+    function _targetWeightVault() internal returns (address) {
+        address ext = Artifacts.deploy(
+            string.concat(HH, "vaults/TargetWeightVaultExt.sol/TargetWeightVaultExt.json"),
+            abi.encode(_engineInit(), uint256(1 days))
+        );
+        WeightInit memory w;
+        w.targetBps = new uint16[](3);
+        (w.targetBps[0], w.targetBps[1], w.targetBps[2]) = (4_000, 3_000, 3_000);
+        w.absBandBps = new uint16[](3);
+        (w.absBandBps[0], w.absBandBps[1], w.absBandBps[2]) = (500, 500, 500);
+        w.relBandBps = new uint16[](3);
+        AmountSettings memory a = AmountSettings(100e6, 50e6, 200e6);
+        return
+            Artifacts.deploy(
+                string.concat(HH, "vaults/TargetWeightVault.sol/TargetWeightVault.json"),
+                abi.encode(ext, "Ballast test", "bT", _params(_defaultSettings(), a), w)
+            );
     }
 }

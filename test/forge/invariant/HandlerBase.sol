@@ -43,6 +43,7 @@ abstract contract HandlerBase is CommonBase, StdCheats, StdUtils {
     constructor(LocalMarket market_, address vault_) {
         market = market_;
         engine = IRebalanceEngine(vault_);
+        // forge-lint: disable-next-line(unsafe-typecast) -- a small constant address
         for (uint256 i; i < 3; ++i) actors.push(address(uint160(0xA11CE0 + i)));
         uint256 n = market_.assetCount();
         for (uint256 i; i < n; ++i) {
@@ -84,6 +85,7 @@ abstract contract HandlerBase is CommonBase, StdCheats, StdUtils {
         int256 limit = i == 0 ? int256(200) : int256(2_000);
         moveBps = _bound(moveBps, -limit, limit);
         int256 answer = IFeed(market.feeds(i)).latestAnswer();
+        // forge-lint: disable-next-line(unsafe-typecast) -- BPS is a small constant
         int256 next = (answer * (int256(BPS) + moveBps)) / int256(BPS);
         if (next < 1e6) next = 1e6;
         market.setPrice(i, next);
@@ -219,7 +221,9 @@ abstract contract HandlerBase is CommonBase, StdCheats, StdUtils {
         (bool ok, bytes memory ret) = address(engine).staticcall(abi.encodeWithSignature("engineState()"));
         require(ok, "engineState");
         (, , , , uint40 costClearAt, ) = abi.decode(ret, (bool, bool, uint40, uint40, uint40, uint40));
+        // forge-lint: disable-next-line(block-timestamp) -- restates the breaker's time rule
         uint256 from = costClearAt > block.timestamp ? costClearAt : block.timestamp;
+        // forge-lint: disable-next-line(block-timestamp) -- restates the breaker's time rule
         uint256 left = block.timestamp + period > from + 1 ? block.timestamp + period - from - 1 : 0;
         uint256 budget = (left * maxCostBps * st.navWad) / (uint256(period) * (uint256(slip) + rewardBps));
         uint256 cap = (st.navWad * maxTradeBps) / BPS;
@@ -235,11 +239,27 @@ abstract contract HandlerBase is CommonBase, StdCheats, StdUtils {
         costBps.push((loss * BPS * 1e6) / nav); // bps × 1e6
         uint256 sum;
         for (uint256 i = costAt.length; i > 0; --i) {
+            // forge-lint: disable-next-line(block-timestamp) -- the property is over a period of time
             if (costAt[i - 1] + period <= block.timestamp) break;
             sum += costBps[i - 1];
         }
         if (sum > 2 * maxCostBps * 1e6 + 1e6)
             _fail("breaker let more than twice its cost cap through in a period");
+    }
+
+    /// @dev How far (quote WAD) a completed rebalance may land from its band: each leg fills anywhere
+    /// down to its minimum output (the oracle value less maxSlippageBps), so the landing point can be
+    /// off by that much of what was traded; and what is left below the minimum trade is dropped by
+    /// design (twice: one leg each way).
+    function _landingSlackWad(RebalanceStatus memory st) internal view returns (uint256) {
+        uint256 planned;
+        for (uint256 i; i < st.legs.length; ++i) planned += st.legs[i].valueWad;
+        (, , uint16 maxSlippageBps, , , , , , , , , ) = _settings();
+        (bool ok, bytes memory ret) = address(engine).staticcall(abi.encodeWithSignature("amountSettings()"));
+        require(ok, "amountSettings");
+        (uint96 minTrade, , ) = abi.decode(ret, (uint96, uint80, uint80));
+        uint256 minTradeWad = (uint256(minTrade) * WAD) / 10 ** IMintable(tokens[0]).decimals();
+        return (planned * maxSlippageBps) / BPS + 2 * minTradeWad;
     }
 
     /// @dev The vault kind's checks after an executed rebalance.
@@ -281,6 +301,7 @@ abstract contract HandlerBase is CommonBase, StdCheats, StdUtils {
                 if (holders[h] == address(engine)) continue;
                 others += int256(IMintable(tokens[t]).balanceOf(holders[h])) - int256(before[t][h]);
             }
+            // forge-lint: disable-next-line(unsafe-typecast) -- token balances are far below 2^255, and the ledger never goes negative (the invariant checks it)
             ghostBalance[tokens[t]] = uint256(int256(ghostBalance[tokens[t]]) - others);
         }
     }
@@ -315,6 +336,7 @@ abstract contract HandlerBase is CommonBase, StdCheats, StdUtils {
         vm.prank(ADMIN);
         (ok, ret) = address(engine).call(data);
         if (ok) return true;
+        // forge-lint: disable-next-line(unsafe-typecast) -- a revert's selector is its first four bytes (length checked first)
         if (ret.length >= 4 && bytes4(ret) == bytes4(keccak256("ChangeNotReady(bytes32,uint256)"))) {
             if (pendingChanges.length >= 4) return false;
             vm.prank(ADMIN);
@@ -331,6 +353,7 @@ abstract contract HandlerBase is CommonBase, StdCheats, StdUtils {
         bytes memory data = pendingChanges[i];
         vm.prank(ADMIN);
         (bool ok, bytes memory ret) = address(engine).call(data);
+        // forge-lint: disable-next-line(unsafe-typecast) -- a revert's selector is its first four bytes (length checked first)
         bool early = ret.length == 68 && bytes4(ret) == bytes4(keccak256("ChangeNotReady(bytes32,uint256)"));
         // Still waiting, unless its grace period ran out (then it must be queued again).
         if (early) {
@@ -338,6 +361,7 @@ abstract contract HandlerBase is CommonBase, StdCheats, StdUtils {
             assembly ("memory-safe") {
                 eta := mload(add(ret, 68))
             }
+            // forge-lint: disable-next-line(block-timestamp) -- the change queue's grace period is a time rule
             early = eta != 0 && block.timestamp <= eta + 14 days;
         }
         if (ok || !early) {

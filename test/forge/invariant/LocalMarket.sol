@@ -117,10 +117,12 @@ contract LocalMarket {
         uint160 sqrtP = oracleSqrtPriceX96(i);
         IPool(pool).initialize(sqrtP);
         int24 spacing = IPool(pool).tickSpacing();
+        // forge-lint: disable-next-line(divide-before-multiply) -- rounds the maximum tick down to a multiple of the spacing, on purpose
         int24 top = (887272 / spacing) * spacing;
         // Full range: the quote side holds L / sqrtP (quote is token0) or L · sqrtP (token1).
         bool quoteIs0 = IPool(pool).token0() == tokens[0];
         uint256 liquidity = quoteIs0 ? depthQuote.mulDiv(sqrtP, 1 << 96) : depthQuote.mulDiv(1 << 96, sqrtP);
+        // forge-lint: disable-next-line(unsafe-typecast) -- the full-range liquidity for the depths the suites use is far below 2^128
         IPool(pool).mint(address(this), -top, top, uint128(liquidity), "");
     }
 
@@ -176,6 +178,7 @@ contract LocalMarket {
     }
 
     function uniswapV3SwapCallback(int256 delta0, int256 delta1, bytes calldata) external {
+        // forge-lint: disable-next-line(unsafe-typecast) -- each delta is checked positive first
         _pay(msg.sender, delta0 > 0 ? uint256(delta0) : 0, delta1 > 0 ? uint256(delta1) : 0);
     }
 

@@ -193,6 +193,7 @@ contract TargetWeightHandler is HandlerBase {
             t[i] = uint16(_bound(uint256(keccak256(abi.encode(seed, i))), 0, left));
             left -= t[i];
         }
+        // forge-lint: disable-next-line(unsafe-typecast) -- left <= BPS
         t[0] = uint16(left);
         if (_adminCall(abi.encodeCall(vault.setTargets, (t)))) done["setTargets"]++;
     }
@@ -257,31 +258,16 @@ contract TargetWeightHandler is HandlerBase {
         if (scaled) return;
         (uint256[] memory w, ) = vault.weightsWad();
         (uint16[] memory t, uint16[] memory abs_, uint16[] memory rel) = vault.targets();
-        uint256 minTradeWad = _minTradeWad();
+        uint256 slack = _landingSlackWad(st);
         for (uint256 i; i < w.length; ++i) {
             uint256 target = uint256(t[i]) * 1e14;
             uint256 off = w[i] > target ? w[i] - target : target - w[i];
             uint256 band = type(uint256).max;
             if (abs_[i] != 0) band = uint256(abs_[i]) * 1e14;
             if (rel[i] != 0 && (target * rel[i]) / BPS < band) band = (target * rel[i]) / BPS;
-            // A leg worth less than the minimum trade is dropped by design; the breaker's budget too.
-            if (off > band && (off * st.navWad) / WAD > 2 * minTradeWad + st.navWad / 100)
+            if (off > band && ((off - band) * st.navWad) / WAD > slack)
                 _fail("a completed rebalance left an asset outside its band");
         }
-    }
-
-    function _minTradeWad() internal view returns (uint256) {
-        (uint96 minTrade, , ) = abi.decode(
-            _view(abi.encodeWithSignature("amountSettings()")),
-            (uint96, uint80, uint80)
-        );
-        return (uint256(minTrade) * WAD) / 10 ** IMintable(tokens[0]).decimals();
-    }
-
-    function _view(bytes memory data) internal view returns (bytes memory ret) {
-        bool ok;
-        (ok, ret) = address(vault).staticcall(data);
-        require(ok, "view");
     }
 
     function actorCount() external view returns (uint256) {

@@ -4,10 +4,8 @@ pragma solidity 0.8.28;
 import {console} from "forge-std/console.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
-import {AmountSettings} from "../../../contracts/interfaces/IRebalanceEngine.sol";
-import {ITargetWeightVault, WeightInit} from "../../../contracts/interfaces/ITargetWeightVault.sol";
+import {ITargetWeightVault} from "../../../contracts/interfaces/ITargetWeightVault.sol";
 import {Deployer} from "./Deployer.sol";
-import {Artifacts} from "./LocalMarket.sol";
 import {TargetWeightHandler} from "./TargetWeightHandler.sol";
 
 /// @title TargetWeightInvariants
@@ -28,7 +26,7 @@ contract TargetWeightInvariants is Deployer {
         uint24[] memory fees = new uint24[](3);
         (fees[1], fees[2]) = (500, 3_000);
         _market(decimals, answers, fees, 1e10 * 1e6); // $10bn each side: a $2m flow moves the pool < 0.1 %
-        vault = ITargetWeightVault(_deployVault());
+        vault = ITargetWeightVault(_targetWeightVault());
         _activate(address(vault));
         _seed();
         handler = _handler();
@@ -43,6 +41,7 @@ contract TargetWeightInvariants is Deployer {
     /// is rebalanced to target, then two more holders buy the mix.
     function _seed() internal {
         for (uint256 i; i < 3; ++i) {
+            // forge-lint: disable-next-line(unsafe-typecast) -- a small constant address
             address a = address(uint160(0xA11CE0 + i));
             (bool ok, ) = market.tokens(0).call(
                 abi.encodeWithSignature("mint(address,uint256)", a, 1_000_000e6)
@@ -56,25 +55,6 @@ contract TargetWeightInvariants is Deployer {
             vm.prank(address(0x4EE)); // the handler's keeper, one of the known holders
             vault.rebalance();
         }
-    }
-
-    function _deployVault() internal virtual returns (address) {
-        address ext = Artifacts.deploy(
-            string.concat(HH, "vaults/TargetWeightVaultExt.sol/TargetWeightVaultExt.json"),
-            abi.encode(_engineInit(), uint256(1 days))
-        );
-        WeightInit memory w;
-        w.targetBps = new uint16[](3);
-        (w.targetBps[0], w.targetBps[1], w.targetBps[2]) = (4_000, 3_000, 3_000);
-        w.absBandBps = new uint16[](3);
-        (w.absBandBps[0], w.absBandBps[1], w.absBandBps[2]) = (500, 500, 500);
-        w.relBandBps = new uint16[](3);
-        AmountSettings memory a = AmountSettings(100e6, 50e6, 200e6);
-        return
-            Artifacts.deploy(
-                string.concat(HH, "vaults/TargetWeightVault.sol/TargetWeightVault.json"),
-                abi.encode(ext, "Ballast test", "bT", _params(_defaultSettings(), a), w)
-            );
     }
 
     /// @notice Every property, after every call (one campaign checks them all).

@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+/**
+ * `forge lint` over the contracts and the forge tests, as part of `npm run lint`: forge prints its
+ * findings but exits 0 (and its `-D warnings` would also fail on solc's own warnings about
+ * dependencies), so this fails the run on any finding forge prints. Findings are fixed, or
+ * suppressed in place with `// forge-lint: disable-next-line(<lint>) -- <reason>`.
+ */
+const { spawnSync } = require("node:child_process");
+const path = require("node:path");
+
+const run = spawnSync(
+  process.execPath,
+  [path.join(__dirname, "forge.cjs"), "lint", "contracts", "test/forge"],
+  {
+    encoding: "utf8",
+  },
+);
+const out = `${run.stdout ?? ""}${run.stderr ?? ""}`;
+const findings = out.split("\n").filter((l) => /^(error|warning|note|help)\[[a-z0-9-]+\]/.test(l));
+if (run.status !== 0 || findings.length > 0) {
+  process.stdout.write(out);
+  console.error(
+    `forge lint: ${findings.length} finding(s); fix each or suppress it in place with the reason.`,
+  );
+  process.exit(1);
+}
+console.log("forge lint: no findings in contracts/ and test/forge/.");
