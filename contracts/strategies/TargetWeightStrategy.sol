@@ -87,7 +87,14 @@ abstract contract TargetWeightStrategy is EngineBase {
         }
     }
 
-    /// @dev Fills `deltas` for band-edge mode; false when the quote asset would end outside its band.
+    /// @dev Fills `deltas` for band-edge mode; false (go to target instead) when the quote asset would
+    /// end outside its band, or when the plan would not surely reduce the deviation measure `D` (in
+    /// value, `D·V`): each moved asset comes `|Δ_i|` closer to its target (it lands on its own side),
+    /// so `D·V` falls by `traded = Σ|Δ_i|` less what the quote, absorbing the counterflow, drifts
+    /// further — up to as much when it sits on the same side of its target as the assets it pays
+    /// for, and the post-condition would refuse the plan the views call due (SPEC §5). "Surely":
+    /// even with every leg filled at its minimum output, a NAV shortfall `L ≤ maxSlippageBps·traded`
+    /// that adds `L` to `D·V` and, renormalising the weights, at most `(1 + D)·L` more (`D ≤ 2`).
     function _toBandEdge(
         Valuation memory v,
         EngineSettings memory s,
@@ -103,13 +110,19 @@ abstract contract TargetWeightStrategy is EngineBase {
             uint256 target = (uint256(t[i]) * WAD) / BPS;
             bool over = v.values[i] * WAD > target * v.nav;
             uint256 landing = over ? target + inner : target - FixedPointMathLib.min(inner, target);
+            // forge-lint: disable-next-line(unsafe-typecast) -- values and NAV are quote WAD below 1e30: they fit int256
             deltas[i] = int256(landing.mulDiv(v.nav, WAD)) - int256(v.values[i]);
             quoteValue -= deltas[i];
         }
         uint256 quoteTarget = (uint256(t[0]) * v.nav) / BPS;
         // forge-lint: disable-next-line(unsafe-typecast) -- a target value is at most NAV (< 1e30 quote WAD): it fits int256
         uint256 quoteDrift = FixedPointMathLib.dist(quoteValue, int256(quoteTarget));
-        return quoteDrift.mulDiv(WAD, v.nav) <= bands[0];
+        // The quote's own flow is at most `traded`; requiring `D·V` to fall by 4·maxSlippageBps of it,
+        // on top of `traded − flow`, covers the shortfall on all of `traded` (4·maxSlippageBps < 1).
+        uint256 flow = FixedPointMathLib.abs(quoteValue - int256(v.values[0]));
+        return
+            quoteDrift.mulDiv(WAD, v.nav) <= bands[0] &&
+            quoteDrift < v.values[0].dist(quoteTarget) + (flow * (BPS - 4 * uint256(s.maxSlippageBps))) / BPS;
     }
 
     /// @dev Weights (WAD of NAV), rounded down.

@@ -152,8 +152,11 @@ abstract contract HandlerBase is CommonBase, StdCheats, StdUtils {
             }
         }
         if (ok != due) {
+            _debug(st);
             _fail(
-                ok ? "rebalance succeeded while the views said not due" : "views said due, rebalance reverted"
+                ok
+                    ? "rebalance succeeded while the views said not due"
+                    : string.concat("views said due, rebalance reverted with ", vm.toString(err))
             );
             return;
         }
@@ -370,6 +373,8 @@ abstract contract HandlerBase is CommonBase, StdCheats, StdUtils {
         }
         if (ok) done["applyQueued"]++;
     }
+
+    function _debug(RebalanceStatus memory st) internal view virtual {}
 
     function _fail(string memory why) internal {
         if (bytes(violation).length == 0) violation = why;

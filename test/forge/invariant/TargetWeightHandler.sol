@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {console} from "forge-std/console.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 import {
@@ -199,6 +200,23 @@ contract TargetWeightHandler is HandlerBase {
     }
 
     /* ------------------------------------------------------------------ properties */
+
+    function _debug(RebalanceStatus memory st) internal view override {
+        (uint256[] memory w, uint256 nav) = vault.weightsWad();
+        (uint16[] memory t, uint16[] memory abs_, uint16[] memory rel) = vault.targets();
+        EngineSettings memory s = vault.engineSettings();
+        console.log("mode %d hyst %d maxTrade %d", uint8(s.mode), s.bandHysteresisBps, s.maxTradeBps);
+        console.log("nav %d dev %d", nav, st.deviationWad);
+        for (uint256 i; i < w.length; ++i) console.log("w %d t %d", w[i], t[i]);
+        for (uint256 i; i < w.length; ++i) console.log("abs %d rel %d", abs_[i], rel[i]);
+        for (uint256 i; i < st.legs.length; ++i)
+            console.log(
+                "leg asset %d sell %s value %d",
+                st.legs[i].asset,
+                st.legs[i].isSell ? "y" : "n",
+                st.legs[i].valueWad
+            );
+    }
 
     /// @notice Share price as a fraction: (NAV + one virtual quote unit) / (supply + virtual shares),
     /// with NAV the oracle value in quote WAD. (`totalAssets` floors NAV to whole quote units, which
