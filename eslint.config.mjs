@@ -24,10 +24,16 @@ export default tseslint.config(
   },
   {
     // Node scripts run as plain CommonJS executables (forge calls scripts/forge-solc.cjs as its solc).
-    files: ["**/*.cjs"],
+    files: ["**/*.cjs", ".solcover.js"],
     languageOptions: {
       sourceType: "commonjs",
-      globals: { require: "readonly", process: "readonly", console: "readonly", __dirname: "readonly" },
+      globals: {
+        require: "readonly",
+        process: "readonly",
+        console: "readonly",
+        __dirname: "readonly",
+        module: "writable",
+      },
     },
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },

@@ -6,15 +6,23 @@
  * suppressed in place with `// forge-lint: disable-next-line(<lint>) -- <reason>`.
  */
 const { spawnSync } = require("node:child_process");
+const fs = require("node:fs");
 const path = require("node:path");
 
-const run = spawnSync(
-  process.execPath,
-  [path.join(__dirname, "forge.cjs"), "lint", "contracts", "test/forge"],
-  {
+// forge lint compiles what it lints and records it in the build cache without writing the test
+// build's artifacts, so a later forge test would skip compiling and find tests missing. The cache is
+// put back as it was (FOUNDRY_CACHE_PATH and --no-cache do not stop it, forge 1.7.1).
+const cache = path.join(__dirname, "..", "cache_forge", "solidity-files-cache.json");
+const saved = fs.existsSync(cache) ? fs.readFileSync(cache) : null;
+let run;
+try {
+  run = spawnSync(process.execPath, [path.join(__dirname, "forge.cjs"), "lint", "contracts", "test/forge"], {
     encoding: "utf8",
-  },
-);
+  });
+} finally {
+  if (saved) fs.writeFileSync(cache, saved);
+  else fs.rmSync(cache, { force: true });
+}
 const out = `${run.stdout ?? ""}${run.stderr ?? ""}`;
 const findings = out.split("\n").filter((l) => /^(error|warning|note|help)\[[a-z0-9-]+\]/.test(l));
 if (run.status !== 0 || findings.length > 0) {
