@@ -12,20 +12,34 @@ const path = require("node:path");
 // forge lint compiles what it lints and records it in the build cache without writing the test
 // build's artifacts, so a later forge test would skip compiling and find tests missing. The cache is
 // put back as it was (FOUNDRY_CACHE_PATH and --no-cache do not stop it, forge 1.7.1).
-const cache = path.join(__dirname, "..", "cache_forge", "solidity-files-cache.json");
+const root = path.join(__dirname, "..");
+const cache = path.join(root, "cache_forge", "solidity-files-cache.json");
+// In three parts: one forge lint over all of contracts/ and test/forge/ makes one solc-js call of
+// 125 files, which crashes the wasm compiler ("memory access out of bounds") on a fresh build.
+const product = fs
+  .readdirSync(path.join(root, "contracts"), { withFileTypes: true })
+  .filter((d) => d.isDirectory() && d.name !== "test")
+  .map((d) => `contracts/${d.name}`);
+const parts = [product, ["contracts/test"], ["test/forge"]];
+
 const saved = fs.existsSync(cache) ? fs.readFileSync(cache) : null;
-let run;
+let out = "";
+let failed = false;
 try {
-  run = spawnSync(process.execPath, [path.join(__dirname, "forge.cjs"), "lint", "contracts", "test/forge"], {
-    encoding: "utf8",
-  });
+  for (const paths of parts) {
+    const run = spawnSync(process.execPath, [path.join(__dirname, "forge.cjs"), "lint", ...paths], {
+      encoding: "utf8",
+      cwd: root,
+    });
+    out += `${run.stdout ?? ""}${run.stderr ?? ""}`;
+    failed ||= run.status !== 0;
+  }
 } finally {
   if (saved) fs.writeFileSync(cache, saved);
   else fs.rmSync(cache, { force: true });
 }
-const out = `${run.stdout ?? ""}${run.stderr ?? ""}`;
 const findings = out.split("\n").filter((l) => /^(error|warning|note|help)\[[a-z0-9-]+\]/.test(l));
-if (run.status !== 0 || findings.length > 0) {
+if (failed || findings.length > 0) {
   process.stdout.write(out);
   console.error(
     `forge lint: ${findings.length} finding(s); fix each or suppress it in place with the reason.`,
