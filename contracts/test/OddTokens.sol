@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
+import {TestERC20} from "./TestERC20.sol";
 
 /// @title NoReturnERC20
 /// @notice TEST ONLY. A token whose `transfer`, `transferFrom` and `approve` return nothing, as
@@ -64,22 +64,14 @@ contract NoReturnERC20 {
 /// @title RevertOnZeroERC20
 /// @notice TEST ONLY. A token that reverts on a transfer of zero (as some mainnet tokens do): any path
 /// that sends a zero amount instead of skipping it fails.
-contract RevertOnZeroERC20 is ERC20 {
-    uint8 private immutable DECIMALS;
-
+contract RevertOnZeroERC20 is TestERC20 {
     error ZeroTransfer();
 
-    constructor(string memory name_, string memory symbol_, uint8 decimals_) ERC20(name_, symbol_) {
-        DECIMALS = decimals_;
-    }
-
-    function decimals() public view override returns (uint8) {
-        return DECIMALS;
-    }
-
-    function mint(address to, uint256 amount) external {
-        _mint(to, amount);
-    }
+    constructor(
+        string memory name_,
+        string memory symbol_,
+        uint8 decimals_
+    ) TestERC20(name_, symbol_, decimals_) {}
 
     function _update(address from, address to, uint256 value) internal override {
         if (value == 0) revert ZeroTransfer();
@@ -90,23 +82,16 @@ contract RevertOnZeroERC20 is ERC20 {
 /// @title BlocklistERC20
 /// @notice TEST ONLY. A token whose issuer can block an address (as USDC's blacklister can): a
 /// blocked address can neither send nor receive. Anyone may block here; the tests play the issuer.
-contract BlocklistERC20 is ERC20 {
-    uint8 private immutable DECIMALS;
+contract BlocklistERC20 is TestERC20 {
     mapping(address => bool) public blocked;
 
     error Blocked(address account);
 
-    constructor(string memory name_, string memory symbol_, uint8 decimals_) ERC20(name_, symbol_) {
-        DECIMALS = decimals_;
-    }
-
-    function decimals() public view override returns (uint8) {
-        return DECIMALS;
-    }
-
-    function mint(address to, uint256 amount) external {
-        _mint(to, amount);
-    }
+    constructor(
+        string memory name_,
+        string memory symbol_,
+        uint8 decimals_
+    ) TestERC20(name_, symbol_, decimals_) {}
 
     function setBlocked(address account, bool isBlocked) external {
         blocked[account] = isBlocked;

@@ -19,13 +19,7 @@ contract BandEdgeTest is Deployer {
     ITargetWeightVault internal vault;
 
     function setUp() public {
-        uint8[] memory decimals = new uint8[](3);
-        (decimals[0], decimals[1], decimals[2]) = (6, 18, 8);
-        int256[] memory answers = new int256[](3);
-        (answers[0], answers[1], answers[2]) = (1e8, 3_000e8, 60_000e8);
-        uint24[] memory fees = new uint24[](3);
-        (fees[1], fees[2]) = (500, 3_000);
-        _market(decimals, answers, fees, 1e10 * 1e6);
+        _threeAssetMarket();
         vault = ITargetWeightVault(_targetWeightVault());
         _activate(address(vault));
         IMintable(market.tokens(0)).mint(ALICE, 1_000_000e6);

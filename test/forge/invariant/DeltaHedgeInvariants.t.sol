@@ -105,15 +105,7 @@ contract DeltaHedgeInvariants is Deployer {
             assertEq(st.navWad, handler.oracleNavWad(), "NAV != oracle value");
         }
 
-        uint256 n = handler.tokenCount();
-        for (uint256 t; t < n; ++t) {
-            address token = handler.tokenAt(t);
-            assertEq(IERC20(token).balanceOf(address(vault)), handler.ghostBalance(token), "ghost ledger");
-            uint256 sum;
-            for (uint256 h; h < handler.holderCount(); ++h)
-                sum += IERC20(token).balanceOf(handler.holderAt(h));
-            assertEq(sum, IERC20(token).totalSupply(), "a token went to an unknown address");
-        }
+        _assertLedger(handler, address(vault));
     }
 
     function afterInvariant() public view {

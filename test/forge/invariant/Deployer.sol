@@ -15,6 +15,7 @@ import {
     Policy
 } from "../../../contracts/interfaces/IRebalanceEngine.sol";
 import {WeightInit} from "../../../contracts/interfaces/ITargetWeightVault.sol";
+import {HandlerBase} from "./HandlerBase.sol";
 import {Artifacts, LocalMarket} from "./LocalMarket.sol";
 
 /// @title Deployer
@@ -71,6 +72,33 @@ abstract contract Deployer is Test {
         market = new LocalMarket(tokens[0], _feed(answers[0]));
         for (uint256 i = 1; i < tokens.length; ++i) {
             market.addAsset(tokens[i], _feed(answers[i]), fees[i], depthQuote);
+        }
+    }
+
+    /// @dev The suites' usual market: a 6-decimal quote asset, an 18-decimal asset at 3,000 (0.05 %
+    /// pool) and an 8-decimal one at 60,000 (0.3 %), pools $10bn deep on each side (a $2m flow moves
+    /// a pool by less than 0.1 %).
+    function _threeAssetMarket() internal {
+        uint8[] memory decimals = new uint8[](3);
+        (decimals[0], decimals[1], decimals[2]) = (6, 18, 8);
+        int256[] memory answers = new int256[](3);
+        (answers[0], answers[1], answers[2]) = (1e8, 3_000e8, 60_000e8);
+        uint24[] memory fees = new uint24[](3);
+        (fees[1], fees[2]) = (500, 3_000);
+        _market(decimals, answers, fees, 1e10 * 1e6);
+    }
+
+    /// @dev The ledger properties both campaigns check: the vault holds exactly what its
+    /// counterparties' balances say it received, and no token reaches an address nobody knows.
+    function _assertLedger(HandlerBase handler, address vault) internal view {
+        uint256 n = handler.tokenCount();
+        for (uint256 t; t < n; ++t) {
+            address token = handler.tokenAt(t);
+            assertEq(IERC20(token).balanceOf(vault), handler.ghostBalance(token), "ghost ledger");
+            uint256 sum;
+            for (uint256 h; h < handler.holderCount(); ++h)
+                sum += IERC20(token).balanceOf(handler.holderAt(h));
+            assertEq(sum, IERC20(token).totalSupply(), "a token went to an unknown address");
         }
     }
 

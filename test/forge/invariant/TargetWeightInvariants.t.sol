@@ -19,13 +19,7 @@ contract TargetWeightInvariants is Deployer {
     TargetWeightHandler internal handler;
 
     function setUp() public {
-        uint8[] memory decimals = new uint8[](3);
-        (decimals[0], decimals[1], decimals[2]) = (6, 18, 8);
-        int256[] memory answers = new int256[](3);
-        (answers[0], answers[1], answers[2]) = (1e8, 3_000e8, 60_000e8);
-        uint24[] memory fees = new uint24[](3);
-        (fees[1], fees[2]) = (500, 3_000);
-        _market(decimals, answers, fees, 1e10 * 1e6); // $10bn each side: a $2m flow moves the pool < 0.1 %
+        _threeAssetMarket();
         vault = ITargetWeightVault(_targetWeightVault());
         _activate(address(vault));
         _seed();
@@ -65,17 +59,8 @@ contract TargetWeightInvariants is Deployer {
         // Total assets are the oracle value of the holdings.
         assertEq(vault.totalAssets(), handler.oracleNavWad() / 1e12, "totalAssets != oracle value");
 
-        // Ghost ledger: the vault holds exactly what its counterparties' balances say it received.
-        uint256 n = handler.tokenCount();
-        for (uint256 t; t < n; ++t) {
-            address token = handler.tokenAt(t);
-            assertEq(IERC20(token).balanceOf(address(vault)), handler.ghostBalance(token), "ghost ledger");
-            // Nothing leaves the known holders (no token goes anywhere else).
-            uint256 sum;
-            for (uint256 h; h < handler.holderCount(); ++h)
-                sum += IERC20(token).balanceOf(handler.holderAt(h));
-            assertEq(sum, IERC20(token).totalSupply(), "a token went to an unknown address");
-        }
+        // Ghost ledger, and no token anywhere unknown.
+        _assertLedger(handler, address(vault));
 
         // Supply is the sum of the holders' shares.
         uint256 shares;
