@@ -5,6 +5,7 @@ import { time } from "@nomicfoundation/hardhat-network-helpers";
 
 import { Reason } from "../../src/vault/enums";
 import { demoVaultPreset } from "../../src/vault/targetWeight";
+import { sampleSize } from "../shared/coverage";
 import { balancedVaultFixture } from "../shared/fixtures";
 import {
   adminChange,
@@ -140,7 +141,7 @@ describe("circuit breaker (F3)", () => {
           }
         },
       ),
-      { numRuns: Number(process.env.BREAKER_RUNS ?? 12) },
+      { numRuns: sampleSize(process.env.BREAKER_RUNS, 12, 3) },
     );
   });
 });

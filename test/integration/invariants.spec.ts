@@ -4,6 +4,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 
 import { Reason } from "../../src/vault/enums";
 import { demoVaultPreset } from "../../src/vault/targetWeight";
+import { sampleSize } from "../shared/coverage";
 import { balancedVaultFixture, fund, type VaultFixture } from "../shared/fixtures";
 import {
   BPS,
@@ -146,7 +147,7 @@ describe("vault accounting invariants (random action sequences)", () => {
         }
         expect(await f.vault.totalSupply()).to.equal(0n);
       }),
-      { numRuns: Number(process.env.INVARIANT_RUNS ?? 20) },
+      { numRuns: sampleSize(process.env.INVARIANT_RUNS, 20, 3) },
     );
   });
 });

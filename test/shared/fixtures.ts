@@ -158,14 +158,19 @@ export const bothVaultsFixture = deployments.createFixture(async () =>
 
 /**
  * Deploys a vault's extension and core with plain ethers factories (no hardhat-deploy record), and
- * returns the vault typed by its merged interface; for tests that deploy odd configurations.
+ * returns the vault typed by its merged interface; for tests that deploy odd configurations. Each
+ * deployment sends the gas it was estimated to need, as hardhat-deploy does, not the network's fixed
+ * default: the instrumented build under `npm run coverage` needs more than that default (2^24 gas).
  */
 export async function deployWithFactories<T extends ITargetWeightVault | IDeltaHedgeVault>(
   d: VaultDeployment,
 ): Promise<T> {
-  const ext = await (await hre.ethers.getContractFactory(d.extension.contract)).deploy(...d.extension.args);
-  const core = await (
-    await hre.ethers.getContractFactory(d.core.contract)
-  ).deploy(...d.core.args(await ext.getAddress()));
+  const deploy = async (name: string, args: unknown[]) => {
+    const factory = await hre.ethers.getContractFactory(name);
+    const gasLimit = await hre.ethers.provider.estimateGas(await factory.getDeployTransaction(...args));
+    return factory.deploy(...args, { gasLimit });
+  };
+  const ext = await deploy(d.extension.contract, d.extension.args);
+  const core = await deploy(d.core.contract, d.core.args(await ext.getAddress()));
   return (await hre.ethers.getContractAt(interfaceOf(d.kind), await core.getAddress())) as unknown as T;
 }
