@@ -153,6 +153,9 @@ describe("attacks and faults", () => {
       expect(await vault.totalAssets()).to.be.gt(0n); // last answers: ERC-4626 views do not revert
       await (await sequencer.updateAnswer(0)).wait(); // back up: grace starts again
       expect((await expectPredicateAgreement(vault, keeper)).reason).to.equal(Reason.SequencerGracePeriod);
+      // "up" with no valid round yet (startedAt 0, seen on Arbitrum) counts as down
+      await (await sequencer.updateRoundData(9, 0, await time.latest(), 0)).wait();
+      expect((await expectPredicateAgreement(vault, keeper)).reason).to.equal(Reason.SequencerDown);
     });
   });
 
