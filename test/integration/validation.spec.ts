@@ -4,7 +4,7 @@ import hre from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 
 import { Reason } from "../../src/vault/enums";
-import { localChain, type AssetInput } from "../../src/vault/localDeploy";
+import { localAssetInputs, localChain, type AssetInput } from "../../src/vault/localDeploy";
 import { demoHedgePreset, deltaHedgeVaultDeployment } from "../../src/vault/deltaHedge";
 import { demoVaultPreset, targetWeightVaultDeployment } from "../../src/vault/targetWeight";
 import type { ITargetWeightVault } from "../../typechain-types";
@@ -27,16 +27,11 @@ import { adminChange } from "../shared/helpers";
  * relative-only bands, an empty vault) that the demo presets never take.
  */
 
-/** The demo vault's three assets on the local market, in the order given. */
-async function demoAssets(base: MarketFixture, order = ["USDC", "WETH", "WBTC"]): Promise<AssetInput[]> {
-  const feeds: Record<string, string> = { USDC: "USDC_USD", WETH: "ETH_USD", WBTC: "BTC_USD" };
-  return Promise.all(
-    order.map(async (s, i) => ({
-      token: await base.market.tokens[s].getAddress(),
-      feed: await base.market.feeds[feeds[s]].getAddress(),
-      pool: i === 0 || !base.market.pools[s] ? ZeroAddress : await base.market.pools[s].contract.getAddress(),
-      maxStalenessSeconds: 86_400,
-    })),
+/** The local market's assets in the order given, the first one the quote asset. */
+function demoAssets(base: MarketFixture, order = ["USDC", "WETH", "WBTC"]): Promise<AssetInput[]> {
+  return localAssetInputs(
+    base.market,
+    order.map((symbol) => ({ symbol, maxStalenessSeconds: 86_400 })),
   );
 }
 
@@ -65,15 +60,7 @@ describe("bad input is refused with its error, and changes nothing", () => {
     async function refuses(mutate: (init: Record<string, unknown>, a: AssetInput[]) => unknown) {
       const base = await marketFixture();
       const assets = await demoAssets(base);
-      const d = targetWeightVaultDeployment(
-        demoVaultPreset(),
-        assets,
-        localChain(await base.market.router.getAddress()),
-        {
-          admin: base.admin.address,
-          guardian: base.guardian.address,
-        },
-      );
+      const d = await twDeployment(base, assets);
       const [init, delay] = d.extension.args as [Record<string, unknown>, number];
       const factory = await hre.ethers.getContractFactory("TargetWeightVaultExt");
       const args = await mutate(structuredClone(init), assets);
@@ -183,15 +170,7 @@ describe("bad input is refused with its error, and changes nothing", () => {
     async function deployTw(mutate: (args: unknown[]) => void) {
       const base = await marketFixture();
       const assets = await demoAssets(base);
-      const d = targetWeightVaultDeployment(
-        demoVaultPreset(),
-        assets,
-        localChain(await base.market.router.getAddress()),
-        {
-          admin: base.admin.address,
-          guardian: base.guardian.address,
-        },
-      );
+      const d = await twDeployment(base, assets);
       const args = structuredClone(d.core.args(ZeroAddress));
       mutate(args);
       const deploy = {
@@ -322,8 +301,11 @@ describe("bad input is refused with its error, and changes nothing", () => {
     it("a quote asset with 18 decimals: shares carry 18 decimals, and a deposit and redemption round-trip", async () => {
       const base = await marketFixture();
       // WETH as the quote asset and USDC as the asset, on the same WETH/USDC pool
-      const assets = await demoAssets(base, ["WETH", "USDC"]);
-      assets[1].pool = await base.market.pools.WETH.contract.getAddress();
+      const [usdcIn, wethIn] = await demoAssets(base, ["USDC", "WETH"]);
+      const assets = [
+        { ...wethIn, pool: ZeroAddress },
+        { ...usdcIn, pool: wethIn.pool },
+      ];
       const vault = await deployWithFactories<ITargetWeightVault>(await twDeployment(base, assets));
       expect(await vault.decimals()).to.equal(24n); // WETH's 18 and an offset of 6
       const probe = [await vault.probeAmount(0), await vault.probeAmount(1)];
