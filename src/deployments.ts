@@ -10,6 +10,15 @@ export const NAMES = {
   SwapRouter: "SwapRouter",
   NonfungiblePositionManager: "NonfungiblePositionManager",
   QuoterV2: "QuoterV2",
+  /** A venue of the local market beyond the primary pools (kind, pair and fee in its name). */
+  venue: (kind: string, asset: string, quote: string, fee: number) =>
+    `Venue_${kind}_${asset}_${quote}_${fee}`,
+  SwapRouter02: "SwapRouter02",
+  UniswapV2Factory: "UniswapV2Factory",
+  UniswapV2Router02: "UniswapV2Router02",
+  BalancerAuthorizer: "BalancerAuthorizer",
+  BalancerVault: "BalancerVault",
+  WeightedPoolFactory: "WeightedPoolFactory",
   vault: (name: string) => `Vault_${name}`,
   /** A vault's extension (its cold half, reached through the vault's fallback). */
   extension: (name: string) => `VaultExt_${name}`,
@@ -22,6 +31,7 @@ export const TAGS = {
   LocalFeeds: "LocalFeeds",
   Uniswap: "Uniswap",
   LocalPools: "LocalPools",
+  Venues: "Venues",
   LocalMarket: "LocalMarket",
   DemoVault: "DemoVault",
   Vaults: "Vaults",

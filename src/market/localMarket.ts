@@ -9,12 +9,16 @@ import {
   FEED_DECIMALS,
   LOCAL_POOLS,
   LOCAL_TOKENS,
+  LOCAL_VENUES,
   POOL_SIDE_USD,
   localToken,
   type LocalPool,
   type LocalToken,
+  type LocalVenue,
 } from "./spec";
 import { UNISWAP_ARTIFACTS, encodeSqrtPriceX96, fullRangeTicks, sortTokens } from "./uniswap";
+import { VENUE_ARTIFACTS } from "./venueArtifacts";
+import { swapBalancerPoolTo, swapV2PairTo, type Ratio } from "./venueSwaps";
 
 /** The local market's contracts, as typed handles. */
 export interface LocalMarket {
@@ -25,6 +29,17 @@ export interface LocalMarket {
   positionManager: Contract;
   quoter: Contract;
   pools: Record<string, { contract: Contract; spec: LocalPool }>;
+  /** The venues beyond the primary pools (`LOCAL_VENUES`), when the Venues step has run. */
+  venues: MarketVenue[];
+  /** The Balancer V2 Vault, when the Venues step has run. */
+  balancerVault?: Contract;
+}
+
+/** One venue of `LOCAL_VENUES` as deployed: its pool (pair) and, for Balancer, its pool id. */
+export interface MarketVenue {
+  spec: LocalVenue;
+  contract: Contract;
+  poolId?: string;
 }
 
 export const poolKey = (p: LocalPool) => NAMES.pool(p.asset, p.quote, p.fee);
@@ -86,52 +101,81 @@ export async function deployLocalPools(
   for (const spec of pools) {
     // Idempotent: a pool recorded by an earlier run is already created and seeded.
     if (await hre.deployments.getOrNull(poolKey(spec))) continue;
-    const asset = market.tokens[spec.asset];
-    const quote = market.tokens[spec.quote];
-    const [token0, token1] = sortTokens(await asset.getAddress(), await quote.getAddress());
-    const sqrtPriceX96 = await targetSqrtPriceX96(market, spec);
-    await (
-      await market.positionManager.connect(signer).getFunction("createAndInitializePoolIfNecessary")(
-        token0,
-        token1,
-        spec.fee,
-        sqrtPriceX96,
-      )
-    ).wait();
-    const amounts: Record<string, bigint> = {};
-    for (const sym of [spec.asset, spec.quote]) {
-      const price = await market.feeds[localToken(sym).feed].latestAnswer();
-      const amount = (POOL_SIDE_USD * 10n ** BigInt(FEED_DECIMALS + localToken(sym).decimals)) / price;
-      amounts[await market.tokens[sym].getAddress()] = amount;
-      await (await market.tokens[sym].connect(signer).mint(deployer, amount)).wait();
-      await (
-        await market.tokens[sym]
-          .connect(signer)
-          .approve(await market.positionManager.getAddress(), MaxUint256)
-      ).wait();
-    }
-    const { tickLower, tickUpper } = fullRangeTicks(spec.fee);
-    await (
-      await market.positionManager.connect(signer).getFunction("mint")({
-        token0,
-        token1,
-        fee: spec.fee,
-        tickLower,
-        tickUpper,
-        amount0Desired: amounts[token0],
-        amount1Desired: amounts[token1],
-        amount0Min: 0,
-        amount1Min: 0,
-        recipient: deployer,
-        deadline: 2n ** 40n,
-      })
-    ).wait();
-    const poolAddress: string = await market.factory.getFunction("getPool")(token0, token1, spec.fee);
+    const poolAddress = await createV3Pool(market, signer, spec, POOL_SIDE_USD);
     await hre.deployments.save(poolKey(spec), {
       address: poolAddress,
       abi: UNISWAP_ARTIFACTS.UniswapV3Pool.abi as never,
     });
   }
+}
+
+/**
+ * Creates the Uniswap V3 pool of `spec` at the feeds' price through the real position manager and
+ * seeds it with a full-range position worth `sideUsd` on each side; returns its address.
+ */
+export async function createV3Pool(
+  market: LocalMarket,
+  signer: Signer,
+  spec: LocalPool,
+  sideUsd: bigint,
+): Promise<string> {
+  const asset = market.tokens[spec.asset];
+  const quote = market.tokens[spec.quote];
+  const [token0, token1] = sortTokens(await asset.getAddress(), await quote.getAddress());
+  const sqrtPriceX96 = await targetSqrtPriceX96(market, spec);
+  await (
+    await market.positionManager.connect(signer).getFunction("createAndInitializePoolIfNecessary")(
+      token0,
+      token1,
+      spec.fee,
+      sqrtPriceX96,
+    )
+  ).wait();
+  const amounts = await mintSides(market, signer, spec.asset, spec.quote, sideUsd);
+  for (const sym of [spec.asset, spec.quote]) {
+    await (
+      await market.tokens[sym].connect(signer).approve(await market.positionManager.getAddress(), MaxUint256)
+    ).wait();
+  }
+  const { tickLower, tickUpper } = fullRangeTicks(spec.fee);
+  await (
+    await market.positionManager.connect(signer).getFunction("mint")({
+      token0,
+      token1,
+      fee: spec.fee,
+      tickLower,
+      tickUpper,
+      amount0Desired: amounts[token0.toLowerCase()],
+      amount1Desired: amounts[token1.toLowerCase()],
+      amount0Min: 0,
+      amount1Min: 0,
+      recipient: await signer.getAddress(),
+      deadline: 2n ** 40n,
+    })
+  ).wait();
+  return market.factory.getFunction("getPool")(token0, token1, spec.fee);
+}
+
+/**
+ * Mints `sideUsd` worth (at the feeds' prices) of `asset` and of `quote` to `signer`, for seeding a
+ * venue; returns the amounts by lower-cased token address.
+ */
+export async function mintSides(
+  market: LocalMarket,
+  signer: Signer,
+  asset: string,
+  quote: string,
+  sideUsd: bigint,
+): Promise<Record<string, bigint>> {
+  const who = await signer.getAddress();
+  const amounts: Record<string, bigint> = {};
+  for (const sym of [asset, quote]) {
+    const price = await market.feeds[localToken(sym).feed].latestAnswer();
+    const amount = (sideUsd * 10n ** BigInt(FEED_DECIMALS + localToken(sym).decimals)) / price;
+    amounts[(await market.tokens[sym].getAddress()).toLowerCase()] = amount;
+    await (await market.tokens[sym].connect(signer).mint(who, amount)).wait();
+  }
+  return amounts;
 }
 
 /** The extra assets of the gas snapshot and benchmark: tokens, feeds and seeded pools. */
@@ -174,7 +218,31 @@ export async function loadLocalMarket(
       };
     }
   }
+  const venues: MarketVenue[] = [];
+  if (opts.withPools) {
+    for (const spec of LOCAL_VENUES) {
+      const key = NAMES.venue(spec.kind, spec.asset, spec.quote, spec.fee);
+      if (!(await has(key))) continue;
+      const abi =
+        spec.kind === "uniswapV3"
+          ? UNISWAP_ARTIFACTS.UniswapV3Pool.abi
+          : spec.kind === "uniswapV2"
+            ? VENUE_ARTIFACTS.UniswapV2Pair.abi
+            : VENUE_ARTIFACTS.WeightedPool.abi;
+      const contract = new Contract(await get(key), abi, hre.ethers.provider);
+      const poolId =
+        spec.kind === "balancerWeighted"
+          ? ((await contract.getFunction("getPoolId")()) as string)
+          : undefined;
+      venues.push({ spec, contract, poolId });
+    }
+  }
+  const balancerVault = (await has(NAMES.BalancerVault))
+    ? new Contract(await get(NAMES.BalancerVault), VENUE_ARTIFACTS.BalancerVault.abi, hre.ethers.provider)
+    : undefined;
   return {
+    venues,
+    balancerVault,
     tokens,
     feeds,
     factory: await at("UniswapV3Factory"),
@@ -223,7 +291,18 @@ export async function swapPoolTo(
   target: bigint,
   swapper: Signer,
 ): Promise<bigint> {
-  const { contract: pool, spec } = market.pools[asset];
+  const { contract, spec } = market.pools[asset];
+  return swapV3PoolTo(market, contract, spec, target, swapper);
+}
+
+/** `swapPoolTo` for any Uniswap V3 pool of the local market (`spec` names its pair and fee). */
+export async function swapV3PoolTo(
+  market: LocalMarket,
+  pool: Contract,
+  spec: LocalPool,
+  target: bigint,
+  swapper: Signer,
+): Promise<bigint> {
   const [current] = (await pool.getFunction("slot0")()) as [bigint];
   if (current === target) return 0n;
   const token0: string = await pool.getFunction("token0")();
@@ -294,4 +373,54 @@ export async function movePrices(
 ): Promise<void> {
   for (const [symbol, price] of Object.entries(pricesUsd)) await setFeedPrice(market, symbol, price);
   for (const asset of Object.keys(market.pools)) await arbitragePool(market, asset, arbitrageur);
+  for (const venue of market.venues) await arbitrageVenue(market, venue, arbitrageur);
 }
+
+/** Raw units of `quote` per raw unit of `asset` at the feeds' prices. */
+export async function oracleRatio(market: LocalMarket, asset: string, quote: string): Promise<Ratio> {
+  const a = localToken(asset);
+  const q = localToken(quote);
+  const pa = await market.feeds[a.feed].latestAnswer();
+  const pq = await market.feeds[q.feed].latestAnswer();
+  return { num: pa * 10n ** BigInt(q.decimals), den: pq * 10n ** BigInt(a.decimals) };
+}
+
+/**
+ * Swaps a venue of `LOCAL_VENUES` to `(1 + moveBps / 10,000)` times the oracle's price of its asset
+ * (0: the arbitrageur's move back to the oracle). Returns the swap's gas, or 0 when already there.
+ */
+export async function swapVenueTo(
+  market: LocalMarket,
+  venue: MarketVenue,
+  moveBps: number,
+  swapper: Signer,
+): Promise<bigint> {
+  const { spec, contract } = venue;
+  if (spec.kind === "uniswapV3") {
+    const oracle = await targetSqrtPriceX96(market, spec);
+    const assetIsToken0 =
+      ((await contract.getFunction("token0")()) as string) === (await market.tokens[spec.asset].getAddress());
+    const factor = Math.sqrt(assetIsToken0 ? 1 + moveBps / 1e4 : 1 / (1 + moveBps / 1e4));
+    const target = (oracle * BigInt(Math.round(factor * 1e12))) / 10n ** 12n;
+    return swapV3PoolTo(market, contract, spec, target, swapper);
+  }
+  const r = await oracleRatio(market, spec.asset, spec.quote);
+  const ratio = { num: r.num * BigInt(1e4 + moveBps), den: r.den * 10_000n };
+  const asset = market.tokens[spec.asset];
+  const quote = market.tokens[spec.quote];
+  if (spec.kind === "uniswapV2") {
+    const assetIsToken0 = ((await contract.getFunction("token0")()) as string) === (await asset.getAddress());
+    return swapV2PairTo(
+      contract,
+      assetIsToken0 ? { token0: asset, token1: quote } : { token0: quote, token1: asset },
+      assetIsToken0 ? ratio : { num: ratio.den, den: ratio.num },
+      swapper,
+    );
+  }
+  const feeWad: bigint = await contract.getFunction("getSwapFeePercentage")();
+  return swapBalancerPoolTo(market.balancerVault!, venue.poolId!, feeWad, asset, quote, ratio, swapper);
+}
+
+/** Brings a venue back to the oracle, as `arbitragePool` does for a primary pool. */
+export const arbitrageVenue = (market: LocalMarket, venue: MarketVenue, arbitrageur: Signer) =>
+  swapVenueTo(market, venue, 0, arbitrageur);

@@ -55,6 +55,36 @@ export const EXTRA_POOLS: readonly LocalPool[] = EXTRA_TOKENS.map((t) => ({
 /** Value seeded on each side of every pool, USD, as a full-range position. */
 export const POOL_SIDE_USD = 500_000_000n;
 
+/** The kinds of venue the local market has, each from its protocol's published bytecode. */
+export type VenueKind = "uniswapV3" | "uniswapV2" | "balancerWeighted";
+
+/**
+ * A venue beyond the asset's primary Uniswap V3 pool (`LOCAL_POOLS`). `fee` is in millionths (a
+ * Uniswap V3 tier's own unit; Uniswap V2 is always 3,000); `depthPct` is the value seeded on each
+ * side as a percentage of `POOL_SIDE_USD`, every position full-range (Balancer: a 50/50 pool).
+ */
+export interface LocalVenue {
+  kind: VenueKind;
+  asset: string;
+  quote: string;
+  fee: number;
+  depthPct: number;
+}
+
+/**
+ * Depth ratios after mainnet's WETH/USDC (2021–22, every position full-range here): the 0.05 %
+ * Uniswap V3 pool is the deepest venue, the 0.3 % tier holds 80 % of its depth, the Uniswap V2 pair
+ * 40 %, a Balancer 50/50 pool at 0.1 % 20 %; WBTC/USDC has a V2 pair beside its V3 pool, and
+ * WBTC/WETH its own 0.3 % pool (a direct route that skips the quote asset).
+ */
+export const LOCAL_VENUES: readonly LocalVenue[] = [
+  { kind: "uniswapV3", asset: "WETH", quote: "USDC", fee: 3000, depthPct: 80 },
+  { kind: "uniswapV2", asset: "WETH", quote: "USDC", fee: 3000, depthPct: 40 },
+  { kind: "balancerWeighted", asset: "WETH", quote: "USDC", fee: 1000, depthPct: 20 },
+  { kind: "uniswapV2", asset: "WBTC", quote: "USDC", fee: 3000, depthPct: 40 },
+  { kind: "uniswapV3", asset: "WBTC", quote: "WETH", fee: 3000, depthPct: 50 },
+];
+
 export function localToken(symbol: string): LocalToken {
   const t = [...LOCAL_TOKENS, ...EXTRA_TOKENS].find((x) => x.symbol === symbol);
   if (!t) throw new Error(`the local market has no token ${symbol}`);
