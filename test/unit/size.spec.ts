@@ -22,6 +22,9 @@ const DEPLOYABLE = [
   "DeltaHedgeVaultExt",
   "OptionBook",
   "BallastLens",
+  "UniswapV3RouterAdapter",
+  "UniswapV2RouterAdapter",
+  "BalancerV2Adapter",
 ] as const;
 
 describe("contract size", () => {

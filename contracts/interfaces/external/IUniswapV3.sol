@@ -54,4 +54,15 @@ interface IUniswapV3PoolMinimal {
     function token0() external view returns (address);
     function token1() external view returns (address);
     function fee() external view returns (uint24);
+    function liquidity() external view returns (uint128);
+    function factory() external view returns (address);
+}
+
+interface IUniswapV3FactoryMinimal {
+    function getPool(address tokenA, address tokenB, uint24 fee) external view returns (address);
+}
+
+/// @dev Both router generations expose the factory they route through.
+interface IPeripheryImmutableState {
+    function factory() external view returns (address);
 }
