@@ -217,6 +217,67 @@ describe("venues: the local market and its adapters (real bytecode)", () => {
     }
   });
 
+  it("split by VenueSplitLib, a leg that moves the deepest pool by 1 % costs at least 30 % less than on that pool alone", async () => {
+    // USDC -> WETH across every WETH/USDC venue, against the same leg on the 0.05 % pool (the best
+    // single venue for it: lowest fee, deepest), from the same state.
+    const [usdc, weth] = [await f.market.tokens.USDC.getAddress(), await f.market.tokens.WETH.getAddress()];
+    const venues = [
+      { adapter: adapters.v3, pool: await f.market.pools.WETH.contract.getAddress() },
+      ...f.market.venues
+        .filter((v) => v.spec.asset === "WETH" && v.spec.quote === "USDC")
+        .map((v) => ({ adapter: adapterOf(adapters, v), pool: v.contract.target as string })),
+    ];
+    expect(venues.length).to.equal(4);
+    const quotes = (await Promise.all(venues.map((v) => v.adapter.quote(v.pool, usdc, weth)))).map((q) => ({
+      priceX128: q.priceX128,
+      depthIn: q.depthIn,
+      feePpm: q.feePpm,
+    }));
+    const deepest = quotes[0];
+    // (1 + a'/D)^2 = 1.01 moves a constant-product price by 1 %; a' is the input after the fee.
+    const netIn = (deepest.depthIn * 4987562n) / 1_000_000_000n; // D · (√1.01 − 1)
+    const amountIn = (netIn * 1_000_000n) / (1_000_000n - deepest.feePpm);
+    const r = await oracleRatio(f.market, "WETH", "USDC"); // raw USDC per raw WETH
+    const costBps = (out: bigint) => relBps((out * r.num) / r.den, amountIn);
+
+    const snapshot = await hre.network.provider.send("evm_snapshot", []);
+    const single = await swapThrough(
+      f.market,
+      adapters.v3,
+      venues[0].pool,
+      "USDC",
+      "WETH",
+      amountIn,
+      1n,
+      f.alice,
+    );
+    await hre.network.provider.send("evm_revert", [snapshot]);
+
+    const lib = await hre.ethers.deployContract("VenueSplitHarness");
+    const [amounts] = await lib.split(quotes, (r.den * Q128) / r.num, 100, amountIn, 0n);
+    expect(amounts.filter((a: bigint) => a > 0n).length).to.be.greaterThan(1);
+    let split = 0n;
+    for (const [k, a] of amounts.entries()) {
+      if (a > 0n)
+        split += await swapThrough(
+          f.market,
+          venues[k].adapter,
+          venues[k].pool,
+          "USDC",
+          "WETH",
+          a,
+          1n,
+          f.alice,
+        );
+    }
+    const [singleBps, splitBps] = [costBps(single), costBps(split)];
+    console.log(
+      `      $${(Number(amountIn) / 1e6).toLocaleString("en-US")} USDC -> WETH: one pool ${singleBps.toFixed(1)} bp, ` +
+        `split ${splitBps.toFixed(1)} bp (${amounts.map((a: bigint) => ((Number(a) * 100) / Number(amountIn)).toFixed(0) + "%").join(" / ")})`,
+    );
+    expect(splitBps).to.be.at.most(singleBps * 0.7);
+  });
+
   it("a minimum output above what the pool gives reverts in the venue (the adapter passes it on)", async () => {
     for (const v of f.market.venues) {
       const adapter = adapterOf(adapters, v);
