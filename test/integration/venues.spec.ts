@@ -94,44 +94,39 @@ describe("venues: the local market and its adapters (real bytecode)", () => {
     adapters = await deployAdapters();
   });
 
+  /** How far (bps) each venue's quoted price of its asset is from `(1 + moveBps / 10,000)` × oracle. */
+  async function offsetsBps(moveBps = 0): Promise<Record<string, number>> {
+    const out: Record<string, number> = {};
+    for (const v of f.market.venues) {
+      const q = await adapterOf(adapters, v).quote(
+        await v.contract.getAddress(),
+        await f.market.tokens[v.spec.asset].getAddress(),
+        await f.market.tokens[v.spec.quote].getAddress(),
+      );
+      const r = await oracleRatio(f.market, v.spec.asset, v.spec.quote);
+      const expected = (r.num * Q128 * BigInt(10_000 + moveBps)) / (r.den * 10_000n);
+      out[`${v.spec.kind} ${v.spec.asset}/${v.spec.quote} ${v.spec.fee}`] = relBps(q.priceX128, expected);
+      expect(q.feePpm).to.equal(BigInt(v.spec.fee));
+    }
+    return out;
+  }
+
+  const within = (offsets: Record<string, number>, bps: number) => {
+    for (const [venue, off] of Object.entries(offsets)) expect(off, venue).to.be.below(bps);
+  };
+
   it("deploys every venue of LOCAL_VENUES, each on the oracle", async () => {
     expect(
       f.market.venues.map((v) => `${v.spec.kind}:${v.spec.asset}/${v.spec.quote}:${v.spec.fee}`),
     ).to.deep.equal(LOCAL_VENUES.map((v) => `${v.kind}:${v.asset}/${v.quote}:${v.fee}`));
-    for (const v of f.market.venues) {
-      const q = await adapterOf(adapters, v).quote(
-        await v.contract.getAddress(),
-        await f.market.tokens[v.spec.asset].getAddress(),
-        await f.market.tokens[v.spec.quote].getAddress(),
-      );
-      const r = await oracleRatio(f.market, v.spec.asset, v.spec.quote);
-      expect(relBps(q.priceX128, (r.num * Q128) / r.den), `${v.spec.kind} ${v.spec.asset}`).to.be.below(1);
-      expect(q.feePpm).to.equal(BigInt(v.spec.fee));
-    }
+    within(await offsetsBps(), 1);
   });
 
   it("a pushed venue lands where it was pushed, and movePrices brings every venue to the new oracle", async () => {
     for (const v of f.market.venues) await swapVenueTo(f.market, v, 150, f.stranger);
-    for (const v of f.market.venues) {
-      const q = await adapterOf(adapters, v).quote(
-        await v.contract.getAddress(),
-        await f.market.tokens[v.spec.asset].getAddress(),
-        await f.market.tokens[v.spec.quote].getAddress(),
-      );
-      const r = await oracleRatio(f.market, v.spec.asset, v.spec.quote);
-      const pushed = (r.num * Q128 * 10_150n) / (r.den * 10_000n);
-      expect(relBps(q.priceX128, pushed), `${v.spec.kind} ${v.spec.asset}`).to.be.below(1);
-    }
+    within(await offsetsBps(150), 1);
     await movePrices(f.market, { WETH: "3210", WBTC: "58800" }, f.arbitrageur);
-    for (const v of f.market.venues) {
-      const q = await adapterOf(adapters, v).quote(
-        await v.contract.getAddress(),
-        await f.market.tokens[v.spec.asset].getAddress(),
-        await f.market.tokens[v.spec.quote].getAddress(),
-      );
-      const r = await oracleRatio(f.market, v.spec.asset, v.spec.quote);
-      expect(relBps(q.priceX128, (r.num * Q128) / r.den), `${v.spec.kind} ${v.spec.asset}`).to.be.below(1);
-    }
+    within(await offsetsBps(), 1);
   });
 
   it("Uniswap V2 pairs are at the address Router02 computes (the init-code hashes agree)", async () => {
