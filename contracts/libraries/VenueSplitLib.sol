@@ -58,17 +58,7 @@ library VenueSplitLib {
             ++used;
         }
 
-        uint256 sUsed = _s(order, g, h, used, amountIn);
-        uint256 assigned;
-        for (uint256 i = 1; i < used; ++i) {
-            uint256 k = order[i];
-            uint256 a = h[k].mulWad(_sub0(g[k].mulWad(sUsed), WAD));
-            // Rounding never lets the others take more than the whole.
-            a = FixedPointMathLib.min(a, amountIn - assigned);
-            amounts[k] = a;
-            assigned += a;
-        }
-        amounts[order[0]] = amountIn - assigned;
+        _allocate(amounts, order, g, h, used, amountIn);
     }
 
     /// @dev The usable venues, best zero-size net price first (`order[0..m)`), with each venue's
@@ -116,6 +106,28 @@ library VenueSplitLib {
         return sumH.fullMulDiv(WAD, sumHG);
     }
 
+    /// @dev Writes into `amounts` the optimal split of `amountIn` over the first `count` venues of
+    /// `order`: each after the first gets h · (g · s − 1), never more than what is left; the first
+    /// (best) venue takes the rest, so the amounts add up to `amountIn` exactly.
+    function _allocate(
+        uint256[] memory amounts,
+        uint256[] memory order,
+        uint256[] memory g,
+        uint256[] memory h,
+        uint256 count,
+        uint256 amountIn
+    ) private pure {
+        uint256 s = _s(order, g, h, count, amountIn);
+        uint256 assigned;
+        for (uint256 i = 1; i < count; ++i) {
+            uint256 k = order[i];
+            uint256 a = FixedPointMathLib.min(h[k].mulWad(_sub0(g[k].mulWad(s), WAD)), amountIn - assigned);
+            amounts[k] = a;
+            assigned += a;
+        }
+        amounts[order[0]] = amountIn - assigned;
+    }
+
     /// @dev Expected output (output units) of the optimal split of `amountIn` over the first
     /// `count` venues of `order`, under each venue's constant-product model.
     function _expectedOut(
@@ -126,18 +138,9 @@ library VenueSplitLib {
         uint256 count,
         uint256 amountIn
     ) private pure returns (uint256 out) {
-        uint256 s = _s(order, g, h, count, amountIn);
-        uint256 assigned;
-        for (uint256 i = count; i != 0;) {
-            --i;
-            uint256 k = order[i];
-            uint256 a =
-                i == 0
-                    ? amountIn - assigned
-                    : FixedPointMathLib.min(h[k].mulWad(_sub0(g[k].mulWad(s), WAD)), amountIn - assigned);
-            assigned += a;
-            out += _venueOut(quotes[k], a);
-        }
+        uint256[] memory amounts = new uint256[](quotes.length);
+        _allocate(amounts, order, g, h, count, amountIn);
+        for (uint256 i; i < count; ++i) out += _venueOut(quotes[order[i]], amounts[order[i]]);
     }
 
     /// @dev out = p · D · a' / (D + a'), a' = a · (1 − f): the constant-product output.

@@ -341,8 +341,19 @@ export async function sqrtPriceX96AtOracleMove(
   moveBps: number,
 ): Promise<bigint> {
   const { contract: pool, spec } = market.pools[asset];
+  return sqrtPriceX96AtMove(market, pool, spec, moveBps);
+}
+
+/** `sqrtPriceX96AtOracleMove` for any Uniswap V3 pool of the local market (`spec` names its pair). */
+async function sqrtPriceX96AtMove(
+  market: LocalMarket,
+  pool: Contract,
+  spec: LocalPool,
+  moveBps: number,
+): Promise<bigint> {
   const oracle = await targetSqrtPriceX96(market, spec);
-  const assetIsToken0 = (await pool.getFunction("token0")()) === (await market.tokens[asset].getAddress());
+  const assetIsToken0 =
+    (await pool.getFunction("token0")()) === (await market.tokens[spec.asset].getAddress());
   // sqrtPrice scales with the square root of the asset's price (token0) or of its inverse (token1).
   const factor = Math.sqrt(assetIsToken0 ? 1 + moveBps / 1e4 : 1 / (1 + moveBps / 1e4));
   const scale = 10n ** 12n;
@@ -397,12 +408,13 @@ export async function swapVenueTo(
 ): Promise<bigint> {
   const { spec, contract } = venue;
   if (spec.kind === "uniswapV3") {
-    const oracle = await targetSqrtPriceX96(market, spec);
-    const assetIsToken0 =
-      ((await contract.getFunction("token0")()) as string) === (await market.tokens[spec.asset].getAddress());
-    const factor = Math.sqrt(assetIsToken0 ? 1 + moveBps / 1e4 : 1 / (1 + moveBps / 1e4));
-    const target = (oracle * BigInt(Math.round(factor * 1e12))) / 10n ** 12n;
-    return swapV3PoolTo(market, contract, spec, target, swapper);
+    return swapV3PoolTo(
+      market,
+      contract,
+      spec,
+      await sqrtPriceX96AtMove(market, contract, spec, moveBps),
+      swapper,
+    );
   }
   const r = await oracleRatio(market, spec.asset, spec.quote);
   const ratio = { num: r.num * BigInt(1e4 + moveBps), den: r.den * 10_000n };
