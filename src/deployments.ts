@@ -14,6 +14,10 @@ export const NAMES = {
   venue: (kind: string, asset: string, quote: string, fee: number) =>
     `Venue_${kind}_${asset}_${quote}_${fee}`,
   SwapRouter02: "SwapRouter02",
+  /** The chain's VenueModule (every vault's swaps run through it). */
+  VenueModule: "VenueModule",
+  /** A venue adapter: UniswapV3 (through the chain's router), UniswapV3Router02, UniswapV2, BalancerV2. */
+  adapter: (name: string) => `Adapter_${name}`,
   UniswapV2Factory: "UniswapV2Factory",
   UniswapV2Router02: "UniswapV2Router02",
   BalancerAuthorizer: "BalancerAuthorizer",
@@ -32,6 +36,7 @@ export const TAGS = {
   Uniswap: "Uniswap",
   LocalPools: "LocalPools",
   Venues: "Venues",
+  VenueModule: "VenueModule",
   LocalMarket: "LocalMarket",
   DemoVault: "DemoVault",
   Vaults: "Vaults",

@@ -36,13 +36,18 @@ contract BalancerV2Adapter is IVenueAdapter {
     }
 
     /// @inheritdoc IVenueAdapter
+    function spot(address pool, address tokenIn, address tokenOut) external view returns (uint256 priceX128) {
+        return quote(pool, tokenIn, tokenOut).priceX128;
+    }
+
+    /// @inheritdoc IVenueAdapter
     /// @dev Weighted math: spot = (Bo / wo) / (Bi / wi); a swap of `a` moves ln(spot) by about
     /// (a / Bi) · (1 + wi / wo), so the equivalent constant-product depth is 2 · Bi · wo / (wi + wo).
     function quote(
         address pool,
         address tokenIn,
         address tokenOut
-    ) external view returns (VenueQuote memory q) {
+    ) public view returns (VenueQuote memory q) {
         (address[] memory tokens, uint256[] memory balances, ) = IBalancerVaultMinimal(VAULT).getPoolTokens(
             IBalancerWeightedPoolMinimal(pool).getPoolId()
         );

@@ -35,8 +35,13 @@ contract UniswapV2RouterAdapter is IVenueAdapter {
     }
 
     /// @inheritdoc IVenueAdapter
+    function spot(address pool, address tokenIn, address tokenOut) external view returns (uint256 priceX128) {
+        return quote(pool, tokenIn, tokenOut).priceX128;
+    }
+
+    /// @inheritdoc IVenueAdapter
     /// @dev The reserves are the constant-product depth.
-    function quote(address pool, address tokenIn, address) external view returns (VenueQuote memory q) {
+    function quote(address pool, address tokenIn, address) public view returns (VenueQuote memory q) {
         (uint256 r0, uint256 r1, ) = IUniswapV2PairMinimal(pool).getReserves();
         (uint256 rIn, uint256 rOut) = tokenIn == IUniswapV2PairMinimal(pool).token0() ? (r0, r1) : (r1, r0);
         if (rIn != 0) q.priceX128 = (rOut << 128) / rIn; // reserves are below 2^112

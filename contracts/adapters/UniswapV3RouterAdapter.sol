@@ -1,16 +1,14 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {FixedPointMathLib} from "solady/src/utils/FixedPointMathLib.sol";
-
 import {
     IPeripheryImmutableState,
     ISwapRouter02,
     ISwapRouterV1,
-    IUniswapV3FactoryMinimal,
     IUniswapV3PoolMinimal
 } from "../interfaces/external/IUniswapV3.sol";
 import {IVenueAdapter, VenueQuote} from "../interfaces/IVenueAdapter.sol";
+import {UniswapV3PoolLib} from "./UniswapV3PoolLib.sol";
 
 /// @title UniswapV3RouterAdapter
 /// @notice Uniswap V3 pools through a router: SwapRouter (v1, whose structs carry a deadline) or
@@ -32,36 +30,25 @@ contract UniswapV3RouterAdapter is IVenueAdapter {
     }
 
     /// @inheritdoc IVenueAdapter
-    /// @dev The pool must be the router's factory's pool for the pair at its own fee tier (a contract
-    /// merely claiming to be a pool is not).
+    /// @dev The pool must be the router's factory's pool for the pair at its own fee tier: the router
+    /// routes exactInputSingle through its factory's pools only.
     function checkPool(address pool, address tokenA, address tokenB) external view {
-        address factory = IPeripheryImmutableState(ROUTER).factory();
-        (address t0, address t1) = tokenA < tokenB ? (tokenA, tokenB) : (tokenB, tokenA);
-        if (
-            pool.code.length == 0 ||
-            IUniswapV3FactoryMinimal(factory).getPool(t0, t1, IUniswapV3PoolMinimal(pool).fee()) != pool ||
-            IUniswapV3PoolMinimal(pool).token0() != t0 ||
-            IUniswapV3PoolMinimal(pool).token1() != t1
-        ) revert NotAVenuePool(pool, tokenA, tokenB);
+        if (!UniswapV3PoolLib.isPool(IPeripheryImmutableState(ROUTER).factory(), pool, tokenA, tokenB))
+            revert NotAVenuePool(pool, tokenA, tokenB);
     }
 
     /// @inheritdoc IVenueAdapter
-    /// @dev From `slot0` and the in-range liquidity L: virtual reserves L / √P (token0) and L · √P
-    /// (token1). Exact for a full-range position; for concentrated liquidity it holds until the swap
-    /// crosses a tick, so it overstates the depth of a leg that does.
-    function quote(address pool, address tokenIn, address) external view returns (VenueQuote memory q) {
-        (uint160 sqrtPriceX96, , , , , , ) = IUniswapV3PoolMinimal(pool).slot0();
-        uint256 liquidity = IUniswapV3PoolMinimal(pool).liquidity();
-        // token1 per token0, Q128.128; sqrtPriceX96 >= MIN_SQRT_RATIO (4295128739), so this is >= 1.
-        uint256 p10 = FixedPointMathLib.fullMulDiv(sqrtPriceX96, sqrtPriceX96, 1 << 64);
-        if (tokenIn == IUniswapV3PoolMinimal(pool).token0()) {
-            q.priceX128 = p10;
-            q.depthIn = FixedPointMathLib.fullMulDiv(liquidity, 1 << 96, sqrtPriceX96);
-        } else {
-            q.priceX128 = FixedPointMathLib.fullMulDiv(1 << 128, 1 << 128, p10);
-            q.depthIn = FixedPointMathLib.fullMulDiv(liquidity, sqrtPriceX96, 1 << 96);
-        }
-        q.feePpm = IUniswapV3PoolMinimal(pool).fee();
+    function spot(address pool, address tokenIn, address tokenOut) external view returns (uint256 priceX128) {
+        (priceX128, ) = UniswapV3PoolLib.spot(pool, tokenIn, tokenOut);
+    }
+
+    /// @inheritdoc IVenueAdapter
+    function quote(
+        address pool,
+        address tokenIn,
+        address tokenOut
+    ) external view returns (VenueQuote memory) {
+        return UniswapV3PoolLib.quote(pool, tokenIn, tokenOut);
     }
 
     /// @inheritdoc IVenueAdapter

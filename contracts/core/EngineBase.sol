@@ -6,8 +6,8 @@ import {ReentrancyGuardTransient} from "solady/src/utils/ReentrancyGuardTransien
 import {SSTORE2} from "solady/src/utils/SSTORE2.sol";
 import {SafeTransferLib} from "solady/src/utils/SafeTransferLib.sol";
 
-import {UniswapV3Adapter} from "../adapters/UniswapV3Adapter.sol";
 import {IBallastErrors} from "../interfaces/IBallastErrors.sol";
+import {IVenueModule} from "../interfaces/IVenueModule.sol";
 import {
     AmountSettings,
     AssetConfig,
@@ -22,6 +22,10 @@ import {
 } from "../interfaces/IRebalanceEngine.sol";
 import {BPS, WAD} from "../libraries/ConstantsLib.sol";
 import {ChainlinkOracleLib} from "../oracles/ChainlinkOracleLib.sol";
+
+/// @dev The engine's storage slot: keccak256(abi.encode(uint256(keccak256("ballast.storage.Engine")) - 1))
+/// & ~bytes32(uint256(0xff)). File-level, so the VenueModule reaches the same namespace.
+bytes32 constant ENGINE_STORAGE_SLOT = 0x76829b1603575ce1b308249252bf1384fe514debd27a135cf628e2b2dd8a6300;
 
 /// @notice The engine's storage (ERC-7201 namespace `ballast.storage.Engine`).
 /// @custom:storage-location erc7201:ballast.storage.Engine
@@ -86,10 +90,6 @@ abstract contract EngineBase is ReentrancyGuardTransient {
     /// @dev Uniswap V3 fee tiers are in hundredths of a bip: 1e6 = 100%.
     uint256 internal constant FEE_UNIT = 1e6;
 
-    /// @dev keccak256(abi.encode(uint256(keccak256("ballast.storage.Engine")) - 1)) & ~bytes32(uint256(0xff))
-    bytes32 internal constant ENGINE_STORAGE_SLOT =
-        0x76829b1603575ce1b308249252bf1384fe514debd27a135cf628e2b2dd8a6300;
-
     /// @dev Number of assets, quote asset included.
     uint256 internal immutable ASSET_COUNT;
     /// @dev SSTORE2 pointer to `abi.encode(AssetConfig[])`: one cold account read instead of 3 slots per asset.
@@ -102,10 +102,9 @@ abstract contract EngineBase is ReentrancyGuardTransient {
     address internal immutable SEQUENCER_FEED;
     /// @dev Time after the sequencer comes back before prices are trusted again.
     uint256 internal immutable SEQUENCER_GRACE_SECONDS;
-    /// @dev The Uniswap V3 router every swap goes through.
-    address internal immutable ROUTER;
-    /// @dev True for SwapRouter02 (no `deadline` field), false for SwapRouter (v1).
-    bool internal immutable ROUTER_IS_02;
+    /// @dev The VenueModule every swap runs through (DELEGATECALL) and the predicate's venue check
+    /// asks (STATICCALL).
+    address internal immutable VENUE_MODULE;
 
     /* ---------------------------------------------------------------- CONSTRUCTOR */
 
@@ -116,8 +115,7 @@ abstract contract EngineBase is ReentrancyGuardTransient {
         QUOTE_UNIT = im.quoteUnit;
         SEQUENCER_FEED = im.sequencerFeed;
         SEQUENCER_GRACE_SECONDS = im.sequencerGraceSeconds;
-        ROUTER = im.router;
-        ROUTER_IS_02 = im.routerIs02;
+        VENUE_MODULE = im.venueModule;
     }
 
     /* ---------------------------------------------------------------- STRATEGY HOOKS */
@@ -145,12 +143,12 @@ abstract contract EngineBase is ReentrancyGuardTransient {
     /// @dev The one trigger predicate. Everything that asks "is a rebalance due?" calls this.
     /// Order: activation, pause, sequencer, oracles, empty vault, cooldown, circuit breaker, policy,
     /// minimum trade value, pool deviation. Never reverts on a broken feed or pool read of a healthy
-    /// shape; it reports the reason instead.
-    function _assess()
-        internal
-        view
-        returns (RebalanceStatus memory st, Valuation memory v, EngineSettings memory s)
-    {
+    /// shape; it reports the reason instead. `executing` (rebalance() itself) leaves the venue check
+    /// to the execution, which skips a deviated venue and reverts with the same reason when a leg
+    /// has none left: one read of each venue instead of two.
+    function _assess(
+        bool executing
+    ) internal view returns (RebalanceStatus memory st, Valuation memory v, EngineSettings memory s) {
         EngineStorage storage $ = _engine();
         EngineState memory state = $.state;
         if (!state.active) return (_no(st, Reason.NotActive, 0), v, s);
@@ -181,10 +179,16 @@ abstract contract EngineBase is ReentrancyGuardTransient {
             st.nextEligibleAt = _max(st.nextEligibleAt, refill);
             return (_no(st, Reason.CircuitBreaker, refill), v, s);
         }
-        (bool deviates, uint256 asset) = _poolDeviates(v, st.legs, s.maxPoolDeviationBps);
-        if (deviates) {
-            st.legs = new Leg[](0);
-            return (_no(st, Reason.PoolPriceDeviation, asset), v, s);
+        if (!executing) {
+            // solhint-disable-next-line avoid-low-level-calls
+            (bool ok, bytes memory ret) = VENUE_MODULE.staticcall(
+                _route(false, st.legs, v.prices, s.maxPoolDeviationBps)
+            );
+            (uint256 deviates, uint256 asset, ) = abi.decode(ret, (uint256, uint256, uint256[]));
+            if (!ok || deviates != 0) {
+                st.legs = new Leg[](0);
+                return (_no(st, Reason.PoolPriceDeviation, asset), v, s);
+            }
         }
         st.reason = Reason.Due;
     }
@@ -258,25 +262,26 @@ abstract contract EngineBase is ReentrancyGuardTransient {
         return FixedPointMathLib.divUp(a, b);
     }
 
-    /// @dev The first leg whose pool spot price is further than `maxDeviationBps` from the oracle.
-    function _poolDeviates(
-        Valuation memory v,
+    /// @dev The venue module's `route` call for `legs` (one encoder for the check and the execution).
+    function _route(
+        bool execute,
         Leg[] memory legs,
+        uint256[] memory prices,
         uint256 maxDeviationBps
-    ) private view returns (bool, uint256) {
-        for (uint256 i; i < legs.length; ++i) {
-            uint256 a = legs[i].asset;
-            AssetConfig memory c = v.cfg[a];
-            uint256 spot = UniswapV3Adapter.poolSpotPriceWad(
-                c.pool,
-                c.assetIsToken0,
-                10 ** c.decimals,
-                QUOTE_UNIT
+    ) internal view returns (bytes memory) {
+        return
+            abi.encodeCall(
+                IVenueModule.route,
+                (
+                    execute,
+                    address(this),
+                    _engine().state.venueVersion,
+                    ASSET_TABLE,
+                    legs,
+                    prices,
+                    maxDeviationBps
+                )
             );
-            // |spot - oracle| / oracle > maxDeviationBps / BPS, without division
-            if (spot.dist(v.prices[a]) * BPS > v.prices[a] * maxDeviationBps) return (true, a);
-        }
-        return (false, 0);
     }
 
     function _no(
@@ -504,8 +509,7 @@ abstract contract EngineBase is ReentrancyGuardTransient {
                 quoteUnit: QUOTE_UNIT,
                 sequencerFeed: SEQUENCER_FEED,
                 sequencerGraceSeconds: SEQUENCER_GRACE_SECONDS,
-                router: ROUTER,
-                routerIs02: ROUTER_IS_02
+                venueModule: VENUE_MODULE
             });
     }
 

@@ -20,7 +20,7 @@ library EngineConfigLib {
         uint256 n = init.assets.length;
         if (n < ConstantsLib.MIN_ASSETS || n > ConstantsLib.MAX_ASSETS)
             revert IBallastErrors.InvalidAssetCount(n);
-        if (init.router == address(0)) revert IBallastErrors.ZeroAddress();
+        if (init.venueModule == address(0)) revert IBallastErrors.ZeroAddress();
         ConstantsLib.checkBound(
             "sequencerGraceSeconds",
             init.sequencerGraceSeconds,
@@ -37,8 +37,7 @@ library EngineConfigLib {
         im.quoteUnit = 10 ** cfg[0].decimals;
         im.sequencerFeed = init.sequencerFeed;
         im.sequencerGraceSeconds = init.sequencerGraceSeconds;
-        im.router = init.router;
-        im.routerIs02 = init.routerIs02;
+        im.venueModule = init.venueModule;
     }
 
     function _readAssetConfig(

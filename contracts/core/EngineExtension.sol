@@ -5,6 +5,7 @@ import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step
 import {SafeTransferLib} from "solady/src/utils/SafeTransferLib.sol";
 
 import {IBallastErrors} from "../interfaces/IBallastErrors.sol";
+import {IVenueModuleExt} from "../interfaces/IVenueModule.sol";
 import {
     AmountSettings,
     AssetConfig,
@@ -19,7 +20,7 @@ import {
     RebalanceStatus
 } from "../interfaces/IRebalanceEngine.sol";
 import {BPS, ConstantsLib} from "../libraries/ConstantsLib.sol";
-import {EngineBase, Rounding} from "./EngineBase.sol";
+import {ENGINE_STORAGE_SLOT, EngineBase, Rounding} from "./EngineBase.sol";
 import {EngineConfigLib} from "./EngineConfigLib.sol";
 
 /// @title EngineExtension
@@ -89,6 +90,26 @@ abstract contract EngineExtension is IRebalanceEngineExt, EngineBase, Ownable2St
         _;
     }
 
+    /// @notice The venue list and its setter run in the venue module, on the vault's storage with
+    /// `msg.sender` preserved. Nothing else reaches the module this way: its execution entry point is
+    /// the core's alone.
+    // solhint-disable-next-line no-complex-fallback
+    fallback() external {
+        if (msg.sig != IVenueModuleExt.setVenues.selector && msg.sig != IVenueModuleExt.venues.selector)
+            revert IBallastErrors.UnknownSelector(msg.sig);
+        address module = VENUE_MODULE;
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            calldatacopy(m, 0, calldatasize())
+            let ok := delegatecall(gas(), module, m, calldatasize(), 0, 0)
+            returndatacopy(m, 0, returndatasize())
+            if iszero(ok) {
+                revert(m, returndatasize())
+            }
+            return(m, returndatasize())
+        }
+    }
+
     /* ---------------------------------------------------------------- ONLY ADMIN */
 
     /// @inheritdoc IRebalanceEngineExt
@@ -98,7 +119,6 @@ abstract contract EngineExtension is IRebalanceEngineExt, EngineBase, Ownable2St
         AssetConfig[] memory cfg = _assetConfigs();
         for (uint256 i; i < cfg.length; ++i) {
             _probeTransfers(cfg[i].token, _probeAmount(cfg[i].decimals));
-            cfg[i].token.safeApproveWithRetry(ROUTER, type(uint256).max);
         }
         state.active = true;
         emit Activated();

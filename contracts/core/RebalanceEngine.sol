@@ -4,11 +4,10 @@ pragma solidity 0.8.28;
 import {FixedPointMathLib} from "solady/src/utils/FixedPointMathLib.sol";
 import {SafeTransferLib} from "solady/src/utils/SafeTransferLib.sol";
 
-import {UniswapV3Adapter} from "../adapters/UniswapV3Adapter.sol";
 import {IBallastErrors} from "../interfaces/IBallastErrors.sol";
+import {IVenueModule, IVenueModuleExt} from "../interfaces/IVenueModule.sol";
 import {
     AmountSettings,
-    EngineImmutables,
     EngineSettings,
     EngineState,
     IRebalanceEngineCore,
@@ -16,7 +15,8 @@ import {
     Leg,
     Reason,
     RebalanceStatus,
-    VaultKind
+    VaultKind,
+    VenueInit
 } from "../interfaces/IRebalanceEngine.sol";
 import {BPS, WAD} from "../libraries/ConstantsLib.sol";
 import {EngineBase, EngineStorage} from "./EngineBase.sol";
@@ -47,11 +47,25 @@ abstract contract RebalanceEngine is IRebalanceEngineCore, EngineBase {
         EXTENSION = ext;
     }
 
-    /// @dev Runs the extension's `initialize` on this vault's storage. Only a constructor may: the
-    /// extension refuses the call once the vault has code. A revert is passed on as it came.
-    function _initializeThroughExtension(bytes memory call) internal {
+    /// @dev Runs the extension's `initialize`, then the venue module's `initializeVenues` with the
+    /// params' venues, on this vault's storage. Only a constructor may: both refuse the call once the
+    /// vault has code. A revert is passed on as it came.
+    function _initializeThroughExtension(bytes memory call, VenueInit memory venues) internal {
+        _delegate(EXTENSION, call);
+        _delegate(
+            VENUE_MODULE,
+            abi.encodeCall(
+                IVenueModule.initializeVenues,
+                (ASSET_TABLE, venues.venues, venues.minSplitGainWad)
+            )
+        );
+    }
+
+    /// @dev DELEGATECALLs `target`; returns its data, or reverts with its revert data as it came.
+    function _delegate(address target, bytes memory call) internal returns (bytes memory ret) {
+        bool ok;
         // solhint-disable-next-line avoid-low-level-calls
-        (bool ok, bytes memory ret) = EXTENSION.delegatecall(call);
+        (ok, ret) = target.delegatecall(call);
         if (!ok) {
             assembly ("memory-safe") {
                 revert(add(ret, 0x20), mload(ret))
@@ -76,7 +90,9 @@ abstract contract RebalanceEngine is IRebalanceEngineCore, EngineBase {
     /// @dev Not payable: no vault function takes ETH. Returns or reverts with the extension's data.
     // solhint-disable-next-line no-complex-fallback
     fallback() external {
-        address ext = EXTENSION;
+        // Uniswap V3's swap callback goes straight to the venue module (a swap is in flight);
+        // everything else to the extension, which sends what it lacks (the venue list) on to the module.
+        address ext = msg.sig == IVenueModuleExt.uniswapV3SwapCallback.selector ? VENUE_MODULE : EXTENSION;
         assembly ("memory-safe") {
             let m := mload(0x40)
             calldatacopy(m, 0, calldatasize())
@@ -93,7 +109,7 @@ abstract contract RebalanceEngine is IRebalanceEngineCore, EngineBase {
 
     /// @inheritdoc IRebalanceEngineCore
     function rebalanceStatus() external view returns (RebalanceStatus memory st) {
-        (st, , ) = _assess();
+        (st, , ) = _assess(false);
     }
 
     /// @inheritdoc IRebalanceEngineCore
@@ -101,25 +117,13 @@ abstract contract RebalanceEngine is IRebalanceEngineCore, EngineBase {
         return EXTENSION;
     }
 
-    /// @inheritdoc IRebalanceEngineCore
-    function coreImmutables() external view returns (EngineImmutables memory) {
-        return _immutables();
-    }
-
     /* ---------------------------------------------------------------- EXECUTION */
 
     function _rebalance() internal returns (uint256 reward) {
-        (RebalanceStatus memory st, Valuation memory before, EngineSettings memory s) = _assess();
+        (RebalanceStatus memory st, Valuation memory before, EngineSettings memory s) = _assess(true);
         if (st.reason != Reason.Due) revert IBallastErrors.RebalanceNotDue(st.reason, st.detail);
 
-        uint256 traded;
-        for (uint256 i; i < st.legs.length; ++i) {
-            traded += _executeLeg(
-                st.legs[i],
-                before.cfg[st.legs[i].asset].token,
-                before.cfg[st.legs[i].asset].poolFee
-            );
-        }
+        (uint256 traded, ) = _executeLegs(st.legs, before.prices, s.maxPoolDeviationBps);
 
         // Post-condition: re-value at the same oracle prices (they cannot move within the call).
         Valuation memory afterwards = _revalue(before);
@@ -144,35 +148,20 @@ abstract contract RebalanceEngine is IRebalanceEngineCore, EngineBase {
         );
     }
 
-    /// @dev Executes one leg; a buy spends at most the quote the vault holds (sells ran first).
-    /// @return valueWad The oracle value of what was sold.
-    function _executeLeg(Leg memory leg, address token, uint24 fee) private returns (uint256 valueWad) {
-        uint256 amountIn = leg.amountIn;
-        uint256 minOut = leg.minAmountOut;
-        valueWad = leg.valueWad;
-        if (!leg.isSell) {
-            uint256 available = QUOTE.balanceOf(address(this));
-            if (available < amountIn) {
-                minOut = minOut.mulDivUp(available, amountIn);
-                valueWad = valueWad.mulDiv(available, amountIn);
-                amountIn = available;
-            }
-        }
-        uint256 amountOut = _swap(leg.isSell, token, fee, amountIn, minOut);
-        emit RebalanceLeg(leg.asset, leg.isSell, amountIn, amountOut, minOut);
-    }
-
-    /// @dev One exact-input swap of `token` against the quote asset through the vault's pool of fee
-    /// tier `fee`: sells `token` when `isSell`, buys it otherwise. The router reverts below `minOut`.
-    function _swap(
-        bool isSell,
-        address token,
-        uint24 fee,
-        uint256 amountIn,
-        uint256 minOut
-    ) internal returns (uint256) {
-        (address tokenIn, address tokenOut) = isSell ? (token, QUOTE) : (QUOTE, token);
-        return UniswapV3Adapter.swapExactIn(ROUTER, ROUTER_IS_02, tokenIn, tokenOut, fee, amountIn, minOut);
+    /// @dev Executes `legs` (sells first; legs of zero amount are skipped) through the venue module:
+    /// each split across its asset's venues, each slice measured against its share of the leg's
+    /// oracle-bounded minimum output; a buy spends at most the quote the vault holds.
+    /// @return traded The oracle value sold, quote WAD.
+    /// @return amountsOut Output received per leg.
+    function _executeLegs(
+        Leg[] memory legs,
+        uint256[] memory prices,
+        uint256 maxDeviationBps
+    ) internal returns (uint256 traded, uint256[] memory amountsOut) {
+        (traded, , amountsOut) = abi.decode(
+            _delegate(VENUE_MODULE, _route(true, legs, prices, maxDeviationBps)),
+            (uint256, uint256, uint256[])
+        );
     }
 
     /// @dev Sizes the bounded reward and records the rebalance in the breaker's loads (EngineState):

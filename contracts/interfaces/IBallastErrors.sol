@@ -47,6 +47,24 @@ interface IBallastErrors {
     error ExtensionMismatch(address extension);
     /// @notice `initialize` runs only inside the vault's constructor, through its DELEGATECALL.
     error NotInitializing();
+    /// @notice A venue's adapter built a call to an address other than the venue's recorded target,
+    /// or one that sends ETH: refused, nothing sent.
+    error VenueCallRefused(uint256 venue, address target, uint256 value);
+    /// @notice A swap on a venue took more of the input token than its amount.
+    error VenueOverspent(uint256 venue, uint256 spent, uint256 amountIn);
+    /// @notice A swap on a venue delivered less than its oracle-bounded minimum output (measured).
+    error VenueOutputTooLow(uint256 venue, uint256 received, uint256 minAmountOut);
+    /// @notice Venue `index` of a list is malformed: asset or counter out of range or equal, a
+    /// duplicate, too many venues, or its adapter refuses the pool for the pair.
+    error InvalidVenue(uint256 index);
+    /// @notice Asset `asset` would have no venue against the quote asset.
+    error NoVenue(uint256 asset);
+    /// @notice The vault has no function with this selector.
+    error UnknownSelector(bytes4 selector);
+    /// @notice A swap callback from an address the vault is not swapping on, or after it was paid.
+    error UnexpectedCallback(address caller);
+    /// @notice A VenueModule function that only runs inside a vault (by DELEGATECALL) was called directly.
+    error NotDelegated();
     /// @notice ERC-4626 (Solady's error): more assets asked for than `maxWithdraw` allows.
     error WithdrawMoreThanMax();
     /// @notice ERC-4626 (Solady's error): more shares asked for than `maxRedeem` allows.

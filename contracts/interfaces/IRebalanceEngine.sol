@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {IBallastErrors} from "./IBallastErrors.sol";
+import {IVenueModuleExt} from "./IVenueModule.sol";
 // Re-exported: importers of this file get every shared type with the interfaces.
 /* solhint-disable no-unused-import */
 import {
@@ -19,7 +20,10 @@ import {
     Policy,
     Reason,
     RebalanceStatus,
-    VaultKind
+    VaultKind,
+    Venue,
+    VenueInit,
+    VenueInput
 } from "./Types.sol";
 /* solhint-enable no-unused-import */
 
@@ -68,10 +72,6 @@ interface IRebalanceEngineCore {
 
     /// @notice The extension this core DELEGATECALLs for every selector it does not have itself.
     function extension() external view returns (address);
-
-    /// @notice The immutables this core was built with (copied from its extension at construction);
-    /// the deploy read-back compares them with `extensionImmutables()`.
-    function coreImmutables() external view returns (EngineImmutables memory);
 }
 
 /// @title IRebalanceEngineExt
@@ -167,7 +167,7 @@ interface IRebalanceEngineExt {
     function vaultKind() external pure returns (VaultKind);
 
     /// @notice The immutables the extension was built with (quote asset, router, sequencer feed, asset
-    /// table); equal to `coreImmutables()` by construction.
+    /// table); the core copies them at construction, so the two halves cannot differ.
     function extensionImmutables() external view returns (EngineImmutables memory);
 
     /// @notice Number of assets, quote asset included.
@@ -234,5 +234,11 @@ interface IOwnable2Step {
 /// extension merged: one trigger predicate behind `rebalance()`, Chainlink Automation's
 /// `checkUpkeep`/`performUpkeep`, Gelato's `checker()` and `rebalanceStatus()`. They cannot disagree
 /// because the views restate `rebalanceStatus()`, which calls the same internal view `rebalance()` does.
-interface IRebalanceEngine is IRebalanceEngineCore, IRebalanceEngineExt, IOwnable2Step, IBallastErrors {}
+interface IRebalanceEngine is
+    IRebalanceEngineCore,
+    IRebalanceEngineExt,
+    IVenueModuleExt,
+    IOwnable2Step,
+    IBallastErrors
+{}
 /* solhint-enable no-empty-blocks */

@@ -35,6 +35,10 @@ interface IVenueAdapter {
     /// adapter's venue, through `callTarget(pool)`. The vault's owner calls it before listing a venue.
     function checkPool(address pool, address tokenA, address tokenB) external view;
 
+    /// @notice The pool's marginal price before the fee, raw `tokenOut` per raw `tokenIn`, Q128.128:
+    /// `quote`'s `priceX128` alone, read as cheaply as the venue allows (the deviation check).
+    function spot(address pool, address tokenIn, address tokenOut) external view returns (uint256 priceX128);
+
     /// @notice The pool's state for a swap of `tokenIn` into `tokenOut`.
     function quote(address pool, address tokenIn, address tokenOut) external view returns (VenueQuote memory);
 

@@ -106,6 +106,7 @@ struct EngineState {
     uint40 rebalancesClearAt; // each rebalance adds periodSeconds / maxRebalancesPerPeriod
     uint40 costClearAt; // each rebalance adds its cost to holders (NAV lost + reward) / maxCostBpsPerPeriod of a period
     uint40 rewardsClearAt; // each reward adds reward / rewardCapPerPeriod of a period
+    uint32 venueVersion; // the venue table in force: SSTORE2 at the vault's deterministic address for this salt
 }
 
 /// @notice What the trigger predicate sees: the answer, and the plan it would execute.
@@ -122,6 +123,25 @@ struct RebalanceStatus {
 // A health check that passed (an oracle read, the sequencer, a strategy's own inputs). The same value
 // as `Reason.Due`, so a passing check needs no translation before the predicate reports it.
 Reason constant HEALTHY = Reason.Due;
+
+/// @notice A venue as the owner lists it: a pool of one adapter's kind on which `asset` trades against
+/// `counter` (0: the quote asset; another non-quote asset: a direct route).
+struct VenueInput {
+    address adapter; // an IVenueAdapter
+    address pool;
+    uint8 asset;
+    uint8 counter;
+}
+
+/// @notice A listed venue: the input and the call target its adapter named when it was listed, the
+/// only address a swap on it may call (and the spender the vault approved for its two tokens).
+struct Venue {
+    address adapter;
+    address pool;
+    address target;
+    uint8 asset;
+    uint8 counter;
+}
 
 /// @notice What kind of vault a Ballast address is; off-chain callers type it by this.
 /// @dev `None` is what the lens reports for an address that is not a Ballast vault. Append only.
@@ -142,8 +162,7 @@ struct AssetInput {
 /// immutables both halves share.
 struct EngineInit {
     AssetInput[] assets; // assets[0] is the quote asset
-    address router;
-    bool routerIs02;
+    address venueModule; // the VenueModule every swap runs through (DELEGATECALL)
     address sequencerFeed; // L2 sequencer uptime feed, or zero on L1
     uint256 sequencerGraceSeconds;
 }
@@ -157,6 +176,12 @@ struct EngineParams {
     uint32[] maxStalenessSeconds; // one per asset, quote first
 }
 
+/// @notice A vault's first venue list: its core's constructor takes it.
+struct VenueInit {
+    VenueInput[] venues; // at least one against the quote asset for every other asset
+    uint256 minSplitGainWad; // expected gain (quote WAD) an extra venue must bring to a leg
+}
+
 /// @notice The immutables a vault's core and extension share. The extension derives them from an
 /// `EngineInit`; the core copies them from its extension at construction, so the two cannot differ.
 struct EngineImmutables {
@@ -166,6 +191,5 @@ struct EngineImmutables {
     uint256 quoteUnit; // 10 ** quote decimals
     address sequencerFeed; // zero on L1
     uint256 sequencerGraceSeconds;
-    address router; // Uniswap V3 SwapRouter or SwapRouter02
-    bool routerIs02;
+    address venueModule; // the VenueModule every swap runs through (DELEGATECALL)
 }

@@ -26,6 +26,9 @@ library ConstantsLib {
 
     /// @dev Bound on the oracle-relative slippage a permissionless caller can extract per leg.
     uint256 internal constant MAX_SLIPPAGE_BPS = 500;
+    /// @dev A deviation bound that refuses no venue: what the flows pass, which bear their own cost
+    /// within each leg's minimum output. With it a single venue's price is not even read.
+    uint256 internal constant NO_DEVIATION_GATE = 1e9;
     /// @dev Bound on how far pool spot may sit from the oracle before execution is refused.
     uint256 internal constant MAX_POOL_DEVIATION_BPS = 1_000;
     /// @dev Traded value per call, in bps of NAV.

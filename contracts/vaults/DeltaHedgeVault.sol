@@ -8,7 +8,13 @@ import {
     IDeltaHedgeVaultCore,
     IDeltaHedgeVaultExt
 } from "../interfaces/IDeltaHedgeVault.sol";
-import {EngineParams, HEALTHY, RebalanceStatus, VaultKind} from "../interfaces/IRebalanceEngine.sol";
+import {
+    EngineParams,
+    HEALTHY,
+    RebalanceStatus,
+    VaultKind,
+    VenueInit
+} from "../interfaces/IRebalanceEngine.sol";
 import {DeltaHedgeStrategy} from "../strategies/DeltaHedgeStrategy.sol";
 
 /// @title DeltaHedgeVault
@@ -21,18 +27,20 @@ contract DeltaHedgeVault is IDeltaHedgeVaultCore, RebalanceEngine, DeltaHedgeStr
     /// @param ext A `DeltaHedgeVaultExt` deployed with this vault's `EngineInit` (two assets).
     /// @param params Admin, guardian, staleness limits and settings, checked by the extension.
     /// @param hedge Book, σ, r, target delta and band, checked by the extension.
+    /// @param venues The first venue list, checked by the venue module.
     constructor(
         address ext,
         EngineParams memory params,
-        HedgeInit memory hedge
+        HedgeInit memory hedge,
+        VenueInit memory venues
     ) RebalanceEngine(ext, VaultKind.DeltaHedge) {
-        _initializeThroughExtension(abi.encodeCall(IDeltaHedgeVaultExt.initialize, (params, hedge)));
+        _initializeThroughExtension(abi.encodeCall(IDeltaHedgeVaultExt.initialize, (params, hedge)), venues);
     }
 
     /// @inheritdoc IDeltaHedgeVaultCore
     /// @dev Values the book twice (once inside the predicate, once for its own fields); a view only.
     function hedgeStatus() external view returns (HedgeStatus memory out) {
-        (RebalanceStatus memory st, Valuation memory v, ) = _assess();
+        (RebalanceStatus memory st, Valuation memory v, ) = _assess(false);
         out.reason = st.reason;
         out.targetDeltaWad = _dh().targetDeltaWad;
         // The engine stopped before valuing (inactive, paused, sequencer or oracle): nothing to show.

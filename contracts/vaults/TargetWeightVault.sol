@@ -9,12 +9,13 @@ import {SafeTransferLib} from "solady/src/utils/SafeTransferLib.sol";
 import {Rounding} from "../core/EngineBase.sol";
 import {RebalanceEngine} from "../core/RebalanceEngine.sol";
 import {IBallastErrors} from "../interfaces/IBallastErrors.sol";
-import {AssetConfig, EngineParams, Leg, VaultKind} from "../interfaces/IRebalanceEngine.sol";
+import {AssetConfig, EngineParams, Leg, VaultKind, VenueInit} from "../interfaces/IRebalanceEngine.sol";
 import {
     ITargetWeightVaultCore,
     ITargetWeightVaultExt,
     WeightInit
 } from "../interfaces/ITargetWeightVault.sol";
+import {ConstantsLib} from "../libraries/ConstantsLib.sol";
 import {TargetWeightFlows} from "../strategies/TargetWeightFlows.sol";
 
 /// @title TargetWeightVault
@@ -37,18 +38,21 @@ contract TargetWeightVault is ITargetWeightVaultCore, RebalanceEngine, TargetWei
     /// @param ext A `TargetWeightVaultExt` deployed with this vault's `EngineInit` and target delay.
     /// @param params Admin, guardian, staleness limits and settings, checked by the extension.
     /// @param weights Initial targets and bands, checked by the extension.
+    /// @param venues The first venue list, checked by the venue module.
     constructor(
         address ext,
         string memory name_,
         string memory symbol_,
         EngineParams memory params,
-        WeightInit memory weights
+        WeightInit memory weights,
+        VenueInit memory venues
     ) RebalanceEngine(ext, VaultKind.TargetWeight) {
         uint8 quoteDecimals = _assetConfigs()[0].decimals;
         QUOTE_DECIMALS = quoteDecimals;
         DECIMALS_OFFSET = _decimalsOffset(quoteDecimals);
         _initializeThroughExtension(
-            abi.encodeCall(ITargetWeightVaultExt.initialize, (name_, symbol_, params, weights))
+            abi.encodeCall(ITargetWeightVaultExt.initialize, (name_, symbol_, params, weights)),
+            venues
         );
     }
 
@@ -208,22 +212,16 @@ contract TargetWeightVault is ITargetWeightVaultCore, RebalanceEngine, TargetWei
     function _buySlice(Valuation memory v, uint256 assets) private returns (uint256 credit) {
         Leg[] memory legs;
         (legs, credit) = _depositLegs(v, assets);
+        (, uint256[] memory outs) = _executeLegs(legs, v.prices, ConstantsLib.NO_DEVIATION_GATE);
         for (uint256 i = 1; i < legs.length; ++i) {
-            Leg memory leg = legs[i];
-            if (leg.amountIn == 0) continue;
-            uint256 out = _swap(false, v.cfg[i].token, v.cfg[i].poolFee, leg.amountIn, leg.minAmountOut);
-            credit += _credit(v, i, out, leg.amountIn);
+            if (legs[i].amountIn != 0) credit += _credit(v, i, outs[i], legs[i].amountIn);
         }
     }
 
     /// @dev Runs sell legs; returns the quote they brought.
     function _sell(Valuation memory v, Leg[] memory legs) private returns (uint256 proceeds) {
-        for (uint256 i = 1; i < legs.length; ++i) {
-            Leg memory leg = legs[i];
-            if (leg.amountIn != 0) {
-                proceeds += _swap(true, v.cfg[i].token, v.cfg[i].poolFee, leg.amountIn, leg.minAmountOut);
-            }
-        }
+        (, uint256[] memory outs) = _executeLegs(legs, v.prices, ConstantsLib.NO_DEVIATION_GATE);
+        for (uint256 i = 1; i < outs.length; ++i) proceeds += outs[i];
     }
 
     function _virtualSupply() internal view override returns (uint256) {

@@ -156,15 +156,19 @@ export async function measureOverhead(hre: HardhatRuntimeEnvironment, n: number)
     })
     .filter((p) => p?.name === "RebalanceLeg")
     .map((p) => p!.args);
-  const labels: Record<string, string> = {
-    [await market.router.getAddress()]: "swaps (router, pools, token transfers)",
-  };
+  const labels: Record<string, string> = {};
   for (const s of BENCH_SYMBOLS.slice(0, n)) {
     labels[await market.feeds[localToken(s).feed].getAddress()] = "Chainlink feed reads";
     labels[await market.tokens[s].getAddress()] = "token calls (balances, reward transfer)";
-    if (market.pools[s]) labels[await market.pools[s].contract.getAddress()] = "pool spot reads (slot0)";
+    if (market.pools[s]) {
+      const pool = await market.pools[s].contract.getAddress();
+      labels[`staticcall:${pool}`] = "pool state reads (slot0, liquidity, fee)";
+      labels[`call:${pool}`] = "swaps (pools, callback payments)";
+    }
   }
-  const breakdown = await gasBreakdown(hre, receipt.hash, labels);
+  const breakdown = await gasBreakdown(hre, receipt.hash, labels, {
+    [market.venueModule!]: "calls into the venue module (DELEGATECALL, calldata)",
+  });
   await hre.network.provider.send("evm_revert", [snapshot]);
 
   const quote = await market.tokens.USDC.getAddress();

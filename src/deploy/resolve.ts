@@ -4,8 +4,9 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { UserError } from "../config/env";
 import { isLocalNetwork } from "../config/local";
 import { addressBook, type NetworkAddressBook } from "../config/networks";
+import { NAMES } from "../deployments";
 import { loadLocalMarket } from "../market/localMarket";
-import { type AssetInput, localAssetInputs } from "../vault/localDeploy";
+import { type AssetInput, localAssetInputs, localChain } from "../vault/localDeploy";
 import type { NetworkPreset, VaultPlan } from "./presets";
 
 /** Address-book entries a live deployment may rest on. SINGLE_SOURCE and UNVERIFIED ones are refused. */
@@ -112,8 +113,8 @@ export function assertPresetComplete(preset: NetworkPreset): void {
 /** A vault's resolved constructor inputs. */
 export interface ResolvedVault {
   assets: AssetInput[];
-  router: string;
-  routerIs02: boolean;
+  venueModule: string;
+  v3Adapter: string;
   sequencerFeed: string;
   sequencerGraceSeconds: number;
 }
@@ -129,14 +130,10 @@ export async function resolveVaultInputs(
     const market = await loadLocalMarket(hre);
     return {
       assets: await localAssetInputs(market, assets),
-      router: await market.router.getAddress(),
-      routerIs02: false,
-      sequencerFeed: ZeroAddress,
-      sequencerGraceSeconds: 0,
+      ...localChain(market),
     };
   }
   const book = addressBook(preset.network);
-  const router = book.uniswapV3.SwapRouter ?? book.uniswapV3.SwapRouter02!;
   return {
     assets: assets.map((a, i) => {
       const source = plan.sources![a.symbol];
@@ -151,8 +148,8 @@ export async function resolveVaultInputs(
             : Math.ceil(feed.heartbeatSeconds! * HEARTBEAT_MARGIN),
       };
     }),
-    router: router.address,
-    routerIs02: book.uniswapV3.SwapRouter === null,
+    venueModule: (await hre.deployments.get(NAMES.VenueModule)).address,
+    v3Adapter: ZeroAddress, // each asset's pool is a built-in venue of the module
     sequencerFeed: preset.sequencer ? book.chainlink[preset.sequencer.feed].address : ZeroAddress,
     sequencerGraceSeconds: preset.sequencer?.graceSeconds ?? 0,
   };

@@ -36,8 +36,7 @@ const IMMUTABLE_FIELDS = [
   "quoteUnit",
   "sequencerFeed",
   "sequencerGraceSeconds",
-  "router",
-  "routerIs02",
+  "venueModule",
 ] as const;
 
 const bookAddress = async (hre: HardhatRuntimeEnvironment, plan: VaultPlan): Promise<string | null> => {
@@ -56,8 +55,8 @@ async function vaultDeployment(
   const { deployer } = await hre.getNamedAccounts();
   const roles = { admin: deployer, guardian: preset.guardian.value! };
   const chain = {
-    router: r.router,
-    routerIs02: r.routerIs02,
+    venueModule: r.venueModule,
+    v3Adapter: r.v3Adapter,
     sequencerFeed: r.sequencerFeed,
     sequencerGraceSeconds: r.sequencerGraceSeconds,
   };
@@ -160,11 +159,14 @@ export async function configDifferences(
       await vault.extension(),
       (await hre.deployments.get(NAMES.extension(plan.key))).address,
     );
-    const core = await vault.coreImmutables();
+    // The core copies the extension's immutables at construction; read through the vault, then from
+    // the extension itself, they must be the same.
     const ext = await vault.extensionImmutables();
-    for (const field of IMMUTABLE_FIELDS) same(at, `core vs extension ${field}`, core[field], ext[field]);
-    same(at, "router", ext.router, resolved.router);
-    same(at, "routerIs02", ext.routerIs02, resolved.routerIs02);
+    const own = await (
+      await hre.ethers.getContractAt("IRebalanceEngine", await vault.extension())
+    ).extensionImmutables();
+    for (const field of IMMUTABLE_FIELDS) same(at, `vault vs extension ${field}`, ext[field], own[field]);
+    same(at, "venue module", ext.venueModule, resolved.venueModule);
     same(at, "sequencer feed", ext.sequencerFeed, resolved.sequencerFeed);
     same(at, "sequencer grace", ext.sequencerGraceSeconds, resolved.sequencerGraceSeconds);
     same(at, "asset count", await vault.assetCount(), resolved.assets.length);

@@ -33,6 +33,10 @@ export interface LocalMarket {
   venues: MarketVenue[];
   /** The Balancer V2 Vault, when the Venues step has run. */
   balancerVault?: Contract;
+  /** The venue module, when the VenueModule step has run. */
+  venueModule?: string;
+  /** Deployed venue adapters by name (`NAMES.adapter`): UniswapV3, UniswapV3Router02, UniswapV2, BalancerV2. */
+  adapters: Record<string, string>;
 }
 
 /** One venue of `LOCAL_VENUES` as deployed: its pool (pair) and, for Balancer, its pool id. */
@@ -43,6 +47,9 @@ export interface MarketVenue {
 }
 
 export const poolKey = (p: LocalPool) => NAMES.pool(p.asset, p.quote, p.fee);
+
+/** The venue adapters a local market deploys (`NAMES.adapter(name)`). */
+export const ADAPTER_NAMES = ["UniswapV3", "UniswapV3Router02", "UniswapV2", "BalancerV2"] as const;
 
 /* ------------------------------------------------------------------ deploy (hardhat-deploy) */
 
@@ -240,9 +247,15 @@ export async function loadLocalMarket(
   const balancerVault = (await has(NAMES.BalancerVault))
     ? new Contract(await get(NAMES.BalancerVault), VENUE_ARTIFACTS.BalancerVault.abi, hre.ethers.provider)
     : undefined;
+  const adapters: Record<string, string> = {};
+  for (const name of ADAPTER_NAMES) {
+    if (await has(NAMES.adapter(name))) adapters[name] = await get(NAMES.adapter(name));
+  }
   return {
     venues,
     balancerVault,
+    venueModule: (await has(NAMES.VenueModule)) ? await get(NAMES.VenueModule) : undefined,
+    adapters,
     tokens,
     feeds,
     factory: await at("UniswapV3Factory"),

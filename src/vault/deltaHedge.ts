@@ -19,6 +19,7 @@ import {
   engineParams,
   localAssetInputs,
   localChain,
+  venueInit,
 } from "./localDeploy";
 
 /** Mirror of IDeltaHedgeVault.BandPolicy. */
@@ -132,7 +133,10 @@ export function deltaHedgeVaultDeployment(
   return {
     kind: "delta-hedge",
     extension: { contract: "DeltaHedgeVaultExt", args: [engineInit(assets, chain)] },
-    core: { contract: "DeltaHedgeVault", args: (extension) => [extension, params, hedge] },
+    core: {
+      contract: "DeltaHedgeVault",
+      args: (extension) => [extension, params, hedge, venueInit(assets, chain)],
+    },
   };
 }
 
@@ -171,7 +175,7 @@ export async function deployLocalDeltaHedgeVault(
   const d = deltaHedgeVaultDeployment(
     preset,
     assets,
-    localChain(await market.router.getAddress()),
+    localChain(market),
     { admin: deployer, guardian },
     book,
   );

@@ -15,25 +15,63 @@ export interface AssetInput {
   maxStalenessSeconds: number;
 }
 
-/** The chain-level immutables of a vault: router and L2 sequencer feed. */
+/**
+ * The chain-level inputs of a vault: the venue module its swaps run through, the Uniswap V3 adapter
+ * (through the chain's router) each asset's pool is listed with, and the L2 sequencer feed.
+ */
 export interface ChainInputs {
-  router: string;
-  routerIs02: boolean;
+  venueModule: string;
+  v3Adapter: string;
   sequencerFeed: string;
   sequencerGraceSeconds: number;
 }
 
-/** A chain on L1 with SwapRouter (v1), as the local market has. */
-export const localChain = (router: string): ChainInputs => ({
-  router,
-  routerIs02: false,
-  sequencerFeed: ZeroAddress,
-  sequencerGraceSeconds: 0,
-});
+/** The local market's chain: L1, its venue module, SwapRouter (v1) through the V3 adapter. */
+export const localChain = (market: LocalMarket): ChainInputs => {
+  if (!market.venueModule) {
+    throw new Error("the local market has no venue module: deploy with the LocalMarket tag");
+  }
+  return {
+    venueModule: market.venueModule,
+    v3Adapter: ZeroAddress,
+    sequencerFeed: ZeroAddress,
+    sequencerGraceSeconds: 0,
+  };
+};
 
 /** The `EngineInit` an extension's constructor takes: what is fixed for the vault's life. */
 export function engineInit(assets: AssetInput[], chain: ChainInputs) {
-  return { assets: assets.map(({ token, feed, pool }) => ({ token, feed, pool })), ...chain };
+  return {
+    assets: assets.map(({ token, feed, pool }) => ({ token, feed, pool })),
+    venueModule: chain.venueModule,
+    sequencerFeed: chain.sequencerFeed,
+    sequencerGraceSeconds: chain.sequencerGraceSeconds,
+  };
+}
+
+/** A venue as a vault lists it: `asset` trades against `counter` (0: the quote asset) on `pool`. */
+export interface VenueInput {
+  adapter: string;
+  pool: string;
+  asset: number;
+  counter: number;
+}
+
+/**
+ * The `VenueInit` a core's constructor takes: each non-quote asset's pool through the chain's
+ * Uniswap V3 adapter, then `extra` venues; an extra venue is used only when it adds
+ * `minSplitGainWad` (quote WAD) of expected output to a leg.
+ */
+export function venueInit(
+  assets: AssetInput[],
+  chain: ChainInputs,
+  extra: VenueInput[] = [],
+  minSplitGainWad = 0n,
+) {
+  const primary = assets
+    .slice(1)
+    .map((a, i) => ({ adapter: chain.v3Adapter, pool: a.pool, asset: i + 1, counter: 0 }));
+  return { venues: [...primary, ...extra], minSplitGainWad };
 }
 
 /** The `EngineParams` a core's constructor takes: the engine's initial, changeable state. */

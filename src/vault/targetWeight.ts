@@ -16,6 +16,7 @@ import {
   engineParams,
   localAssetInputs,
   localChain,
+  venueInit,
 } from "./localDeploy";
 
 export type { AssetInput } from "./localDeploy";
@@ -104,7 +105,7 @@ export function targetWeightVaultDeployment(
     extension: { contract: "TargetWeightVaultExt", args: [init, preset.targetDelaySeconds] },
     core: {
       contract: "TargetWeightVault",
-      args: (extension) => [extension, preset.name, preset.symbol, params, weights],
+      args: (extension) => [extension, preset.name, preset.symbol, params, weights, venueInit(assets, chain)],
     },
   };
 }
@@ -121,7 +122,7 @@ export async function deployLocalTargetWeightVault(
   const { deployer, guardian } = await hre.getNamedAccounts();
   const market = await loadLocalMarket(hre);
   const assets = await localAssetInputs(market, preset.assets);
-  const d = targetWeightVaultDeployment(preset, assets, localChain(await market.router.getAddress()), {
+  const d = targetWeightVaultDeployment(preset, assets, localChain(market), {
     admin: deployer,
     guardian,
   });

@@ -518,7 +518,7 @@ describe("attacks and faults", () => {
           },
           { token: await fot.getAddress(), feed: await feed.getAddress(), pool, maxStalenessSeconds: 86400 },
         ],
-        localChain(await market.router.getAddress()),
+        localChain(market),
         { admin: admin.address, guardian: guardian.address },
       );
       const vault = await deployWithFactories<ITargetWeightVault>(d);
@@ -557,7 +557,7 @@ describe("attacks and faults", () => {
       );
       // The extension derives the immutables, so its constructor is the one that refuses the pool.
       const factory = await hre.ethers.getContractFactory("TargetWeightVaultExt");
-      const d = targetWeightVaultDeployment(p, assets, localChain(await market.router.getAddress()), {
+      const d = targetWeightVaultDeployment(p, assets, localChain(market), {
         admin: admin.address,
         guardian: guardian.address,
       });

@@ -1,8 +1,10 @@
 import { expect } from "chai";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
+import { ZeroAddress } from "ethers";
 import hre from "hardhat";
 
 import { UserError } from "../../src/config/env";
+import { chainRouter } from "../../src/deploy/venueModule";
 import { addressBook } from "../../src/config/networks";
 import { NAMES, TAGS } from "../../src/deployments";
 import { type NetworkPreset, networkPreset } from "../../src/deploy/presets";
@@ -215,20 +217,30 @@ describe("deployment (hardhat-deploy scripts and presets)", () => {
 
   it("resolves live addresses from the address book: heartbeat-based staleness, router kind, sequencer feed", async () => {
     process.env.BALLAST_GUARDIAN = "0x000000000000000000000000000000000000dEaD";
-    const fake = (name: string) => ({ network: { name } }) as unknown as typeof hre;
+    // A live network as the resolver sees it: its name, and the venue module and adapter it deployed.
+    const deployed: Record<string, string> = {
+      VenueModule: "0x00000000000000000000000000000000000000a1",
+    };
+    const fake = (name: string) =>
+      ({
+        network: { name },
+        deployments: { get: async (key: string) => ({ address: deployed[key] }) },
+      }) as unknown as typeof hre;
     const mainnet = await livePreset("mainnet");
     const m = await resolveVaultInputs(fake("mainnet"), mainnet, mainnet.vaults[0]);
     const book = addressBook("mainnet");
     expect(m.assets.map((a) => a.token)).to.deep.equal([book.tokens.USDC.address, book.tokens.WETH.address]);
     expect(m.assets[1].pool).to.equal(book.uniswapV3.pools.WETH_USDC_500.address);
     expect(m.assets.map((a) => a.maxStalenessSeconds)).to.deep.equal([86400 * 1.25, 3600 * 1.25]);
-    expect(m.router).to.equal(book.uniswapV3.SwapRouter!.address);
-    expect(m.routerIs02).to.equal(false);
+    expect([m.venueModule, m.v3Adapter]).to.deep.equal([deployed.VenueModule, ZeroAddress]);
+    expect(chainRouter(book)).to.deep.equal({ address: book.uniswapV3.SwapRouter!.address, is02: false });
     expect(m.sequencerFeed).to.equal("0x0000000000000000000000000000000000000000");
     const base = await livePreset("base");
     const b = await resolveVaultInputs(fake("base"), base, base.vaults[0]);
-    expect(b.routerIs02).to.equal(true);
-    expect(b.router).to.equal(addressBook("base").uniswapV3.SwapRouter02!.address);
+    expect(chainRouter(addressBook("base"))).to.deep.equal({
+      address: addressBook("base").uniswapV3.SwapRouter02!.address,
+      is02: true,
+    });
     expect(b.sequencerFeed).to.equal(addressBook("base").chainlink.L2_SEQUENCER_UPTIME.address);
     expect(b.sequencerGraceSeconds).to.equal(3600);
   });

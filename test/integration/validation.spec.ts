@@ -49,7 +49,7 @@ async function twDeployment(base: MarketFixture, assets: AssetInput[]) {
   return targetWeightVaultDeployment(
     { ...preset, amounts, assets: assets.map((_, i) => ({ ...preset.assets[i], targetBps: weights[i] })) },
     assets,
-    localChain(await base.market.router.getAddress()),
+    localChain(base.market),
     { admin: base.admin.address, guardian: base.guardian.address },
   );
 }
@@ -77,8 +77,8 @@ describe("bad input is refused with its error, and changes nothing", () => {
       await expect(nine.call).to.be.revertedWithCustomError(nine.factory, "InvalidAssetCount").withArgs(9);
     });
 
-    it("a zero router", async () => {
-      const r = await refuses((init) => ({ ...init, router: ZeroAddress }));
+    it("a zero venue module", async () => {
+      const r = await refuses((init) => ({ ...init, venueModule: ZeroAddress }));
       await expect(r.call).to.be.revertedWithCustomError(r.factory, "ZeroAddress");
     });
 
@@ -155,7 +155,7 @@ describe("bad input is refused with its error, and changes nothing", () => {
       const d = deltaHedgeVaultDeployment(
         demoHedgePreset(),
         assets,
-        localChain(await base.market.router.getAddress()),
+        localChain(base.market),
         { admin: base.admin.address, guardian: base.guardian.address },
         base.admin.address,
       );

@@ -25,6 +25,7 @@ const DEPLOYABLE = [
   "UniswapV3RouterAdapter",
   "UniswapV2RouterAdapter",
   "BalancerV2Adapter",
+  "VenueModule",
 ] as const;
 
 describe("contract size", () => {

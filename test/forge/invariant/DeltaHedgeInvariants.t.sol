@@ -67,7 +67,7 @@ contract DeltaHedgeInvariants is Deployer {
         vault = IDeltaHedgeVault(
             Artifacts.deploy(
                 string.concat(HH, "vaults/DeltaHedgeVault.sol/DeltaHedgeVault.json"),
-                abi.encode(ext, _params(s, AmountSettings(10e6, 50e6, 500e6)), h)
+                abi.encode(ext, _params(s, AmountSettings(10e6, 50e6, 500e6)), h, _venueInit())
             )
         );
         _activate(address(vault));

@@ -12,7 +12,9 @@ import {
     EngineSettings,
     IRebalanceEngine,
     Mode,
-    Policy
+    Policy,
+    VenueInit,
+    VenueInput
 } from "../../../contracts/interfaces/IRebalanceEngine.sol";
 import {WeightInit} from "../../../contracts/interfaces/ITargetWeightVault.sol";
 import {HandlerBase} from "./HandlerBase.sol";
@@ -107,7 +109,17 @@ abstract contract Deployer is Test {
         init.assets = new AssetInput[](n);
         for (uint256 i; i < n; ++i)
             init.assets[i] = AssetInput(market.tokens(i), market.feeds(i), market.pools(i));
-        init.router = market.router();
+        init.venueModule = market.venueModule();
+    }
+
+    /// @dev Each non-quote asset's pool, a built-in venue of the module (adapter zero).
+    function _venueInit() internal view returns (VenueInit memory v) {
+        uint256 n = market.assetCount();
+        v.venues = new VenueInput[](n - 1);
+        for (uint256 i = 1; i < n; ++i) {
+            // forge-lint: disable-next-line(unsafe-typecast) -- i < assetCount <= 8
+            v.venues[i - 1] = VenueInput(address(0), market.pools(i), uint8(i), 0);
+        }
     }
 
     function _params(
@@ -171,7 +183,7 @@ abstract contract Deployer is Test {
         return
             Artifacts.deploy(
                 string.concat(HH, "vaults/TargetWeightVault.sol/TargetWeightVault.json"),
-                abi.encode(ext, "Ballast test", "bT", _params(_defaultSettings(), a), w)
+                abi.encode(ext, "Ballast test", "bT", _params(_defaultSettings(), a), w, _venueInit())
             );
     }
 }

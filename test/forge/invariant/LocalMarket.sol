@@ -75,6 +75,8 @@ contract LocalMarket {
 
     address public immutable factory;
     address public immutable router;
+    /// @dev The vaults' VenueModule, over this factory's pools (their built-in venues).
+    address public immutable venueModule;
 
     /// @dev Asset 0 is the quote asset.
     address[] public tokens;
@@ -88,6 +90,10 @@ contract LocalMarket {
         router = Artifacts.deploy(
             string.concat(V3_PERIPHERY, "SwapRouter.sol/SwapRouter.json"),
             abi.encode(factory, quote)
+        );
+        venueModule = Artifacts.deploy(
+            "artifacts/contracts/core/VenueModule.sol/VenueModule.json",
+            abi.encode(factory)
         );
         tokens.push(quote);
         feeds.push(quoteFeed);

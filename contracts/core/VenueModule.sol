@@ -1,0 +1,545 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {FixedPointMathLib} from "solady/src/utils/FixedPointMathLib.sol";
+import {SSTORE2} from "solady/src/utils/SSTORE2.sol";
+import {SafeTransferLib} from "solady/src/utils/SafeTransferLib.sol";
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+
+import {IBallastErrors} from "../interfaces/IBallastErrors.sol";
+import {
+    AssetConfig,
+    EngineImmutables,
+    IRebalanceEngineCore,
+    IRebalanceEngineExt,
+    Leg,
+    Reason,
+    Venue,
+    VenueInput
+} from "../interfaces/IRebalanceEngine.sol";
+import {IVenueAdapter, VenueQuote} from "../interfaces/IVenueAdapter.sol";
+import {IVenueModule, IVenueModuleExt} from "../interfaces/IVenueModule.sol";
+import {BPS, ConstantsLib, WAD} from "../libraries/ConstantsLib.sol";
+import {VenueSplitLib} from "../libraries/VenueSplitLib.sol";
+import {UniswapV3PoolLib} from "../adapters/UniswapV3PoolLib.sol";
+// ENGINE_STORAGE_SLOT is read in assembly, where solhint does not see it.
+// solhint-disable-next-line no-unused-import
+import {ENGINE_STORAGE_SLOT, EngineStorage} from "./EngineBase.sol";
+
+/// @title VenueModule
+/// @notice Where every Ballast vault's swaps run: each leg is split across the venues listed for
+/// its asset (VenueSplitLib on each venue's quote), every slice is a call its venue's adapter builds
+/// and the vault sends to the venue's recorded target, and what arrives is measured by balance
+/// difference against the slice's share of the leg's oracle-bounded minimum. Also the venue list
+/// and its owner-only setter. One deployment serves every vault on a chain: it holds no state and
+/// no funds; a vault reaches it by DELEGATECALL (execution, the list) or STATICCALL (the check).
+/// @dev Runs on the vault's storage: the engine's namespace (EngineBase's `EngineStorage`, whose
+/// `state.venueVersion` names the table) and OpenZeppelin Ownable's `_owner` in slot 0, which the
+/// vault's extension keeps. The venue table is SSTORE2 data at the vault's deterministic (CREATE3)
+/// address for salt `venueVersion`: finding it costs two hashes, no storage read.
+contract VenueModule is IVenueModule {
+    using FixedPointMathLib for uint256;
+    using SafeTransferLib for address;
+
+    /// @dev At most this many venues per vault (three per non-quote asset of an 8-asset vault, plus
+    /// direct routes).
+    uint256 internal constant MAX_VENUES = 24;
+
+    /// @dev Transient: the pool a swap is being made on, the token it is paid in, and at most how much
+    /// (three consecutive slots), set around each venue call and cleared by the payment.
+    /// keccak256("ballast.transient.VenuePayee")
+    uint256 private constant PAYEE_SLOT = 0x0591ffb9c9d75ecab89e499bda094d35daecb20f045ccc1dc2dfafc282c4ac12;
+
+    /// @dev Solady ReentrancyGuardTransient's slot (the vaults' guard, transient on every chain).
+    uint256 private constant REENTRANCY_GUARD_SLOT = 0x8000000000ab143c06;
+
+    /// @dev The module's own address: the execution and list functions refuse to run on it.
+    address private immutable SELF;
+
+    /// @dev The Uniswap V3 factory whose pools are built-in venues (listed with adapter zero).
+    address public immutable V3_FACTORY;
+
+    /// @param uniswapV3Factory The chain's Uniswap V3 factory: a built-in venue must be one of its pools.
+    constructor(address uniswapV3Factory) {
+        SELF = address(this);
+        V3_FACTORY = uniswapV3Factory;
+    }
+
+    modifier delegated() {
+        if (address(this) == SELF) revert IBallastErrors.NotDelegated();
+        _;
+    }
+
+    /* ---------------------------------------------------------------- EXECUTION */
+
+    /// @inheritdoc IVenueModule
+    function route(
+        bool execute,
+        address vault,
+        uint256 version,
+        address assetTable,
+        Leg[] calldata legs,
+        uint256[] calldata prices,
+        uint256 maxDeviationBps
+    ) external returns (uint256, uint256, uint256[] memory amountsOut) {
+        bytes memory cfg = SSTORE2.read(assetTable);
+        if (!execute) {
+            (bool deviates, uint256 asset) = _check(cfg, vault, version, legs, prices, maxDeviationBps);
+            return (deviates ? 1 : 0, asset, amountsOut);
+        }
+        if (address(this) == SELF || vault != address(this) || !_locked())
+            revert IBallastErrors.NotDelegated();
+        (Venue[] memory list, uint256 minGainWad) = _tableInPlace(vault, version);
+        amountsOut = new uint256[](legs.length);
+        uint256 tradedWad;
+        for (uint256 i; i < legs.length; ++i) {
+            if (legs[i].amountIn == 0) continue;
+            uint256 value;
+            (value, amountsOut[i]) = _executeLeg(
+                cfg,
+                list,
+                legs[i],
+                prices[legs[i].asset],
+                maxDeviationBps,
+                minGainWad
+            );
+            tradedWad += value;
+        }
+        return (tradedWad, 0, amountsOut);
+    }
+
+    /// @dev One leg: a buy is clipped to the quote held (sells ran first), then split and executed.
+    function _executeLeg(
+        bytes memory cfg,
+        Venue[] memory list,
+        Leg calldata leg,
+        uint256 price,
+        uint256 maxDeviationBps,
+        uint256 minGainWad
+    ) private returns (uint256 valueWad, uint256 amountOut) {
+        uint256 amountIn = leg.amountIn;
+        uint256 minOut = leg.minAmountOut;
+        valueWad = leg.valueWad;
+        (address quote, ) = _assetAt(cfg, 0);
+        if (!leg.isSell) {
+            uint256 available = quote.balanceOf(address(this));
+            if (available < amountIn) {
+                minOut = minOut.mulDivUp(available, amountIn);
+                valueWad = valueWad.mulDiv(available, amountIn);
+                amountIn = available;
+            }
+        }
+        Pair memory p = _pair(cfg, leg.asset, leg.isSell, price, minGainWad);
+        (uint256[] memory idx, uint256[] memory amounts, uint256 used) = _split(
+            list,
+            p,
+            amountIn,
+            maxDeviationBps
+        );
+        if (used == 0) revert IBallastErrors.RebalanceNotDue(Reason.PoolPriceDeviation, leg.asset);
+        for (uint256 k; k < idx.length; ++k) {
+            if (amounts[k] == 0) continue;
+            amountOut += _swapOn(
+                idx[k],
+                list[idx[k]],
+                p,
+                amounts[k],
+                minOut.mulDivUp(amounts[k], amountIn),
+                used > 1
+            );
+        }
+        emit IRebalanceEngineCore.RebalanceLeg(leg.asset, leg.isSell, amountIn, amountOut, minOut);
+    }
+
+    /// @dev A leg's direction in token terms, the oracle's price for it (raw out per raw in,
+    /// Q128.128) and the split threshold in output units.
+    struct Pair {
+        uint256 asset;
+        address tokenIn;
+        address tokenOut;
+        uint256 oracleX128;
+        uint256 minGainOut;
+    }
+
+    function _pair(
+        bytes memory cfg,
+        uint256 asset,
+        bool isSell,
+        uint256 price,
+        uint256 minGainWad
+    ) private pure returns (Pair memory p) {
+        (address token, uint256 unit) = _assetAt(cfg, asset);
+        (address quote, uint256 quoteUnit) = _assetAt(cfg, 0);
+        p.asset = asset;
+        if (isSell) {
+            (p.tokenIn, p.tokenOut) = (token, quote);
+            p.oracleX128 = (price * quoteUnit).fullMulDiv(1 << 128, WAD * unit);
+            p.minGainOut = minGainWad.mulDiv(quoteUnit, WAD);
+        } else {
+            (p.tokenIn, p.tokenOut) = (quote, token);
+            p.oracleX128 = (WAD * unit).fullMulDiv(1 << 128, price * quoteUnit);
+            p.minGainOut = minGainWad.mulDiv(unit, price);
+        }
+    }
+
+    /// @dev The venues of the leg's asset against the quote asset (their indexes in `list`) and the
+    /// input each gets. One venue: its spot price is checked against the deviation bound and it
+    /// takes the leg. Several: VenueSplitLib on their quotes.
+    function _split(
+        Venue[] memory list,
+        Pair memory p,
+        uint256 amountIn,
+        uint256 maxDeviationBps
+    ) private view returns (uint256[] memory idx, uint256[] memory amounts, uint256 used) {
+        idx = _venuesOf(list, p.asset);
+        amounts = new uint256[](idx.length);
+        if (idx.length == 1) {
+            // A flow (no deviation gate) trades its one venue without reading its price: a flow
+            // bears its own cost, within each leg's minimum output, which the swap is measured against.
+            if (
+                maxDeviationBps >= ConstantsLib.NO_DEVIATION_GATE ||
+                _within(_spotOf(list[idx[0]], p), p.oracleX128, maxDeviationBps)
+            ) (amounts[0], used) = (amountIn, 1);
+            return (idx, amounts, used);
+        }
+        VenueQuote[] memory quotes = new VenueQuote[](idx.length);
+        for (uint256 k; k < idx.length; ++k) {
+            Venue memory v = list[idx[k]];
+            quotes[k] =
+                v.adapter == address(0)
+                    ? UniswapV3PoolLib.quote(v.pool, p.tokenIn, p.tokenOut)
+                    : IVenueAdapter(v.adapter).quote(v.pool, p.tokenIn, p.tokenOut);
+        }
+        (amounts, used) = VenueSplitLib.split(quotes, p.oracleX128, maxDeviationBps, amountIn, p.minGainOut);
+    }
+
+    /// @dev One swap on venue `vi`, measured. A built-in venue (adapter zero: a Uniswap V3 pool) is
+    /// called directly and paid only from the swap callback, at most `amountIn`; any other venue's
+    /// adapter builds the call, which goes to the venue's recorded target only, and what it spent
+    /// is measured too.
+    function _swapOn(
+        uint256 vi,
+        Venue memory v,
+        Pair memory p,
+        uint256 amountIn,
+        uint256 minOut,
+        bool slice
+    ) private returns (uint256 received) {
+        bool builtIn = v.adapter == address(0);
+        bytes memory data = _callData(vi, v, p, amountIn, minOut);
+        (uint256 inBefore, uint256 outBefore) = (
+            builtIn ? 0 : p.tokenIn.balanceOf(address(this)),
+            p.tokenOut.balanceOf(address(this))
+        );
+        // solhint-disable-next-line avoid-low-level-calls
+        (bool ok, bytes memory ret) = v.target.call(data);
+        if (!ok) {
+            assembly ("memory-safe") {
+                revert(add(ret, 0x20), mload(ret))
+            }
+        }
+        if (builtIn) {
+            assembly ("memory-safe") {
+                tstore(PAYEE_SLOT, 0)
+            }
+        } else {
+            uint256 spent = FixedPointMathLib.zeroFloorSub(inBefore, p.tokenIn.balanceOf(address(this)));
+            if (spent > amountIn) revert IBallastErrors.VenueOverspent(vi, spent, amountIn);
+        }
+        received = FixedPointMathLib.zeroFloorSub(p.tokenOut.balanceOf(address(this)), outBefore);
+        if (received < minOut) revert IBallastErrors.VenueOutputTooLow(vi, received, minOut);
+        if (slice) emit VenueSwap(vi, amountIn, received);
+    }
+
+    /// @dev The call of one swap on venue `vi`. A built-in venue's is built here, and the pool is
+    /// recorded (transient) as the one the callback may pay, at most `amountIn`; an adapter's must go
+    /// to the venue's recorded target and send no ETH.
+    function _callData(
+        uint256 vi,
+        Venue memory v,
+        Pair memory p,
+        uint256 amountIn,
+        uint256 minOut
+    ) private returns (bytes memory data) {
+        if (v.adapter == address(0)) {
+            address pool = v.pool;
+            address tokenIn = p.tokenIn;
+            assembly ("memory-safe") {
+                tstore(PAYEE_SLOT, pool)
+                tstore(add(PAYEE_SLOT, 1), tokenIn)
+                tstore(add(PAYEE_SLOT, 2), amountIn)
+            }
+            return UniswapV3PoolLib.swapData(p.tokenIn, p.tokenOut, amountIn, address(this));
+        }
+        address target;
+        uint256 value;
+        (target, value, data) = IVenueAdapter(v.adapter).swapCall(
+            v.pool,
+            p.tokenIn,
+            p.tokenOut,
+            amountIn,
+            minOut,
+            address(this)
+        );
+        if (target != v.target || value != 0) revert IBallastErrors.VenueCallRefused(vi, target, value);
+    }
+
+    /// @dev Venue `v`'s price for the pair's direction (raw out per raw in, Q128.128).
+    function _spotOf(Venue memory v, Pair memory p) private view returns (uint256 priceX128) {
+        if (v.adapter == address(0)) (priceX128, ) = UniswapV3PoolLib.spot(v.pool, p.tokenIn, p.tokenOut);
+        else priceX128 = IVenueAdapter(v.adapter).spot(v.pool, p.tokenIn, p.tokenOut);
+    }
+
+    /// @inheritdoc IVenueModuleExt
+    function uniswapV3SwapCallback(int256 amount0Delta, int256 amount1Delta, bytes calldata) external {
+        address pool;
+        address token;
+        uint256 cap;
+        assembly ("memory-safe") {
+            pool := tload(PAYEE_SLOT)
+            token := tload(add(PAYEE_SLOT, 1))
+            cap := tload(add(PAYEE_SLOT, 2))
+        }
+        if (msg.sender != pool || pool == address(0)) revert IBallastErrors.UnexpectedCallback(msg.sender);
+        // forge-lint: disable-next-line(unsafe-typecast) -- the positive delta is what the pool is owed
+        uint256 owed = uint256(amount0Delta > 0 ? amount0Delta : amount1Delta);
+        if (owed > cap) revert IBallastErrors.VenueOverspent(type(uint256).max, owed, cap);
+        assembly ("memory-safe") {
+            tstore(PAYEE_SLOT, 0) // one payment per swap
+        }
+        token.safeTransfer(pool, owed);
+    }
+
+    /* ---------------------------------------------------------------- THE PREDICATE'S CHECK */
+
+    /// @dev The first leg none of whose venues is within the bound.
+    function _check(
+        bytes memory cfg,
+        address vault,
+        uint256 version,
+        Leg[] calldata legs,
+        uint256[] calldata prices,
+        uint256 maxDeviationBps
+    ) private view returns (bool, uint256) {
+        (Venue[] memory list, ) = _tableInPlace(vault, version);
+        for (uint256 i; i < legs.length; ++i) {
+            if (legs[i].amountIn == 0) continue;
+            Pair memory p = _pair(cfg, legs[i].asset, legs[i].isSell, prices[legs[i].asset], 0);
+            uint256[] memory idx = _venuesOf(list, p.asset);
+            bool any;
+            for (uint256 k; k < idx.length && !any; ++k) {
+                any = _within(_spotOf(list[idx[k]], p), p.oracleX128, maxDeviationBps);
+            }
+            if (!any) return (true, p.asset);
+        }
+        return (false, 0);
+    }
+
+    /* ---------------------------------------------------------------- THE LIST */
+
+    /// @inheritdoc IVenueModule
+    function initializeVenues(
+        address assetTable,
+        VenueInput[] calldata inputs,
+        uint256 minSplitGainWad
+    ) external delegated {
+        if (address(this).code.length != 0) revert IBallastErrors.NotInitializing();
+        AssetConfig[] memory cfg = abi.decode(SSTORE2.read(assetTable), (AssetConfig[]));
+        _write(_checked(inputs, cfg), cfg, minSplitGainWad);
+    }
+
+    /// @inheritdoc IVenueModuleExt
+    function setVenues(VenueInput[] calldata inputs, uint256 minSplitGainWad) external delegated {
+        address owner_;
+        assembly ("memory-safe") {
+            owner_ := sload(0) // OpenZeppelin Ownable's _owner, kept by the vault's extension
+        }
+        if (msg.sender != owner_) revert Ownable.OwnableUnauthorizedAccount(msg.sender);
+        EngineImmutables memory im = IRebalanceEngineExt(address(this)).extensionImmutables();
+        AssetConfig[] memory cfg = abi.decode(SSTORE2.read(im.assetTable), (AssetConfig[]));
+        (Venue[] memory old, uint256 oldGain) = _table(address(this), _engine().state.venueVersion);
+        Venue[] memory next = _checked(inputs, cfg);
+        bool loosens = minSplitGainWad < oldGain;
+        for (uint256 i; i < next.length && !loosens; ++i) loosens = !_find(old, old.length, next[i]);
+        if (loosens) _gate();
+        _revokeUnused(old, next, cfg);
+        _write(next, cfg, minSplitGainWad);
+    }
+
+    /// @inheritdoc IVenueModuleExt
+    function venues() external view delegated returns (Venue[] memory list, uint256 minSplitGainWad) {
+        return _table(address(this), _engine().state.venueVersion);
+    }
+
+    /// @dev Validates a list against the vault's assets and records each venue's target.
+    function _checked(
+        VenueInput[] calldata inputs,
+        AssetConfig[] memory cfg
+    ) private view returns (Venue[] memory list) {
+        uint256 n = cfg.length;
+        if (inputs.length > MAX_VENUES) revert IBallastErrors.InvalidVenue(MAX_VENUES);
+        list = new Venue[](inputs.length);
+        for (uint256 i; i < inputs.length; ++i) {
+            VenueInput calldata x = inputs[i];
+            if (x.asset == 0 || x.asset >= n || x.counter >= n || x.counter == x.asset)
+                revert IBallastErrors.InvalidVenue(i);
+            Venue memory v = Venue(x.adapter, x.pool, address(0), x.asset, x.counter);
+            if (_find(list, i, v)) revert IBallastErrors.InvalidVenue(i);
+            if (x.adapter == address(0)) {
+                // Built in: one of the factory's Uniswap V3 pools, called directly.
+                if (UniswapV3PoolLib.isPool(V3_FACTORY, x.pool, cfg[x.asset].token, cfg[x.counter].token))
+                    v.target = x.pool;
+            } else {
+                try IVenueAdapter(x.adapter).checkPool(x.pool, cfg[x.asset].token, cfg[x.counter].token) {
+                    v.target = IVenueAdapter(x.adapter).callTarget(x.pool);
+                } catch {
+                    v.target = address(0); // refused by its adapter
+                }
+            }
+            if (v.target == address(0)) revert IBallastErrors.InvalidVenue(i);
+            list[i] = v;
+        }
+        for (uint256 a = 1; a < n; ++a) {
+            if (_venuesOf(list, a).length == 0) revert IBallastErrors.NoVenue(a);
+        }
+    }
+
+    /// @dev Writes `list` as the next table, approves each venue's target for its two tokens.
+    function _write(Venue[] memory list, AssetConfig[] memory cfg, uint256 minSplitGainWad) private {
+        EngineStorage storage $ = _engine();
+        uint32 version = $.state.venueVersion + 1;
+        SSTORE2.writeDeterministic(abi.encode(list, minSplitGainWad), bytes32(uint256(version)));
+        $.state.venueVersion = version;
+        for (uint256 i; i < list.length; ++i) {
+            if (list[i].adapter == address(0)) continue; // a built-in venue is paid from the callback
+            cfg[list[i].asset].token.safeApproveWithRetry(list[i].target, type(uint256).max);
+            cfg[list[i].counter].token.safeApproveWithRetry(list[i].target, type(uint256).max);
+        }
+        emit VenuesSet(version, list, minSplitGainWad);
+    }
+
+    /// @dev Sets every approval a venue of `old` gave to zero unless a venue of `next` still needs it
+    /// (same target, same token).
+    function _revokeUnused(Venue[] memory old, Venue[] memory next, AssetConfig[] memory cfg) private {
+        for (uint256 i; i < old.length; ++i) {
+            if (old[i].adapter == address(0)) continue; // nothing was approved
+            for (uint256 side; side < 2; ++side) {
+                uint256 asset = side == 0 ? old[i].asset : old[i].counter;
+                bool used;
+                for (uint256 j; j < next.length && !used; ++j) {
+                    used =
+                        next[j].target == old[i].target &&
+                        (next[j].asset == asset || next[j].counter == asset);
+                }
+                if (!used) cfg[asset].token.safeApproveWithRetry(old[i].target, 0);
+            }
+        }
+    }
+
+    /// @dev Asset `i`'s token and unit (10 ** decimals), read in place from the asset table's bytes
+    /// (`abi.encode(AssetConfig[])`: an offset, the length, then seven words per asset) instead of
+    /// decoding the whole table on the hot path.
+    function _assetAt(bytes memory cfg, uint256 i) private pure returns (address token, uint256 unit) {
+        uint256 decimals;
+        assembly ("memory-safe") {
+            let at := add(cfg, add(0x60, mul(i, 0xe0)))
+            token := mload(at)
+            decimals := mload(add(at, 0x20))
+        }
+        unit = 10 ** decimals;
+    }
+
+    /// @dev Whether the first `count` venues of `list` include `v` (same adapter, pool and pair).
+    function _find(Venue[] memory list, uint256 count, Venue memory v) private pure returns (bool) {
+        for (uint256 i; i < count; ++i) {
+            Venue memory w = list[i];
+            if (w.adapter == v.adapter && w.pool == v.pool && w.asset == v.asset && w.counter == v.counter)
+                return true;
+        }
+        return false;
+    }
+
+    /// @dev Indexes in `list` of the venues that trade `asset` against the quote asset.
+    function _venuesOf(Venue[] memory list, uint256 asset) private pure returns (uint256[] memory idx) {
+        idx = new uint256[](list.length);
+        uint256 count;
+        for (uint256 i; i < list.length; ++i) {
+            if (list[i].asset == asset && list[i].counter == 0) idx[count++] = i;
+        }
+        assembly ("memory-safe") {
+            mstore(idx, count)
+        }
+    }
+
+    /// @dev |spot − oracle| / oracle <= maxDeviationBps / BPS, without division.
+    function _within(uint256 spot, uint256 oracleX128, uint256 maxDeviationBps) private pure returns (bool) {
+        return spot != 0 && spot.dist(oracleX128) * BPS <= oracleX128 * maxDeviationBps;
+    }
+
+    /// @dev The venue table `version` of `vault` (empty before the first).
+    function _table(
+        address vault,
+        uint256 version
+    ) private view returns (Venue[] memory list, uint256 minGainWad) {
+        if (version == 0) return (list, 0);
+        return
+            abi.decode(
+                SSTORE2.read(SSTORE2.predictDeterministicAddress(bytes32(version), vault)),
+                (Venue[], uint256)
+            );
+    }
+
+    /// @dev `_table` for the hot path: the module wrote the table (`abi.encode(Venue[], uint256)`: an
+    /// offset, the threshold, the length, then five words per venue), so each venue is pointed to
+    /// where it lies in the copy SSTORE2 returns instead of decoded and copied again.
+    function _tableInPlace(
+        address vault,
+        uint256 version
+    ) private view returns (Venue[] memory list, uint256 minGainWad) {
+        if (version == 0) return (list, 0);
+        bytes memory t = SSTORE2.read(SSTORE2.predictDeterministicAddress(bytes32(version), vault));
+        assembly ("memory-safe") {
+            minGainWad := mload(add(t, 0x40))
+            let n := mload(add(t, 0x60))
+            list := mload(0x40)
+            mstore(list, n)
+            let base := add(t, 0x80)
+            for {
+                let k := 0
+            } lt(k, n) {
+                k := add(k, 1)
+            } {
+                mstore(add(list, mul(add(k, 1), 0x20)), add(base, mul(k, 0xa0)))
+            }
+            mstore(0x40, add(list, mul(add(n, 1), 0x20)))
+        }
+    }
+
+    /// @dev A change that adds a venue must have been queued for the change delay (SPEC 3.5), as the
+    /// extension's loosening setters must: the queue entry is this call's calldata.
+    function _gate() private {
+        uint256 delay = IRebalanceEngineExt(address(this)).changeDelaySeconds();
+        if (delay == 0) return;
+        bytes32 id = keccak256(msg.data);
+        mapping(bytes32 => uint256) storage queue = _engine().changeEta;
+        uint256 eta = queue[id];
+        // forge-lint: disable-next-line(block-timestamp) -- the change delay is a time rule by design
+        if (eta == 0 || block.timestamp < eta || block.timestamp > eta + ConstantsLib.CHANGE_GRACE_SECONDS)
+            revert IBallastErrors.ChangeNotReady(id, eta);
+        delete queue[id];
+    }
+
+    /// @dev Whether the vault's reentrancy guard is held (Solady's ReentrancyGuardTransient slot):
+    /// the core holds it around `rebalance()` and every flow, the only callers of the execution.
+    function _locked() private view returns (bool held) {
+        assembly ("memory-safe") {
+            held := iszero(iszero(tload(REENTRANCY_GUARD_SLOT)))
+        }
+    }
+
+    function _engine() private pure returns (EngineStorage storage $) {
+        assembly ("memory-safe") {
+            $.slot := ENGINE_STORAGE_SLOT
+        }
+    }
+}
