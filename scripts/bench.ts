@@ -5,6 +5,7 @@ import hre from "hardhat";
 import { measureOverhead, type OverheadResult } from "../src/bench/gas";
 import { benchGreeks, renderGreeksSection } from "../src/bench/greeks";
 import { measureHedgeRebalance, renderHedgeSection } from "../src/bench/hedgeGas";
+import { measureSplit, renderSplitSection } from "../src/bench/venues";
 
 /**
  * `npm run bench`: measures the engine overhead of rebalance() for 2, 4 and 8 assets and the gas and
@@ -34,6 +35,9 @@ async function main() {
     hedge.push(await measureHedgeRebalance(hre, legs));
     console.log(`${hedge[hedge.length - 1].rebalanceGas} gas`);
   }
+  process.stdout.write("measuring a leg split across venues... ");
+  const split = await measureSplit(hre);
+  console.log(split.rows.map((r) => `${r.venues} venues ${r.costBps.toFixed(1)} bps`).join(", "));
   const base = rows[0];
   const last = rows[rows.length - 1];
   const perLeg = (last.overhead - base.overhead) / BigInt(last.legs - base.legs);
@@ -77,6 +81,8 @@ async function main() {
     ...[...new Set(rows.flatMap((r) => Object.keys(r.breakdown)))]
       .sort()
       .map((k) => `| ${k} | ${rows.map((r) => fmt(BigInt(r.breakdown[k] ?? 0))).join(" | ")} |`),
+    "",
+    ...renderSplitSection(split, 30),
     "",
     ...renderHedgeSection(hedge),
     ...renderGreeksSection(greeks),

@@ -20,7 +20,7 @@ import {
     Reason,
     RebalanceStatus
 } from "../interfaces/IRebalanceEngine.sol";
-import {BPS, WAD} from "../libraries/ConstantsLib.sol";
+import {BPS, ConstantsLib, WAD} from "../libraries/ConstantsLib.sol";
 import {ChainlinkOracleLib} from "../oracles/ChainlinkOracleLib.sol";
 
 /// @dev The engine's storage slot: keccak256(abi.encode(uint256(keccak256("ballast.storage.Engine")) - 1))
@@ -84,9 +84,8 @@ abstract contract EngineBase is ReentrancyGuardTransient {
 
     /* ---------------------------------------------------------------- CONSTANTS AND IMMUTABLES */
 
-    /// @dev Smallest minimum output (in the output token's units) a leg may have: below it, rounding
-    /// the minimum up by one unit costs more than a basis point, and the leg could fail its own bound.
-    uint256 internal constant MIN_LEG_OUTPUT = 10_000;
+    /// @dev Smallest minimum output a leg may have (ConstantsLib.MIN_LEG_OUTPUT).
+    uint256 internal constant MIN_LEG_OUTPUT = ConstantsLib.MIN_LEG_OUTPUT;
     /// @dev Uniswap V3 fee tiers are in hundredths of a bip: 1e6 = 100%.
     uint256 internal constant FEE_UNIT = 1e6;
 

@@ -19,6 +19,7 @@ import {
     Reason,
     RebalanceStatus
 } from "../interfaces/IRebalanceEngine.sol";
+import {ChangeQueueLib} from "../libraries/ChangeQueueLib.sol";
 import {BPS, ConstantsLib} from "../libraries/ConstantsLib.sol";
 import {ENGINE_STORAGE_SLOT, EngineBase, Rounding} from "./EngineBase.sol";
 import {EngineConfigLib} from "./EngineConfigLib.sol";
@@ -90,13 +91,16 @@ abstract contract EngineExtension is IRebalanceEngineExt, EngineBase, Ownable2St
         _;
     }
 
-    /// @notice The venue list and its setter run in the venue module, on the vault's storage with
-    /// `msg.sender` preserved. Nothing else reaches the module this way: its execution entry point is
-    /// the core's alone.
+    /// @notice The venue list, its setter and the keeper's routed rebalance run in the venue module, on
+    /// the vault's storage with `msg.sender` preserved. Nothing else reaches the module this way: its
+    /// execution entry point is the core's alone.
     // solhint-disable-next-line no-complex-fallback
     fallback() external {
-        if (msg.sig != IVenueModuleExt.setVenues.selector && msg.sig != IVenueModuleExt.venues.selector)
-            revert IBallastErrors.UnknownSelector(msg.sig);
+        if (
+            msg.sig != IVenueModuleExt.setVenues.selector &&
+            msg.sig != IVenueModuleExt.venues.selector &&
+            msg.sig != IVenueModuleExt.rebalanceRouted.selector
+        ) revert IBallastErrors.UnknownSelector(msg.sig);
         address module = VENUE_MODULE;
         assembly ("memory-safe") {
             let m := mload(0x40)
@@ -301,13 +305,7 @@ abstract contract EngineExtension is IRebalanceEngineExt, EngineBase, Ownable2St
     /// applies everything at once.
     function _gate(bool loosens) internal {
         if (!loosens || CHANGE_DELAY_SECONDS == 0) return;
-        bytes32 id = keccak256(msg.data);
-        mapping(bytes32 => uint256) storage queue = _engine().changeEta;
-        uint256 eta = queue[id];
-        // forge-lint: disable-next-line(block-timestamp) -- the change delay is a time rule by design; a builder's seconds of drift move it by those seconds
-        if (eta == 0 || block.timestamp < eta || block.timestamp > eta + ConstantsLib.CHANGE_GRACE_SECONDS)
-            revert IBallastErrors.ChangeNotReady(id, eta);
-        delete queue[id];
+        ChangeQueueLib.consume(_engine().changeEta);
     }
 
     /// @dev Whether the packed slot `next` loosens `current`, field by field. `fields` holds one 16-bit

@@ -19,6 +19,7 @@ import {
 } from "../interfaces/IRebalanceEngine.sol";
 import {IVenueAdapter, VenueQuote} from "../interfaces/IVenueAdapter.sol";
 import {IVenueModule, IVenueModuleExt} from "../interfaces/IVenueModule.sol";
+import {ChangeQueueLib} from "../libraries/ChangeQueueLib.sol";
 import {BPS, ConstantsLib, WAD} from "../libraries/ConstantsLib.sol";
 import {VenueSplitLib} from "../libraries/VenueSplitLib.sol";
 import {UniswapV3PoolLib} from "../adapters/UniswapV3PoolLib.sol";
@@ -49,6 +50,16 @@ contract VenueModule is IVenueModule {
     /// (three consecutive slots), set around each venue call and cleared by the payment.
     /// keccak256("ballast.transient.VenuePayee")
     uint256 private constant PAYEE_SLOT = 0x0591ffb9c9d75ecab89e499bda094d35daecb20f045ccc1dc2dfafc282c4ac12;
+
+    /// @dev Transient: the keeper's route for the `rebalance()` in progress (`rebalanceRouted`): its
+    /// length here, weight i at the slot + 1 + i. Zero outside that call.
+    /// keccak256("ballast.transient.KeeperRoute")
+    uint256 private constant ROUTE_SLOT = 0x746f484204ad4fb4e275dbbffc3cb72bb826b6941ecf98dc0191c75bc92e5079;
+
+    /// @dev The two-hop path a direct venue competes with is modelled as a venue this many times
+    /// deeper than the amount (impact 1 ppm): its real depth is ignored, so a direct venue gets at
+    /// most what it would get against a perfectly deep two-hop path — never more than it should.
+    uint256 private constant TWO_HOP_DEPTH_FACTOR = 1e6;
 
     /// @dev Solady ReentrancyGuardTransient's slot (the vaults' guard, transient on every chain).
     uint256 private constant REENTRANCY_GUARD_SLOT = 0x8000000000ab143c06;
@@ -89,38 +100,216 @@ contract VenueModule is IVenueModule {
         }
         if (address(this) == SELF || vault != address(this) || !_locked())
             revert IBallastErrors.NotDelegated();
-        (Venue[] memory list, uint256 minGainWad) = _tableInPlace(vault, version);
+        Ctx memory c;
+        c.cfg = cfg;
+        bool anyDirect;
+        (c.list, c.minGainWad, anyDirect) = _tableInPlace(vault, version);
+        c.maxDeviationBps = maxDeviationBps;
+        c.weights = _keeperRoute();
         amountsOut = new uint256[](legs.length);
         uint256 tradedWad;
+        // What direct routes leave of each leg's input; kept only when the list has a direct venue.
+        uint256[] memory left;
+        if (anyDirect) {
+            left = new uint256[](legs.length);
+            for (uint256 i; i < legs.length; ++i) left[i] = legs[i].amountIn;
+            tradedWad = _directRoutes(c, legs, left, prices, amountsOut);
+        }
         for (uint256 i; i < legs.length; ++i) {
-            if (legs[i].amountIn == 0) continue;
-            uint256 value;
-            (value, amountsOut[i]) = _executeLeg(
-                cfg,
-                list,
-                legs[i],
-                prices[legs[i].asset],
-                maxDeviationBps,
-                minGainWad
-            );
+            Leg calldata leg = legs[i];
+            uint256 amountIn = left.length != 0 ? left[i] : leg.amountIn;
+            if (amountIn == 0) continue;
+            (uint256 value, uint256 out) = _executeLeg(c, leg, amountIn, prices[leg.asset]);
             tradedWad += value;
+            amountsOut[i] += out;
         }
         return (tradedWad, 0, amountsOut);
     }
 
-    /// @dev One leg: a buy is clipped to the quote held (sells ran first), then split and executed.
-    function _executeLeg(
-        bytes memory cfg,
+    /// @dev What every leg of one execution shares.
+    struct Ctx {
+        bytes cfg; // the asset table's bytes
+        Venue[] list;
+        uint256 minGainWad;
+        uint256 maxDeviationBps;
+        uint256[] weights; // the keeper's route (empty: the on-chain split)
+    }
+
+    /// @inheritdoc IVenueModuleExt
+    function rebalanceRouted(uint256[] calldata weights) external delegated returns (uint256 reward) {
+        (Venue[] memory list, , ) = _tableInPlace(address(this), _engine().state.venueVersion);
+        uint256 n = weights.length;
+        if (n != list.length) revert IBallastErrors.RouteLengthMismatch(n, list.length);
+        for (uint256 i; i < n; ++i) {
+            uint256 w = weights[i];
+            if (w > BPS) revert IBallastErrors.RouteWeightTooHigh(i, w);
+            assembly ("memory-safe") {
+                tstore(add(ROUTE_SLOT, add(i, 1)), w)
+            }
+        }
+        assembly ("memory-safe") {
+            tstore(ROUTE_SLOT, n)
+        }
+        // The vault's own rebalance(), run on its code with this caller: every check it makes applies.
+        // solhint-disable-next-line avoid-low-level-calls
+        (bool ok, bytes memory ret) = address(this).delegatecall(
+            abi.encodeWithSelector(IRebalanceEngineCore.rebalance.selector)
+        );
+        assembly ("memory-safe") {
+            tstore(ROUTE_SLOT, 0)
+        }
+        if (!ok) {
+            assembly ("memory-safe") {
+                revert(add(ret, 0x20), mload(ret))
+            }
+        }
+        reward = abi.decode(ret, (uint256));
+    }
+
+    /// @dev The keeper's route of the call in progress, or an empty one.
+    function _keeperRoute() private view returns (uint256[] memory weights) {
+        uint256 n;
+        assembly ("memory-safe") {
+            n := tload(ROUTE_SLOT)
+        }
+        if (n == 0) return weights;
+        weights = new uint256[](n);
+        for (uint256 i; i < n; ++i) {
+            uint256 w;
+            assembly ("memory-safe") {
+                w := tload(add(ROUTE_SLOT, add(i, 1)))
+            }
+            weights[i] = w;
+        }
+    }
+
+    /// @dev Direct routes: for each sell of asset A and buy of asset B with a venue listed for the
+    /// pair, the value both legs share is offered to the pair's direct venues, which compete with the
+    /// two-hop path through the quote asset (fee: the two legs' cheapest quote venues' fees
+    /// compounded); what the direct venues take is swapped A -> B, measured against the buy leg's
+    /// minimum for that value (one slippage bound, not two), and taken out of both legs.
+    /// @return tradedWad The oracle value swapped directly (counted once: it is one trade).
+    function _directRoutes(
+        Ctx memory c,
+        Leg[] calldata legs,
+        uint256[] memory left,
+        uint256[] calldata prices,
+        uint256[] memory amountsOut
+    ) private returns (uint256 tradedWad) {
+        for (uint256 i; i < legs.length; ++i) {
+            for (uint256 j; j < legs.length; ++j) {
+                Leg calldata sell = legs[i];
+                Leg calldata buy = legs[j];
+                if (!sell.isSell || buy.isSell || left[i] == 0 || left[j] == 0) continue;
+                uint256[] memory idx = _directOf(c.list, sell.asset, buy.asset);
+                if (idx.length == 0) continue;
+                Pair memory p = _crossPair(c, sell.asset, buy.asset, prices);
+                uint256 sellValue = sell.valueWad.mulDiv(left[i], sell.amountIn);
+                uint256 amountA = left[i].mulDiv(
+                    FixedPointMathLib.min(sellValue, buy.valueWad.mulDiv(left[j], buy.amountIn)),
+                    sellValue
+                );
+                uint256[] memory amounts = _directSplit(c, idx, p, amountA);
+                uint256 spent;
+                for (uint256 k; k < idx.length; ++k) spent += amounts[k];
+                if (spent == 0) continue;
+                uint256 value = sell.valueWad.mulDiv(spent, sell.amountIn);
+                // The buy leg's minimum output for this value: oracle value less one slippage bound.
+                uint256 minOut = buy.minAmountOut.mulDivUp(value, buy.valueWad);
+                uint256 out = _swapSlices(c, idx, amounts, p, spent, minOut, true);
+                left[i] -= spent;
+                left[j] -= FixedPointMathLib.min(buy.amountIn.mulDiv(value, buy.valueWad), left[j]);
+                amountsOut[j] += out;
+                tradedWad += value;
+                emit DirectLeg(sell.asset, buy.asset, spent, out, minOut);
+            }
+        }
+    }
+
+    /// @dev How much of `amountA` each of the pair's direct venues (`idx`) takes. The keeper's route:
+    /// each venue within the bound its weight's share (the pair's weights sum to at most 10,000 bp).
+    /// Else VenueSplitLib over the direct venues and the two-hop path, modelled as one more venue at
+    /// the oracle's price with the compounded fee of the two legs' cheapest quote venues and
+    /// TWO_HOP_DEPTH_FACTOR times the amount in depth; its share stays in the legs.
+    function _directSplit(
+        Ctx memory c,
+        uint256[] memory idx,
+        Pair memory p,
+        uint256 amountA
+    ) private view returns (uint256[] memory amounts) {
+        uint256 n = idx.length;
+        if (c.weights.length != 0) {
+            amounts = new uint256[](n);
+            uint256 sum;
+            for (uint256 k; k < n; ++k) {
+                uint256 w = c.weights[idx[k]];
+                sum += w;
+                if (w != 0 && _usable(c, c.list[idx[k]], p)) amounts[k] = amountA.mulDiv(w, BPS);
+            }
+            if (sum > BPS) revert IBallastErrors.RouteWeightTooHigh(idx[n - 1], sum);
+            return amounts;
+        }
+        VenueQuote[] memory quotes = new VenueQuote[](n + 1);
+        for (uint256 k; k < n; ++k) quotes[k] = _quoteOf(c.list[idx[k]], p.tokenIn, p.tokenOut);
+        (address quote, ) = _assetAt(c.cfg, 0);
+        uint256 keep =
+            (VenueSplitLib.FEE_UNIT - _cheapestFee(c.list, p.assetIn, p.tokenIn, quote)) *
+                (VenueSplitLib.FEE_UNIT - _cheapestFee(c.list, p.asset, quote, p.tokenOut));
+        quotes[n] = VenueQuote(
+            p.oracleX128,
+            amountA * TWO_HOP_DEPTH_FACTOR + 1,
+            VenueSplitLib.FEE_UNIT - keep / VenueSplitLib.FEE_UNIT
+        );
+        (amounts, ) = VenueSplitLib.split(quotes, p.oracleX128, c.maxDeviationBps, amountA, p.minGainOut);
+        assembly ("memory-safe") {
+            mstore(amounts, n) // the two-hop path's share stays in the legs
+        }
+    }
+
+    /// @dev The lowest fee (millionths) among `asset`'s venues against the quote asset.
+    function _cheapestFee(
         Venue[] memory list,
+        uint256 asset,
+        address tokenIn,
+        address tokenOut
+    ) private view returns (uint256 fee) {
+        uint256[] memory idx = _venuesOf(list, asset);
+        fee = VenueSplitLib.FEE_UNIT;
+        for (uint256 k; k < idx.length; ++k) {
+            fee = FixedPointMathLib.min(fee, _quoteOf(list[idx[k]], tokenIn, tokenOut).feePpm);
+        }
+    }
+
+    /// @dev The pair selling non-quote asset `a` for non-quote asset `b` at the oracle's cross price.
+    function _crossPair(
+        Ctx memory c,
+        uint256 a,
+        uint256 b,
+        uint256[] calldata prices
+    ) private pure returns (Pair memory p) {
+        (address tokenA, uint256 unitA) = _assetAt(c.cfg, a);
+        (address tokenB, uint256 unitB) = _assetAt(c.cfg, b);
+        (p.asset, p.assetIn, p.tokenIn, p.tokenOut) = (b, a, tokenA, tokenB);
+        p.oracleX128 = (prices[a] * unitB).fullMulDiv(1 << 128, prices[b] * unitA);
+        p.minGainOut = c.minGainWad.mulDiv(unitB, prices[b]);
+    }
+
+    /// @dev One leg (`amountIn` of it): a buy is clipped to the quote held (sells ran first), then
+    /// split and executed.
+    function _executeLeg(
+        Ctx memory c,
         Leg calldata leg,
-        uint256 price,
-        uint256 maxDeviationBps,
-        uint256 minGainWad
+        uint256 amountIn,
+        uint256 price
     ) private returns (uint256 valueWad, uint256 amountOut) {
-        uint256 amountIn = leg.amountIn;
         uint256 minOut = leg.minAmountOut;
         valueWad = leg.valueWad;
-        (address quote, ) = _assetAt(cfg, 0);
+        if (amountIn != leg.amountIn) {
+            // What direct routes left of the leg: its minimum and value in proportion.
+            minOut = minOut.mulDivUp(amountIn, leg.amountIn);
+            valueWad = valueWad.mulDiv(amountIn, leg.amountIn);
+        }
+        (address quote, ) = _assetAt(c.cfg, 0);
         if (!leg.isSell) {
             uint256 available = quote.balanceOf(address(this));
             if (available < amountIn) {
@@ -129,32 +318,38 @@ contract VenueModule is IVenueModule {
                 amountIn = available;
             }
         }
-        Pair memory p = _pair(cfg, leg.asset, leg.isSell, price, minGainWad);
-        (uint256[] memory idx, uint256[] memory amounts, uint256 used) = _split(
-            list,
-            p,
-            amountIn,
-            maxDeviationBps
-        );
+        // What a direct route or the clip leaves of a leg can be dust: skipped, as the plan would skip
+        // it. A leg as planned always trades (a flow's preview counts on it).
+        if (amountIn != leg.amountIn && minOut < ConstantsLib.MIN_LEG_OUTPUT) return (0, 0);
+        Pair memory p = _pair(c.cfg, leg.asset, leg.isSell, price, c.minGainWad);
+        (uint256[] memory idx, uint256[] memory amounts, uint256 used) = _split(c, p, amountIn);
         if (used == 0) revert IBallastErrors.RebalanceNotDue(Reason.PoolPriceDeviation, leg.asset);
+        amountOut = _swapSlices(c, idx, amounts, p, amountIn, minOut, idx.length > 1);
+        emit IRebalanceEngineCore.RebalanceLeg(leg.asset, leg.isSell, amountIn, amountOut, minOut);
+    }
+
+    /// @dev Swaps `amounts[k]` on venue `idx[k]` for each non-zero slice of a part of `total` input,
+    /// each measured against its pro-rata share of `minOut`; returns the output received.
+    function _swapSlices(
+        Ctx memory c,
+        uint256[] memory idx,
+        uint256[] memory amounts,
+        Pair memory p,
+        uint256 total,
+        uint256 minOut,
+        bool named
+    ) private returns (uint256 out) {
         for (uint256 k; k < idx.length; ++k) {
             if (amounts[k] == 0) continue;
-            amountOut += _swapOn(
-                idx[k],
-                list[idx[k]],
-                p,
-                amounts[k],
-                minOut.mulDivUp(amounts[k], amountIn),
-                used > 1
-            );
+            out += _swapOn(idx[k], c.list[idx[k]], p, amounts[k], minOut.mulDivUp(amounts[k], total), named);
         }
-        emit IRebalanceEngineCore.RebalanceLeg(leg.asset, leg.isSell, amountIn, amountOut, minOut);
     }
 
     /// @dev A leg's direction in token terms, the oracle's price for it (raw out per raw in,
     /// Q128.128) and the split threshold in output units.
     struct Pair {
-        uint256 asset;
+        uint256 asset; // the leg's non-quote asset (a direct route's: the one bought)
+        uint256 assetIn; // a direct route's asset sold (unused otherwise)
         address tokenIn;
         address tokenOut;
         uint256 oracleX128;
@@ -186,34 +381,84 @@ contract VenueModule is IVenueModule {
     /// input each gets. One venue: its spot price is checked against the deviation bound and it
     /// takes the leg. Several: VenueSplitLib on their quotes.
     function _split(
-        Venue[] memory list,
+        Ctx memory c,
         Pair memory p,
-        uint256 amountIn,
-        uint256 maxDeviationBps
+        uint256 amountIn
     ) private view returns (uint256[] memory idx, uint256[] memory amounts, uint256 used) {
-        idx = _venuesOf(list, p.asset);
+        idx = _venuesOf(c.list, p.asset);
         amounts = new uint256[](idx.length);
+        if (c.weights.length != 0) {
+            (amounts, used) = _weighted(c, idx, p, amountIn);
+            if (used != 0) return (idx, amounts, used);
+        }
         if (idx.length == 1) {
             // A flow (no deviation gate) trades its one venue without reading its price: a flow
             // bears its own cost, within each leg's minimum output, which the swap is measured against.
-            if (
-                maxDeviationBps >= ConstantsLib.NO_DEVIATION_GATE ||
-                _within(_spotOf(list[idx[0]], p), p.oracleX128, maxDeviationBps)
-            ) (amounts[0], used) = (amountIn, 1);
+            if (_usable(c, c.list[idx[0]], p)) (amounts[0], used) = (amountIn, 1);
             return (idx, amounts, used);
         }
         VenueQuote[] memory quotes = new VenueQuote[](idx.length);
-        for (uint256 k; k < idx.length; ++k) {
-            Venue memory v = list[idx[k]];
-            quotes[k] =
-                v.adapter == address(0)
-                    ? UniswapV3PoolLib.quote(v.pool, p.tokenIn, p.tokenOut)
-                    : IVenueAdapter(v.adapter).quote(v.pool, p.tokenIn, p.tokenOut);
-        }
-        (amounts, used) = VenueSplitLib.split(quotes, p.oracleX128, maxDeviationBps, amountIn, p.minGainOut);
+        for (uint256 k; k < idx.length; ++k) quotes[k] = _quoteOf(c.list[idx[k]], p.tokenIn, p.tokenOut);
+        (amounts, used) = VenueSplitLib.split(
+            quotes,
+            p.oracleX128,
+            c.maxDeviationBps,
+            amountIn,
+            p.minGainOut
+        );
     }
 
-    /// @dev One swap on venue `vi`, measured. A built-in venue (adapter zero: a Uniswap V3 pool) is
+    /// @dev The keeper's split of a leg: `amountIn` across the venues `idx` in proportion to their
+    /// weights, those beyond the deviation bound dropped; the best-weighted venue takes the rounding.
+    /// Nothing (`used` zero) when no weighted venue is left.
+    function _weighted(
+        Ctx memory c,
+        uint256[] memory idx,
+        Pair memory p,
+        uint256 amountIn
+    ) private view returns (uint256[] memory amounts, uint256 used) {
+        amounts = new uint256[](idx.length);
+        uint256 total;
+        uint256 top;
+        for (uint256 k; k < idx.length; ++k) {
+            uint256 w = c.weights[idx[k]];
+            if (w == 0 || !_usable(c, c.list[idx[k]], p)) continue;
+            amounts[k] = w;
+            total += w;
+            ++used;
+            if (w > amounts[top]) top = k;
+        }
+        if (total == 0) return (amounts, 0);
+        uint256 assigned;
+        for (uint256 k; k < idx.length; ++k) {
+            amounts[k] = amountIn.mulDiv(amounts[k], total);
+            assigned += amounts[k];
+        }
+        amounts[top] += amountIn - assigned;
+    }
+
+    /// @dev Whether venue `v` may trade the pair: always for a flow (no deviation gate), else when its
+    /// spot price is within the bound of the oracle's.
+    function _usable(Ctx memory c, Venue memory v, Pair memory p) private view returns (bool) {
+        return
+            c.maxDeviationBps >= ConstantsLib.NO_DEVIATION_GATE ||
+            _within(_spotOf(v, p), p.oracleX128, c.maxDeviationBps);
+    }
+
+    /// @dev Venue `v`'s state for a swap of `tokenIn` into `tokenOut`.
+    function _quoteOf(
+        Venue memory v,
+        address tokenIn,
+        address tokenOut
+    ) private view returns (VenueQuote memory) {
+        return
+            v.adapter == address(0)
+                ? UniswapV3PoolLib.quote(v.pool, tokenIn, tokenOut)
+                : IVenueAdapter(v.adapter).quote(v.pool, tokenIn, tokenOut);
+    }
+
+    /// @dev One swap on venue `vi`, measured; a VenueSwap event names the venue when `named` (the leg's
+    /// asset has several venues, or the swap is direct). A built-in venue (adapter zero: a Uniswap V3 pool) is
     /// called directly and paid only from the swap callback, at most `amountIn`; any other venue's
     /// adapter builds the call, which goes to the venue's recorded target only, and what it spent
     /// is measured too.
@@ -223,7 +468,7 @@ contract VenueModule is IVenueModule {
         Pair memory p,
         uint256 amountIn,
         uint256 minOut,
-        bool slice
+        bool named
     ) private returns (uint256 received) {
         bool builtIn = v.adapter == address(0);
         bytes memory data = _callData(vi, v, p, amountIn, minOut);
@@ -238,17 +483,14 @@ contract VenueModule is IVenueModule {
                 revert(add(ret, 0x20), mload(ret))
             }
         }
-        if (builtIn) {
-            assembly ("memory-safe") {
-                tstore(PAYEE_SLOT, 0)
-            }
-        } else {
+        // A built-in venue's payee was cleared by its payment: a Uniswap V3 pool's swap always calls back.
+        if (!builtIn) {
             uint256 spent = FixedPointMathLib.zeroFloorSub(inBefore, p.tokenIn.balanceOf(address(this)));
             if (spent > amountIn) revert IBallastErrors.VenueOverspent(vi, spent, amountIn);
         }
         received = FixedPointMathLib.zeroFloorSub(p.tokenOut.balanceOf(address(this)), outBefore);
         if (received < minOut) revert IBallastErrors.VenueOutputTooLow(vi, received, minOut);
-        if (slice) emit VenueSwap(vi, amountIn, received);
+        if (named) emit VenueSwap(vi, amountIn, received);
     }
 
     /// @dev The call of one swap on venue `vi`. A built-in venue's is built here, and the pool is
@@ -321,7 +563,7 @@ contract VenueModule is IVenueModule {
         uint256[] calldata prices,
         uint256 maxDeviationBps
     ) private view returns (bool, uint256) {
-        (Venue[] memory list, ) = _tableInPlace(vault, version);
+        (Venue[] memory list, , ) = _tableInPlace(vault, version);
         for (uint256 i; i < legs.length; ++i) {
             if (legs[i].amountIn == 0) continue;
             Pair memory p = _pair(cfg, legs[i].asset, legs[i].isSell, prices[legs[i].asset], 0);
@@ -408,7 +650,10 @@ contract VenueModule is IVenueModule {
     function _write(Venue[] memory list, AssetConfig[] memory cfg, uint256 minSplitGainWad) private {
         EngineStorage storage $ = _engine();
         uint32 version = $.state.venueVersion + 1;
-        SSTORE2.writeDeterministic(abi.encode(list, minSplitGainWad), bytes32(uint256(version)));
+        SSTORE2.writeDeterministic(
+            abi.encode(list, minSplitGainWad, _anyDirect(list)),
+            bytes32(uint256(version))
+        );
         $.state.venueVersion = version;
         for (uint256 i; i < list.length; ++i) {
             if (list[i].adapter == address(0)) continue; // a built-in venue is paid from the callback
@@ -449,14 +694,42 @@ contract VenueModule is IVenueModule {
         unit = 10 ** decimals;
     }
 
-    /// @dev Whether the first `count` venues of `list` include `v` (same adapter, pool and pair).
+    /// @dev Whether the first `count` venues of `list` include `v` (same adapter, pool and pair, either
+    /// way round).
     function _find(Venue[] memory list, uint256 count, Venue memory v) private pure returns (bool) {
         for (uint256 i; i < count; ++i) {
             Venue memory w = list[i];
-            if (w.adapter == v.adapter && w.pool == v.pool && w.asset == v.asset && w.counter == v.counter)
-                return true;
+            if (
+                w.adapter == v.adapter &&
+                w.pool == v.pool &&
+                ((w.asset == v.asset && w.counter == v.counter) ||
+                    (w.asset == v.counter && w.counter == v.asset))
+            ) return true;
         }
         return false;
+    }
+
+    /// @dev Whether `list` has a direct venue (one between two non-quote assets).
+    function _anyDirect(Venue[] memory list) private pure returns (bool) {
+        for (uint256 i; i < list.length; ++i) if (list[i].counter != 0) return true;
+        return false;
+    }
+
+    /// @dev Indexes in `list` of the venues that trade `a` directly against `b` (either way round).
+    function _directOf(
+        Venue[] memory list,
+        uint256 a,
+        uint256 b
+    ) private pure returns (uint256[] memory idx) {
+        idx = new uint256[](list.length);
+        uint256 count;
+        for (uint256 i; i < list.length; ++i) {
+            Venue memory v = list[i];
+            if ((v.asset == a && v.counter == b) || (v.asset == b && v.counter == a)) idx[count++] = i;
+        }
+        assembly ("memory-safe") {
+            mstore(idx, count)
+        }
     }
 
     /// @dev Indexes in `list` of the venues that trade `asset` against the quote asset.
@@ -482,28 +755,29 @@ contract VenueModule is IVenueModule {
         uint256 version
     ) private view returns (Venue[] memory list, uint256 minGainWad) {
         if (version == 0) return (list, 0);
-        return
-            abi.decode(
-                SSTORE2.read(SSTORE2.predictDeterministicAddress(bytes32(version), vault)),
-                (Venue[], uint256)
-            );
+        (list, minGainWad, ) = abi.decode(
+            SSTORE2.read(SSTORE2.predictDeterministicAddress(bytes32(version), vault)),
+            (Venue[], uint256, bool)
+        );
     }
 
-    /// @dev `_table` for the hot path: the module wrote the table (`abi.encode(Venue[], uint256)`: an
-    /// offset, the threshold, the length, then five words per venue), so each venue is pointed to
-    /// where it lies in the copy SSTORE2 returns instead of decoded and copied again.
+    /// @dev `_table` for the hot path: the module wrote the table (`abi.encode(Venue[], uint256,
+    /// bool)`: an offset, the threshold, whether any venue is direct, the length, then five words per
+    /// venue), so each venue is pointed to where it lies in the copy SSTORE2 returns instead of
+    /// decoded and copied again.
     function _tableInPlace(
         address vault,
         uint256 version
-    ) private view returns (Venue[] memory list, uint256 minGainWad) {
-        if (version == 0) return (list, 0);
+    ) private view returns (Venue[] memory list, uint256 minGainWad, bool anyDirect) {
+        if (version == 0) return (list, 0, false);
         bytes memory t = SSTORE2.read(SSTORE2.predictDeterministicAddress(bytes32(version), vault));
         assembly ("memory-safe") {
             minGainWad := mload(add(t, 0x40))
-            let n := mload(add(t, 0x60))
+            anyDirect := mload(add(t, 0x60))
+            let n := mload(add(t, 0x80))
             list := mload(0x40)
             mstore(list, n)
-            let base := add(t, 0x80)
+            let base := add(t, 0xa0)
             for {
                 let k := 0
             } lt(k, n) {
@@ -518,15 +792,8 @@ contract VenueModule is IVenueModule {
     /// @dev A change that adds a venue must have been queued for the change delay (SPEC 3.5), as the
     /// extension's loosening setters must: the queue entry is this call's calldata.
     function _gate() private {
-        uint256 delay = IRebalanceEngineExt(address(this)).changeDelaySeconds();
-        if (delay == 0) return;
-        bytes32 id = keccak256(msg.data);
-        mapping(bytes32 => uint256) storage queue = _engine().changeEta;
-        uint256 eta = queue[id];
-        // forge-lint: disable-next-line(block-timestamp) -- the change delay is a time rule by design
-        if (eta == 0 || block.timestamp < eta || block.timestamp > eta + ConstantsLib.CHANGE_GRACE_SECONDS)
-            revert IBallastErrors.ChangeNotReady(id, eta);
-        delete queue[id];
+        if (IRebalanceEngineExt(address(this)).changeDelaySeconds() == 0) return;
+        ChangeQueueLib.consume(_engine().changeEta);
     }
 
     /// @dev Whether the vault's reentrancy guard is held (Solady's ReentrancyGuardTransient slot):

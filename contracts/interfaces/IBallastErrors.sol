@@ -65,6 +65,11 @@ interface IBallastErrors {
     error UnexpectedCallback(address caller);
     /// @notice A VenueModule function that only runs inside a vault (by DELEGATECALL) was called directly.
     error NotDelegated();
+    /// @notice A keeper's route gives `length` weights for a list of `venueCount` venues: one per venue.
+    error RouteLengthMismatch(uint256 length, uint256 venueCount);
+    /// @notice A keeper's route weight for venue `venue` (or, for a pair's direct venues, their sum)
+    /// is above 10,000 bp.
+    error RouteWeightTooHigh(uint256 venue, uint256 weight);
     /// @notice ERC-4626 (Solady's error): more assets asked for than `maxWithdraw` allows.
     error WithdrawMoreThanMax();
     /// @notice ERC-4626 (Solady's error): more shares asked for than `maxRedeem` allows.

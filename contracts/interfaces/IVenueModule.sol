@@ -5,12 +5,24 @@ import {Leg, Venue, VenueInput} from "./Types.sol";
 
 /// @title IVenueModuleExt
 /// @notice The venue functions called at a vault's address (its core's `fallback` sends them to the
-/// vault's VenueModule by DELEGATECALL): the venue list and its owner-only setter.
+/// vault's VenueModule by DELEGATECALL): the venue list and its owner-only setter, and the keeper's
+/// routed rebalance.
 interface IVenueModuleExt {
     /// @notice A new venue list is in force (`version` names its table).
     event VenuesSet(uint256 version, Venue[] venues, uint256 minSplitGainWad);
-    /// @notice One slice of a split leg, on venue `venue` (its index in `venues()`).
+    /// @notice One slice of a split leg, or a direct swap between two non-quote assets, on venue
+    /// `venue` (its index in `venues()`).
     event VenueSwap(uint256 indexed venue, uint256 amountIn, uint256 amountOut);
+    /// @notice Part of a sell of `assetIn` and a buy of `assetOut` traded directly on their pair's
+    /// venues (each slice also a VenueSwap): `amountIn` of `assetIn` for `amountOut` of `assetOut`,
+    /// at least `minAmountOut` (the buy leg's bound for that value). The legs' own events carry the rest.
+    event DirectLeg(
+        uint256 assetIn,
+        uint256 assetOut,
+        uint256 amountIn,
+        uint256 amountOut,
+        uint256 minAmountOut
+    );
 
     /// @notice Replaces the venue list and the split threshold.
     /// @dev Who: the owner. A list that adds a venue (an adapter, pool and pair not listed now) or
@@ -23,6 +35,19 @@ interface IVenueModuleExt {
 
     /// @notice The venues in force and the split threshold (quote WAD of expected gain per extra venue).
     function venues() external view returns (Venue[] memory list, uint256 minSplitGainWad);
+
+    /// @notice `rebalance()` with the keeper's split instead of the on-chain one: one weight per
+    /// venue of `venues()`, in bp. A leg against the quote asset is split across its asset's venues
+    /// in proportion to their weights; of the part of a sell and a buy that could trade directly, a
+    /// direct venue takes its weight's share (the pair's direct weights sum to at most 10,000 bp; the
+    /// rest goes through the quote asset). What the caller cannot change: the legs, their amounts and
+    /// minimum outputs (each slice is measured against its share), the list, and the deviation bound,
+    /// which drops a venue beyond it from the route; a leg whose weights are all zero or all dropped
+    /// gets the on-chain split.
+    /// @dev Who: anyone `rebalance()` admits (the same call, with `msg.sender` preserved). The weights
+    /// live in transient storage for the call only.
+    /// @return reward What `rebalance()` paid the caller.
+    function rebalanceRouted(uint256[] calldata weights) external returns (uint256 reward);
 
     /// @notice Uniswap V3's swap callback, for venues whose target is the pool itself: pays the pool
     /// the vault is swapping on this instant, at most that swap's input, once; anyone else (or any

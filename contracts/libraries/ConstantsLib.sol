@@ -12,6 +12,11 @@ uint256 constant BPS = 10_000;
 /// @notice Scales and the immutable bounds every configurable parameter is checked against.
 /// @dev Bounds are compile-time constants: no role can move them. SPEC.md lists each with its reason.
 library ConstantsLib {
+    /// @dev Smallest minimum output (in the output token's units) a leg may have: below it, rounding
+    /// the minimum up by one unit costs more than a basis point, and the leg could fail its own bound.
+    /// The plan drops such legs; execution skips what is left of a leg once it falls below (a buy
+    /// clipped to the quote held, the remainder of a direct route).
+    uint256 internal constant MIN_LEG_OUTPUT = 10_000;
     /// @dev A vault holds between 2 and 8 assets (quote asset included).
     uint256 internal constant MIN_ASSETS = 2;
     uint256 internal constant MAX_ASSETS = 8;

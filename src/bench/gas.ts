@@ -33,7 +33,7 @@ export function intrinsicGas(data: string): bigint {
   return gas;
 }
 
-async function mined(tx: Promise<TransactionResponse>): Promise<TransactionReceipt> {
+export async function mined(tx: Promise<TransactionResponse>): Promise<TransactionReceipt> {
   const receipt = await (await tx).wait();
   if (!receipt) throw new Error("transaction dropped");
   return receipt;

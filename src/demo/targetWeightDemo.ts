@@ -48,6 +48,20 @@ export interface DemoSummary {
 }
 
 const SYMBOLS = ["USDC", "WETH", "WBTC"];
+const DECIMALS = [6, 18, 8];
+
+/** A readable name for each pool the vault lists: its kind and fee tier. */
+async function venueLabels(market: LocalMarket): Promise<(pool: string) => string> {
+  const names: Record<string, string> = {};
+  const kinds = { uniswapV3: "Uniswap V3", uniswapV2: "Uniswap V2", balancerWeighted: "Balancer" } as const;
+  for (const p of Object.values(market.pools)) {
+    names[(await p.contract.getAddress()).toLowerCase()] = `Uniswap V3 ${p.spec.fee / 1e4}%`;
+  }
+  for (const v of market.venues) {
+    names[(await v.contract.getAddress()).toLowerCase()] = `${kinds[v.spec.kind]} ${v.spec.fee / 1e4}%`;
+  }
+  return (pool: string) => names[pool.toLowerCase()] ?? pool;
+}
 /** Column header; each weight column names its asset and target (e.g. `WETH→30`). */
 function header(targets: number[]): string {
   const weights = SYMBOLS.map((sym, i) => `${sym}→${Math.round(targets[i] * 100)}`.padStart(7)).join(" ");
@@ -111,6 +125,11 @@ export async function runTargetWeightDemo(
     `${usd(Number(opts.depositUsdc))} USDC deposited; replaying ${points.length} steps of real ETH/BTC history ` +
       `(${points[0].time.toISOString().slice(0, 10)} → ${points[points.length - 1].time.toISOString().slice(0, 10)}, every ${opts.stepHours}h)`,
   );
+  const venueName = await venueLabels(market);
+  const [venueList] = await vault.venues();
+  log(
+    `venues: ${venueList.map((v, i) => `${i} ${SYMBOLS[Number(v.asset)]}/${SYMBOLS[Number(v.counter)]} ${venueName(v.pool)}`).join(", ")}`,
+  );
   log("");
   log(header(targets));
 
@@ -129,6 +148,8 @@ export async function runTargetWeightDemo(
       if (step.reason !== "Due") break;
       const receipt = await (await vault.connect(keeper).rebalance()).wait();
       step.calls++;
+      // A leg's venue slices (VenueSwap) come before its RebalanceLeg or DirectLeg event.
+      let slices: { venue: string; amountIn: bigint }[] = [];
       for (const log_ of receipt!.logs) {
         let parsed;
         try {
@@ -136,9 +157,22 @@ export async function runTargetWeightDemo(
         } catch {
           continue;
         }
-        if (parsed?.name === "RebalanceLeg") {
+        if (parsed?.name === "VenueSwap") {
+          slices.push({
+            venue: venueName(venueList[Number(parsed.args.venue)].pool),
+            amountIn: parsed.args.amountIn as bigint,
+          });
+        } else if (parsed?.name === "DirectLeg") {
+          const [aIn, aOut] = [Number(parsed.args.assetIn), Number(parsed.args.assetOut)];
+          details.push(
+            `            swapped ${Number(formatUnits(parsed.args.amountIn, DECIMALS[aIn])).toFixed(4)} ${SYMBOLS[aIn]} ` +
+              `for ${Number(formatUnits(parsed.args.amountOut, DECIMALS[aOut])).toFixed(4)} ${SYMBOLS[aOut]} directly ` +
+              `(one fee instead of two; oracle-bounded min out ${Number(formatUnits(parsed.args.minAmountOut, DECIMALS[aOut])).toFixed(4)})`,
+          );
+          slices = [];
+        } else if (parsed?.name === "RebalanceLeg") {
           const a = Number(parsed.args.asset);
-          const dec = a === 1 ? 18 : 8;
+          const dec = DECIMALS[a];
           const amountAsset = parsed.args.isSell ? parsed.args.amountIn : parsed.args.amountOut;
           const amountUsdc = parsed.args.isSell ? parsed.args.amountOut : parsed.args.amountIn;
           details.push(
@@ -146,6 +180,13 @@ export async function runTargetWeightDemo(
               `${parsed.args.isSell ? "for" : "with"} ${usd(Number(formatUnits(amountUsdc, 6)), 2)} USDC ` +
               `(oracle-bounded min out ${Number(formatUnits(parsed.args.minAmountOut, parsed.args.isSell ? 6 : dec)).toFixed(4)})`,
           );
+          const total = slices.reduce((t, x) => t + x.amountIn, 0n);
+          if (slices.length > 1 && total > 0n) {
+            details.push(
+              `              split: ${slices.map((x) => `${x.venue} ${pct(Number(x.amountIn) / Number(total), 0)}`).join(", ")}`,
+            );
+          }
+          slices = [];
         } else if (parsed?.name === "Rebalanced") {
           step.cost += Number(formatUnits(parsed.args.navBeforeWad - parsed.args.navAfterWad, 18));
           step.reward += Number(formatUnits(parsed.args.reward, 6));

@@ -1,7 +1,12 @@
 import { isLocalNetwork } from "../config/local";
 import { type LiveNetworkName, UserError, isLiveNetwork } from "../config/env";
 import { demoHedgePreset, type DeltaHedgePreset } from "../vault/deltaHedge";
-import { DEFAULT_ENGINE_SETTINGS, demoVaultPreset, type TargetWeightPreset } from "../vault/targetWeight";
+import {
+  DEFAULT_ENGINE_SETTINGS,
+  demoVaultPreset,
+  demoVenues,
+  type TargetWeightPreset,
+} from "../vault/targetWeight";
 
 /**
  * Typed per-network deployment presets: which vaults a network gets, with their assets, feeds,
@@ -127,7 +132,7 @@ function localPreset(network: string, guardian: string): NetworkPreset {
     guardian: role(guardian),
     bookManager: role(guardian),
     vaults: [
-      { kind: "target-weight", key: "demo", preset: demoVaultPreset() },
+      { kind: "target-weight", key: "demo", preset: { ...demoVaultPreset(), venues: demoVenues() } },
       { kind: "delta-hedge", key: "hedge", preset: demoHedgePreset(), book: { deploy: true } },
     ],
     timelock: undefined,

@@ -6,7 +6,13 @@ import { isLocalNetwork } from "../config/local";
 import { addressBook, type NetworkAddressBook } from "../config/networks";
 import { NAMES } from "../deployments";
 import { loadLocalMarket } from "../market/localMarket";
-import { type AssetInput, localAssetInputs, localChain } from "../vault/localDeploy";
+import {
+  type AssetInput,
+  type VenueInput,
+  localAssetInputs,
+  localChain,
+  localVenueInputs,
+} from "../vault/localDeploy";
 import type { NetworkPreset, VaultPlan } from "./presets";
 
 /** Address-book entries a live deployment may rest on. SINGLE_SOURCE and UNVERIFIED ones are refused. */
@@ -113,6 +119,8 @@ export function assertPresetComplete(preset: NetworkPreset): void {
 /** A vault's resolved constructor inputs. */
 export interface ResolvedVault {
   assets: AssetInput[];
+  /** Venues beyond each asset's primary pool (the plan's `venues`). */
+  extraVenues: VenueInput[];
   venueModule: string;
   v3Adapter: string;
   sequencerFeed: string;
@@ -126,12 +134,26 @@ export async function resolveVaultInputs(
   plan: VaultPlan,
 ): Promise<ResolvedVault> {
   const assets = assetsOf(plan);
+  const venues = plan.kind === "target-weight" ? (plan.preset.venues?.extra ?? []) : [];
   if (isLocalNetwork(hre.network.name)) {
     const market = await loadLocalMarket(hre);
     return {
       assets: await localAssetInputs(market, assets),
+      extraVenues: await localVenueInputs(
+        hre,
+        market,
+        assets.map((a) => a.symbol),
+        venues,
+      ),
       ...localChain(market),
     };
+  }
+  if (venues.length > 0) {
+    throw new UserError(
+      `vault ${plan.key} on ${preset.network}: extra venues resolve only on the local market so far ` +
+        `(the address book has no Uniswap V2 or Balancer pools); deploy with each asset's pool, then list ` +
+        `the others with setVenues.`,
+    );
   }
   const book = addressBook(preset.network);
   return {
@@ -148,6 +170,7 @@ export async function resolveVaultInputs(
             : Math.ceil(feed.heartbeatSeconds! * HEARTBEAT_MARGIN),
       };
     }),
+    extraVenues: [],
     venueModule: (await hre.deployments.get(NAMES.VenueModule)).address,
     v3Adapter: ZeroAddress, // each asset's pool is a built-in venue of the module
     sequencerFeed: preset.sequencer ? book.chainlink[preset.sequencer.feed].address : ZeroAddress,

@@ -7,7 +7,7 @@ import { NAMES } from "../deployments";
 import { loadLocalMarket } from "../market/localMarket";
 import { deltaHedgeVaultDeployment } from "../vault/deltaHedge";
 import { kindName, typedVault } from "../vault/kind";
-import { type VaultDeployment, activateLocal, deployVault } from "../vault/localDeploy";
+import { type VaultDeployment, activateLocal, deployVault, venueInit } from "../vault/localDeploy";
 import { targetWeightVaultDeployment } from "../vault/targetWeight";
 import type { NetworkPreset, TimelockPlan, VaultPlan } from "./presets";
 import { type ResolvedVault, resolveVaultInputs } from "./resolve";
@@ -60,7 +60,8 @@ async function vaultDeployment(
     sequencerFeed: r.sequencerFeed,
     sequencerGraceSeconds: r.sequencerGraceSeconds,
   };
-  if (plan.kind === "target-weight") return targetWeightVaultDeployment(plan.preset, r.assets, chain, roles);
+  if (plan.kind === "target-weight")
+    return targetWeightVaultDeployment(plan.preset, r.assets, chain, roles, r.extraVenues);
   return deltaHedgeVaultDeployment(plan.preset, r.assets, chain, roles, (await bookAddress(hre, plan))!);
 }
 
@@ -167,6 +168,19 @@ export async function configDifferences(
     ).extensionImmutables();
     for (const field of IMMUTABLE_FIELDS) same(at, `vault vs extension ${field}`, ext[field], own[field]);
     same(at, "venue module", ext.venueModule, resolved.venueModule);
+    const [list] = await vault.venues();
+    const expected = venueInit(resolved.assets, { ...resolved }, resolved.extraVenues).venues;
+    same(at, "venue count", list.length, expected.length);
+    for (const [i, v] of expected.entries()) {
+      if (i >= list.length) break;
+      const got = list[i];
+      same(
+        at,
+        `venue ${i}`,
+        `${got.adapter}/${got.pool}/${got.asset}/${got.counter}`.toLowerCase(),
+        `${v.adapter}/${v.pool}/${v.asset}/${v.counter}`.toLowerCase(),
+      );
+    }
     same(at, "sequencer feed", ext.sequencerFeed, resolved.sequencerFeed);
     same(at, "sequencer grace", ext.sequencerGraceSeconds, resolved.sequencerGraceSeconds);
     same(at, "asset count", await vault.assetCount(), resolved.assets.length);

@@ -4,7 +4,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { IRebalanceEngine } from "../../typechain-types";
 import type { LocalMarket } from "../market/localMarket";
 import { NAMES } from "../deployments";
-import { localToken } from "../market/spec";
+import { localToken, type VenueKind } from "../market/spec";
 import type { VaultKindName } from "./kind";
 
 /** An asset resolved to addresses: token, feed, pool (zero for the quote asset), and its staleness limit. */
@@ -55,6 +55,64 @@ export interface VenueInput {
   pool: string;
   asset: number;
   counter: number;
+}
+
+/**
+ * A venue a preset lists beyond each asset's primary pool, by symbol: a pool of `kind` (and fee
+ * tier, millionths) on which `asset` trades against `counter` — the quote asset, or another of the
+ * vault's assets for a direct route.
+ */
+export interface VenueSpec {
+  kind: VenueKind;
+  asset: string;
+  counter: string;
+  fee: number;
+}
+
+/** A preset's venues: the extra venues and the expected gain (quote WAD) an extra venue must add. */
+export interface VenuePlan {
+  extra: VenueSpec[];
+  minSplitGainWad: bigint;
+}
+
+/** The adapter a local venue of each kind is listed with (a Uniswap V3 pool is built in: none). */
+const LOCAL_ADAPTER: Record<VenueKind, string | null> = {
+  uniswapV3: null,
+  uniswapV2: "UniswapV2",
+  balancerWeighted: "BalancerV2",
+};
+
+/** A preset's venue specs resolved against the local market, for a vault over `symbols` (quote first). */
+export async function localVenueInputs(
+  hre: HardhatRuntimeEnvironment,
+  market: LocalMarket,
+  symbols: string[],
+  specs: VenueSpec[],
+): Promise<VenueInput[]> {
+  const out: VenueInput[] = [];
+  for (const s of specs) {
+    const venue = market.venues.find(
+      (v) =>
+        v.spec.kind === s.kind &&
+        v.spec.fee === s.fee &&
+        ((v.spec.asset === s.asset && v.spec.quote === s.counter) ||
+          (v.spec.asset === s.counter && v.spec.quote === s.asset)),
+    );
+    const [asset, counter] = [symbols.indexOf(s.asset), symbols.indexOf(s.counter)];
+    if (!venue || asset < 1 || counter < 0) {
+      throw new Error(
+        `the local market has no ${s.kind} ${s.asset}/${s.counter} venue at fee ${s.fee} for a vault of ${symbols.join("/")}`,
+      );
+    }
+    const adapter = LOCAL_ADAPTER[s.kind];
+    out.push({
+      adapter: adapter ? (await hre.deployments.get(NAMES.adapter(adapter))).address : ZeroAddress,
+      pool: await venue.contract.getAddress(),
+      asset,
+      counter,
+    });
+  }
+  return out;
 }
 
 /**

@@ -11,11 +11,14 @@ import {
   type AssetInput,
   type ChainInputs,
   type VaultDeployment,
+  type VenueInput,
+  type VenuePlan,
   deployAndActivateLocal,
   engineInit,
   engineParams,
   localAssetInputs,
   localChain,
+  localVenueInputs,
   venueInit,
 } from "./localDeploy";
 
@@ -41,6 +44,8 @@ export interface TargetWeightPreset {
   amounts: AmountSettingsStruct;
   targetDelaySeconds: number;
   sequencer?: { feed: string; graceSeconds: number };
+  /** Venues beyond each asset's primary pool (resolved by the deployment); none by default. */
+  venues?: VenuePlan;
 }
 
 /** Defaults a protocol team would start from; SPEC.md explains each. */
@@ -58,6 +63,25 @@ export const DEFAULT_ENGINE_SETTINGS: EngineSettingsStruct = {
   maxCostBpsPerPeriod: 100,
   rewardBps: 5,
 };
+
+/**
+ * Every other venue the local market has for the demo's assets: WETH/USDC on the 0.3 % Uniswap V3
+ * tier, Uniswap V2 and Balancer (0.1 %), WBTC/USDC on Uniswap V2, and WBTC/WETH direct on Uniswap V3
+ * (0.3 %). An extra venue must add $5 of expected output to a leg — about what its swap's gas costs
+ * (≈ 100k gas at 15 gwei and $3,000 ETH).
+ */
+export function demoVenues(): VenuePlan {
+  return {
+    extra: [
+      { kind: "uniswapV3", asset: "WETH", counter: "USDC", fee: 3000 },
+      { kind: "uniswapV2", asset: "WETH", counter: "USDC", fee: 3000 },
+      { kind: "balancerWeighted", asset: "WETH", counter: "USDC", fee: 1000 },
+      { kind: "uniswapV2", asset: "WBTC", counter: "USDC", fee: 3000 },
+      { kind: "uniswapV3", asset: "WBTC", counter: "WETH", fee: 3000 },
+    ],
+    minSplitGainWad: 5n * 10n ** 18n,
+  };
+}
 
 /** The demo's three-asset vault on the local market: 40% USDC, 30% WETH, 30% WBTC, ±5% bands. */
 export function demoVaultPreset(): TargetWeightPreset {
@@ -88,6 +112,7 @@ export function targetWeightVaultDeployment(
   assets: AssetInput[],
   chain: ChainInputs,
   roles: { admin: string; guardian: string },
+  extraVenues: VenueInput[] = [],
 ): VaultDeployment {
   const init = engineInit(assets, {
     ...chain,
@@ -105,7 +130,14 @@ export function targetWeightVaultDeployment(
     extension: { contract: "TargetWeightVaultExt", args: [init, preset.targetDelaySeconds] },
     core: {
       contract: "TargetWeightVault",
-      args: (extension) => [extension, preset.name, preset.symbol, params, weights, venueInit(assets, chain)],
+      args: (extension) => [
+        extension,
+        preset.name,
+        preset.symbol,
+        params,
+        weights,
+        venueInit(assets, chain, extraVenues, preset.venues?.minSplitGainWad ?? 0n),
+      ],
     },
   };
 }
@@ -122,10 +154,18 @@ export async function deployLocalTargetWeightVault(
   const { deployer, guardian } = await hre.getNamedAccounts();
   const market = await loadLocalMarket(hre);
   const assets = await localAssetInputs(market, preset.assets);
-  const d = targetWeightVaultDeployment(preset, assets, localChain(market), {
-    admin: deployer,
-    guardian,
-  });
+  const symbols = preset.assets.map((a) => a.symbol);
+  const extra = await localVenueInputs(hre, market, symbols, preset.venues?.extra ?? []);
+  const d = targetWeightVaultDeployment(
+    preset,
+    assets,
+    localChain(market),
+    {
+      admin: deployer,
+      guardian,
+    },
+    extra,
+  );
   return deployAndActivateLocal<ITargetWeightVault>(
     hre,
     market,
