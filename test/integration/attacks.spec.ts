@@ -47,8 +47,10 @@ describe("attacks and faults", () => {
       const f = await driftedFixture();
       const { vault, market, stranger: attacker, keeper } = f;
       const navBefore = (await weights(vault)).nav;
-      // Front-run: push WETH 0.5% below the oracle, against the vault's WETH sale.
-      await swapPoolTo(market, "WETH", await sqrtPriceX96AtOracleMove(market, "WETH", -50), attacker);
+      // Front-run: push WETH 0.45% below the oracle, against the vault's WETH sale: inside the 0.5%
+      // bound with room to spare: pushed to exactly 0.5%, the pool's price can land a hair beyond
+      // the bound (it failed that way when run after other suites), and the leg is refused instead.
+      await swapPoolTo(market, "WETH", await sqrtPriceX96AtOracleMove(market, "WETH", -45), attacker);
       const receipt = await (await vault.connect(keeper).rebalance()).wait();
       // Back-run: the attacker restores the pool to the oracle and pockets the difference.
       await swapPoolTo(market, "WETH", await sqrtPriceX96AtOracleMove(market, "WETH", 0), attacker);

@@ -445,6 +445,10 @@ describe("venue module (inside a vault, real venues)", () => {
       f.vault,
       "NotDelegated",
     );
+    await expect(module.connect(f.stranger).rebalanceRouted([])).to.be.revertedWithCustomError(
+      f.vault,
+      "NotDelegated",
+    );
     await expect(
       atVault.connect(f.stranger).initializeVenues(ext.assetTable, [], 0),
     ).to.be.revertedWithCustomError(f.vault, "UnknownSelector");
