@@ -61,9 +61,9 @@ async function sharePrice(f: VaultFixture): Promise<[bigint, bigint]> {
 const notBelow = ([n1, d1]: [bigint, bigint], [n0, d0]: [bigint, bigint]) => n1 * d0 >= n0 * d1;
 
 /**
- * Sends a quote flow. A flow trades its own slice through the pools with the oracle-bounded minimum
- * output, so one too large for the pools' depth at that bound must revert there ("Too little
- * received") and change nothing; returns true when it did, false when it went through.
+ * Sends a quote flow. A flow trades its own slice through the venues with the oracle-bounded minimum
+ * output, so one too large for the pools' depth at that bound must revert (VenueOutputTooLow) and
+ * change nothing; returns true when it did, false when it went through.
  */
 async function tooDeep(f: VaultFixture, send: () => Promise<{ wait(): Promise<unknown> }>): Promise<boolean> {
   const addr = await f.vault.getAddress();
@@ -76,7 +76,9 @@ async function tooDeep(f: VaultFixture, send: () => Promise<{ wait(): Promise<un
     await (await send()).wait();
     return false;
   } catch (e) {
-    expect(String(e)).to.contain("Too little received");
+    // The vault's own measurement of the slice (a pool called directly checks no minimum), or a
+    // router's check when the venue is an adapter's.
+    expect(String(e)).to.match(/VenueOutputTooLow|Too little received/);
     expect(await state()).to.deep.equal(before);
     return true;
   }
