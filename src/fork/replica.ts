@@ -1,0 +1,148 @@
+import { ContractFactory, ZeroAddress, getCreateAddress, toQuantity, type InterfaceAbi } from "ethers";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+
+import { addressBook } from "../config/networks";
+import { UNISWAP_ARTIFACTS } from "../market/uniswap";
+import { VENUE_ARTIFACTS } from "../market/venueArtifacts";
+
+/**
+ * The forked suite's replica mode: mainnet's contracts at their mainnet addresses, on the in-process
+ * network, with no RPC. Every Uniswap core address on mainnet is CREATE(deployer, nonce), so
+ * deploying the published npm artifact from the real deployer (impersonated) at the real nonce puts
+ * it at the real address with mainnet's constructor arguments, and the factories then put pools at
+ * their real CREATE2 addresses. Facts and their sources: ../shared/REPLICA.md.
+ */
+
+/** Uniswap Labs' mainnet deployer of V3 (factory at nonce 0, periphery after it). */
+export const UNISWAP_V3_DEPLOYER = "0x6C9FC64A53c1b71FB3f9Af64d1ae3A4931A5f4E9";
+/** The mainnet deployer of Uniswap V2's factory (nonce 0) and Router02 (nonce 3). */
+export const UNISWAP_V2_DEPLOYER = "0x9C33eaCc2F50E39940D3AfaF2c7B8246B681A374";
+
+/** One contract placed at its mainnet address. */
+export interface Placement {
+  name: string;
+  deployer: string;
+  nonce: number;
+  /** Its mainnet address, as the address book or REPLICA.md records it. */
+  address: string;
+  /** Where that address comes from. */
+  source: string;
+  artifact: { abi: InterfaceAbi; bytecode: string };
+  /** Constructor arguments, given the addresses already placed. */
+  args: (placed: Record<string, string>) => unknown[];
+  /** Constructor arguments that differ from mainnet's, and why it does not matter here. */
+  differs?: string;
+}
+
+/** The Uniswap placements, in deployment order (each deployer's nonces only rise). */
+export function uniswapPlacements(): Placement[] {
+  const book = addressBook("mainnet");
+  const v3 = book.uniswapV3;
+  const at = (c: { address: string } | null, name: string): string => {
+    if (!c) throw new Error(`the mainnet address book has no ${name}`);
+    return c.address;
+  };
+  const weth = book.tokens.WETH.address;
+  const fromBook = "src/config/addresses.json (mainnet.uniswapV3)";
+  const fromReplica = "../shared/REPLICA.md (not in the address book)";
+  return [
+    {
+      name: "UniswapV3Factory",
+      deployer: UNISWAP_V3_DEPLOYER,
+      nonce: 0,
+      address: v3.UniswapV3Factory.address,
+      source: fromBook,
+      artifact: UNISWAP_ARTIFACTS.UniswapV3Factory,
+      args: () => [],
+    },
+    {
+      name: "UniswapV2Factory",
+      deployer: UNISWAP_V2_DEPLOYER,
+      nonce: 0,
+      address: "0x5C69bEe701ef814a2B6a3EDD4B1652CB9cc5aA6f",
+      source: fromReplica,
+      artifact: VENUE_ARTIFACTS.UniswapV2Factory,
+      args: () => [UNISWAP_V2_DEPLOYER],
+      differs:
+        "feeToSetter is the deployer (mainnet's is not in our records; it never enters an address or a swap)",
+    },
+    {
+      name: "UniswapV2Router02",
+      deployer: UNISWAP_V2_DEPLOYER,
+      nonce: 3,
+      address: "0x7a250d5630B4cF539739dF2C5dAcb4c659F2488D",
+      source: fromReplica,
+      artifact: VENUE_ARTIFACTS.UniswapV2Router02,
+      args: (p) => [p.UniswapV2Factory, weth],
+    },
+    {
+      name: "SwapRouter",
+      deployer: UNISWAP_V3_DEPLOYER,
+      nonce: 4,
+      address: at(v3.SwapRouter, "SwapRouter"),
+      source: fromBook,
+      artifact: UNISWAP_ARTIFACTS.SwapRouter,
+      args: (p) => [p.UniswapV3Factory, weth],
+    },
+    {
+      name: "NonfungiblePositionManager",
+      deployer: UNISWAP_V3_DEPLOYER,
+      nonce: 8,
+      address: at(v3.NonfungiblePositionManager, "NonfungiblePositionManager"),
+      source: fromBook,
+      artifact: UNISWAP_ARTIFACTS.NonfungiblePositionManager,
+      args: (p) => [p.UniswapV3Factory, weth, ZeroAddress],
+      differs: "token descriptor is zero (mainnet's is a proxy not placed here; it only serves tokenURI)",
+    },
+    {
+      name: "QuoterV2",
+      deployer: UNISWAP_V3_DEPLOYER,
+      nonce: 13,
+      address: at(v3.QuoterV2, "QuoterV2"),
+      source: fromBook,
+      artifact: UNISWAP_ARTIFACTS.QuoterV2,
+      args: (p) => [p.UniswapV3Factory, weth],
+    },
+    {
+      name: "SwapRouter02",
+      deployer: UNISWAP_V3_DEPLOYER,
+      nonce: 14,
+      address: at(v3.SwapRouter02, "SwapRouter02"),
+      source: fromBook,
+      artifact: VENUE_ARTIFACTS.SwapRouter02,
+      args: (p) => [p.UniswapV2Factory, p.UniswapV3Factory, p.NonfungiblePositionManager, weth],
+    },
+  ];
+}
+
+/**
+ * Deploys each placement from its deployer (impersonated, funded, its nonce set) and checks it
+ * landed where mainnet has it. Returns the addresses by name.
+ */
+export async function placeAll(
+  hre: HardhatRuntimeEnvironment,
+  placements: Placement[],
+): Promise<Record<string, string>> {
+  const placed: Record<string, string> = {};
+  const send = (method: string, params: unknown[]) => hre.network.provider.send(method, params);
+  for (const p of placements) {
+    await send("hardhat_impersonateAccount", [p.deployer]);
+    await send("hardhat_setBalance", [p.deployer, toQuantity(10n ** 20n)]);
+    await send("hardhat_setNonce", [p.deployer, toQuantity(p.nonce)]);
+    const signer = await hre.ethers.getSigner(p.deployer);
+    const contract = await new ContractFactory(p.artifact.abi, p.artifact.bytecode, signer).deploy(
+      ...p.args(placed),
+    );
+    await contract.waitForDeployment();
+    const at = await contract.getAddress();
+    await send("hardhat_stopImpersonatingAccount", [p.deployer]);
+    if (at.toLowerCase() !== p.address.toLowerCase()) {
+      throw new Error(
+        `replica: ${p.name} landed at ${at}, not at its mainnet address ${p.address} ` +
+          `(CREATE(${p.deployer}, ${p.nonce}) is ${getCreateAddress({ from: p.deployer, nonce: p.nonce })})`,
+      );
+    }
+    placed[p.name] = at;
+  }
+  return placed;
+}
