@@ -1,4 +1,14 @@
-import { ContractFactory, ZeroAddress, getCreateAddress, toQuantity, type InterfaceAbi } from "ethers";
+import {
+  ContractFactory,
+  ZeroAddress,
+  getCreateAddress,
+  hexlify,
+  toBeHex,
+  toQuantity,
+  toUtf8Bytes,
+  zeroPadValue,
+  type InterfaceAbi,
+} from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { addressBook } from "../config/networks";
@@ -145,4 +155,39 @@ export async function placeAll(
     placed[p.name] = at;
   }
   return placed;
+}
+
+/**
+ * WETH9's closest build in the registry: `canonical-weth` 1.4.0 carries a Solidity 0.5 port of
+ * mainnet's 0.4.18 source, compiled (3,288 bytes against mainnet's 3,124). Functional, not identical.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+export const WETH9_ARTIFACT = require("canonical-weth/build/contracts/WETH9.json") as {
+  abi: InterfaceAbi;
+  deployedBytecode: string;
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/** A Solidity short string (< 32 bytes) as its storage word: the bytes left-aligned, length × 2 last. */
+function shortString(value: string): string {
+  const bytes = toUtf8Bytes(value);
+  if (bytes.length > 31) throw new Error(`not a short string: ${value}`);
+  const word = new Uint8Array(32);
+  word.set(bytes);
+  word[31] = bytes.length * 2;
+  return hexlify(word);
+}
+
+/**
+ * Puts WETH9 at its mainnet address: its runtime code, then the storage its field initialisers
+ * would have written (name, symbol and decimals in slots 0–2: code alone leaves decimals() at 0).
+ */
+export async function placeWeth9(hre: HardhatRuntimeEnvironment): Promise<string> {
+  const weth = addressBook("mainnet").tokens.WETH.address;
+  const send = (method: string, params: unknown[]) => hre.network.provider.send(method, params);
+  await send("hardhat_setCode", [weth, WETH9_ARTIFACT.deployedBytecode]);
+  await send("hardhat_setStorageAt", [weth, toBeHex(0, 32), shortString("Wrapped Ether")]);
+  await send("hardhat_setStorageAt", [weth, toBeHex(1, 32), shortString("WETH")]);
+  await send("hardhat_setStorageAt", [weth, toBeHex(2, 32), zeroPadValue(toBeHex(18), 32)]);
+  return weth;
 }

@@ -12,7 +12,7 @@ import {
 } from "ethers";
 
 import { addressBook } from "../../src/config/networks";
-import { placeAll, uniswapPlacements } from "../../src/fork/replica";
+import { WETH9_ARTIFACT, placeAll, placeWeth9, uniswapPlacements } from "../../src/fork/replica";
 import { UNISWAP_ARTIFACTS } from "../../src/market/uniswap";
 import { VENUE_ARTIFACTS } from "../../src/market/venueArtifacts";
 
@@ -46,6 +46,7 @@ describe("forked suite, replica mode: self-check", () => {
   before(async () => {
     snapshot = await hre.network.provider.send("evm_snapshot", []);
     placed = await placeAll(hre, uniswapPlacements());
+    placed.WETH9 = await placeWeth9(hre);
     // Which mode ran, and what is real: printed so a reader of the output never has to guess.
     console.log(
       `      mode: replica (no RPC; ${process.env.MAINNET_RPC_URL ? "MAINNET_RPC_URL is set, but live mode is not built yet" : "MAINNET_RPC_URL unset"})\n` +
@@ -56,7 +57,8 @@ describe("forked suite, replica mode: self-check", () => {
           .filter((p) => p.differs)
           .map((p) => `${p.name}: ${p.differs}`)
           .join("; ")}\n` +
-        "      not placed yet: WETH9, USDC, WBTC, Chainlink feed proxies (the pools are created empty)",
+        "      functional, not identical: WETH9 (canonical-weth 1.4.0's Solidity 0.5 port of mainnet's source)\n" +
+        "      not placed yet: USDC, WBTC, Chainlink feed proxies (the pools are created empty)",
     );
   });
 
@@ -126,12 +128,28 @@ describe("forked suite, replica mode: self-check", () => {
     ).to.equal("0xB4e16d0168e52d35CaCD2c6185b44281Ec28C9Dc");
   });
 
+  it("WETH9 at its mainnet address reads as WETH and wraps and unwraps ETH", async () => {
+    const [user] = await hre.ethers.getSigners();
+    const weth = new Contract(WETH, WETH9_ARTIFACT.abi, user);
+    expect([await weth.name(), await weth.symbol(), await weth.decimals()]).to.deep.equal([
+      "Wrapped Ether",
+      "WETH",
+      18n,
+    ]);
+    const before = await weth.balanceOf(user.address);
+    await (await weth.deposit({ value: 10n ** 18n })).wait();
+    expect(await weth.balanceOf(user.address)).to.equal(before + 10n ** 18n);
+    expect(await weth.totalSupply()).to.equal(await hre.ethers.provider.getBalance(WETH));
+    await (await weth.withdraw(10n ** 18n)).wait();
+    expect(await weth.balanceOf(user.address)).to.equal(before);
+  });
+
   it("each placed contract runs the bytecode the snapshot records (its runtime code hash)", async () => {
     const hashes: Record<string, string> = {};
-    for (const p of uniswapPlacements()) {
-      const code = await hre.ethers.provider.getCode(p.address);
-      expect(code.length, p.name).to.be.greaterThan(2);
-      hashes[p.name] = keccak256(code);
+    for (const [name, address] of [...uniswapPlacements().map((p) => [p.name, p.address]), ["WETH9", WETH]]) {
+      const code = await hre.ethers.provider.getCode(address);
+      expect(code.length, name).to.be.greaterThan(2);
+      hashes[name] = keccak256(code);
     }
     if (process.env.UPDATE_REPLICA_SNAPSHOT === "1") {
       fs.writeFileSync(SNAPSHOT, JSON.stringify(hashes, null, 2) + "\n");
