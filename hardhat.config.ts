@@ -8,17 +8,26 @@ import { assertKnownNetwork, assertNetworkEnv, hardhatNetworks } from "./src/con
 import "./tasks";
 
 const SOLC_VERSION = "0.8.28";
+/** solc-js builds from npm, by version: the product's compiler, and the forked suite's 0.6 (Chainlink). */
+const SOLC_PACKAGES: Record<string, string> = { [SOLC_VERSION]: "solc", "0.6.6": "solc-0.6.6" };
 
-// Offline compiler: resolve solc from the pinned `solc` npm package (solc-js) instead of letting
-// Hardhat download a native build. Compile, test and coverage then need no network (README, "Set-up").
-subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string }, _hre, runSuper) => {
-  if (args.solcVersion !== SOLC_VERSION) return runSuper(args);
+// Offline compiler: resolve each solc version from its pinned npm package (solc-js, installed under an
+// alias per version) instead of letting Hardhat download a native build. Compile, test and coverage then
+// need no network (README, "Set-up"); a version with no package fails here, before any download.
+subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string }) => {
+  const pkg = SOLC_PACKAGES[args.solcVersion];
+  if (!pkg) {
+    throw new Error(
+      `solc ${args.solcVersion} has no npm package here (known: ${Object.keys(SOLC_PACKAGES).join(", ")}): ` +
+        `add "solc-${args.solcVersion}": "npm:solc@${args.solcVersion}" to devDependencies and to SOLC_PACKAGES.`,
+    );
+  }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const solc = require("solc") as { version(): string };
+  const solc = require(pkg) as { version(): string };
   return {
-    version: SOLC_VERSION,
+    version: args.solcVersion,
     longVersion: solc.version().replace(/\.Emscripten.*$/, ""),
-    compilerPath: require.resolve("solc/soljson.js"),
+    compilerPath: require.resolve(`${pkg}/soljson.js`),
     isSolcJs: true,
   };
 });
@@ -59,7 +68,8 @@ const solc = (runs: number, viaIR = true) => ({
 
 const config: HardhatUserConfig = {
   solidity: {
-    compilers: [solc(200)],
+    // 0.6.6: Chainlink's feed proxy and aggregator for the forked suite's replica (contracts/replica).
+    compilers: [solc(200), { version: "0.6.6", settings: { optimizer: { enabled: true, runs: 200 } } }],
     overrides: {
       "contracts/vaults/TargetWeightVault.sol": solc(TW_CORE_RUNS),
       "contracts/vaults/DeltaHedgeVault.sol": solc(CORE_RUNS),

@@ -1,7 +1,7 @@
 import type { DeployFunction } from "hardhat-deploy/types";
 
 import { TAGS } from "../src/deployments";
-import { isLocalNetwork } from "../src/config/local";
+import { deploysLocalMarket } from "../src/config/local";
 import { deployLocalVenues, deployVenueInfra } from "../src/market/venues";
 
 /** Local market only (hardhat, localhost): Uniswap V2, SwapRouter02, Balancer V2 and their pools. */
@@ -12,5 +12,5 @@ const func: DeployFunction = async (hre) => {
 func.id = "04_venues";
 func.tags = [TAGS.Venues, TAGS.LocalMarket];
 func.dependencies = [TAGS.LocalPools];
-func.skip = async (hre) => !isLocalNetwork(hre.network.name);
+func.skip = async (hre) => !deploysLocalMarket(hre.network.name);
 export default func;

@@ -1,7 +1,7 @@
 import type { DeployFunction } from "hardhat-deploy/types";
 
 import { TAGS } from "../src/deployments";
-import { isLocalNetwork } from "../src/config/local";
+import { deploysLocalMarket } from "../src/config/local";
 import { networkPreset } from "../src/deploy/presets";
 import { seedLocal } from "../src/deploy/vaults";
 
@@ -10,5 +10,5 @@ const func: DeployFunction = async (hre) => seedLocal(hre, await networkPreset(h
 func.id = "12_local_seed";
 func.tags = [TAGS.LocalSeed];
 func.dependencies = [TAGS.Activate];
-func.skip = async (hre) => !isLocalNetwork(hre.network.name);
+func.skip = async (hre) => !deploysLocalMarket(hre.network.name);
 export default func;

@@ -65,7 +65,7 @@ export function expectedChainId(name: string): number | undefined {
  */
 export function hardhatNetworks(): NetworksUserConfig {
   const networks: NetworksUserConfig = {
-    hardhat: { chainId: LOCAL_CHAIN_ID, allowUnlimitedContractSize: false },
+    hardhat: { chainId: LOCAL_CHAIN_ID, allowUnlimitedContractSize: false, forking: forkOrExit() },
     localhost: { url: process.env.LOCALHOST_RPC_URL ?? "http://127.0.0.1:8545" },
   };
   for (const [name, net] of Object.entries(LIVE_NETWORKS)) {
@@ -75,6 +75,43 @@ export function hardhatNetworks(): NetworksUserConfig {
     };
   }
   return networks;
+}
+
+/**
+ * The blocks the forked suite's live mode forks at, per network (`npm run test:fork` with the RPC URL
+ * set). Pinned so every run sees the same state; chosen at about 2025-12-01, after every contract the
+ * suite uses was deployed (USDC's FiatTokenV2_2, the feeds' current aggregators, the pools). Moving a
+ * pin is a reviewed change: the live run's figures move with it. Only mainnet has scenarios so far.
+ */
+export const FORK_BLOCKS: Partial<Record<LiveNetworkName, number>> = { mainnet: 23_930_000 };
+
+/**
+ * The in-process network's fork, when BALLAST_FORK names a live network whose RPC URL is set (the
+ * forked suite's live mode); otherwise none. A network without a pinned block is refused, not forked
+ * at the latest block, so no run is unrepeatable by accident.
+ */
+export function liveFork(): { url: string; blockNumber: number; enabled: true } | undefined {
+  const target = process.env.BALLAST_FORK?.trim();
+  if (!target || !isLiveNetwork(target)) return undefined;
+  const url = process.env[LIVE_NETWORKS[target].rpcEnv]?.trim();
+  if (!url) return undefined;
+  const blockNumber = FORK_BLOCKS[target];
+  if (blockNumber === undefined) {
+    throw new UserError(
+      `BALLAST_FORK=${target}: no pinned block for ${target} (FORK_BLOCKS in src/config/env.ts has ${Object.keys(FORK_BLOCKS).join(", ")}).`,
+    );
+  }
+  return { url, blockNumber, enabled: true };
+}
+
+/** `liveFork()` while Hardhat loads its config: a mistake ends the run with one line. */
+function forkOrExit(): ReturnType<typeof liveFork> {
+  try {
+    return liveFork();
+  } catch (e) {
+    console.error(`Error: ${(e as Error).message}`);
+    process.exit(1);
+  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import { isLocalNetwork } from "../config/local";
+import { deployTarget, isLocalNetwork } from "../config/local";
 import { type LiveNetworkName, UserError, isLiveNetwork } from "../config/env";
 import { demoHedgePreset, type DeltaHedgePreset } from "../vault/deltaHedge";
 import {
@@ -121,6 +121,9 @@ const LIVE_PRESETS: Record<LiveNetworkName, () => NetworkPreset> = {
   sepolia: () => liveBase("sepolia", "WETH_USDC_500"),
 };
 
+/** A live network's preset (its vaults, roles from the environment). */
+export const livePreset = (network: LiveNetworkName): NetworkPreset => LIVE_PRESETS[network]();
+
 /**
  * The local networks' preset (in-process and `npx hardhat node`): the demo's target-weight vault and
  * a delta-hedged vault with its own book, over the local market. Roles are the named accounts.
@@ -139,14 +142,18 @@ function localPreset(network: string, guardian: string): NetworkPreset {
   };
 }
 
-/** The preset for a network, or a UserError naming the networks that have one. */
+/**
+ * The preset for a network, or a UserError naming the networks that have one. On the in-process
+ * network with BALLAST_FORK=<live network>, that network's preset (a fork, or the forked suite's
+ * replica): see `deployTarget`.
+ */
 export async function networkPreset(hre: {
   network: { name: string };
   getNamedAccounts(): Promise<Record<string, string>>;
 }): Promise<NetworkPreset> {
-  const name = hre.network.name;
+  const name = deployTarget(hre.network.name);
   if (isLocalNetwork(name)) return localPreset(name, (await hre.getNamedAccounts()).guardian);
-  if (isLiveNetwork(name)) return LIVE_PRESETS[name]();
+  if (isLiveNetwork(name)) return livePreset(name);
   throw new UserError(
     `no deployment preset for network '${name}': known are hardhat, localhost, ${Object.keys(LIVE_PRESETS).join(", ")}.`,
   );

@@ -135,7 +135,7 @@ export async function resolveVaultInputs(
 ): Promise<ResolvedVault> {
   const assets = assetsOf(plan);
   const venues = plan.kind === "target-weight" ? (plan.preset.venues?.extra ?? []) : [];
-  if (isLocalNetwork(hre.network.name)) {
+  if (isLocalNetwork(preset.network)) {
     const market = await loadLocalMarket(hre);
     return {
       assets: await localAssetInputs(market, assets),

@@ -105,7 +105,7 @@ export async function activateVaults(hre: HardhatRuntimeEnvironment, preset: Net
     const address = (await hre.deployments.get(NAMES.vault(plan.key))).address;
     const vault = await hre.ethers.getContractAt("IRebalanceEngine", address, admin);
     if (await vault.active()) continue;
-    if (isLocalNetwork(hre.network.name)) {
+    if (isLocalNetwork(preset.network)) {
       await activateLocal(hre, await loadLocalMarket(hre), vault, symbolsOf(plan));
       continue;
     }

@@ -1,6 +1,6 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
-import { isLocalNetwork } from "../config/local";
+import { deployTarget, isLocalNetwork } from "../config/local";
 import { addressBook, type NetworkAddressBook } from "../config/networks";
 import { NAMES } from "../deployments";
 
@@ -8,14 +8,16 @@ import { NAMES } from "../deployments";
  * Deploys the chain's VenueModule (its built-in venues are the chain's Uniswap V3 factory's pools)
  * and venue adapters (once; hardhat-deploy keeps what it recorded).
  * `Adapter_UniswapV3` trades Uniswap V3 pools through the chain's router: SwapRouter where the
- * address book has it, else SwapRouter02. Local networks get every adapter of the local market.
+ * address book has it, else SwapRouter02. Local networks get every adapter of the local market; with
+ * BALLAST_FORK the in-process network deploys as that live network does (`deployTarget`).
  */
 export async function deployVenueModule(hre: HardhatRuntimeEnvironment): Promise<void> {
   const { deployer } = await hre.getNamedAccounts();
   const deploy = (name: string, contract: string, args: unknown[]) =>
     hre.deployments.deploy(name, { contract, from: deployer, args });
   const get = async (name: string) => (await hre.deployments.get(name)).address;
-  if (isLocalNetwork(hre.network.name)) {
+  const target = deployTarget(hre.network.name);
+  if (isLocalNetwork(target)) {
     await deploy(NAMES.VenueModule, "VenueModule", [await get(NAMES.UniswapV3Factory)]);
     await deploy(NAMES.adapter("UniswapV3"), "UniswapV3RouterAdapter", [await get(NAMES.SwapRouter), false]);
     await deploy(NAMES.adapter("UniswapV3Router02"), "UniswapV3RouterAdapter", [
@@ -26,7 +28,7 @@ export async function deployVenueModule(hre: HardhatRuntimeEnvironment): Promise
     await deploy(NAMES.adapter("BalancerV2"), "BalancerV2Adapter", [await get(NAMES.BalancerVault)]);
     return;
   }
-  const book = addressBook(hre.network.name);
+  const book = addressBook(target);
   await deploy(NAMES.VenueModule, "VenueModule", [book.uniswapV3.UniswapV3Factory.address]);
   const router = chainRouter(book);
   await deploy(NAMES.adapter("UniswapV3"), "UniswapV3RouterAdapter", [router.address, router.is02]);

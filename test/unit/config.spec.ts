@@ -2,7 +2,15 @@ import { expect } from "chai";
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 
-import { LIVE_NETWORKS, UserError, requireEnv, selectedNetwork } from "../../src/config/env";
+import {
+  FORK_BLOCKS,
+  LIVE_NETWORKS,
+  UserError,
+  liveFork,
+  requireEnv,
+  selectedNetwork,
+} from "../../src/config/env";
+import { deployTarget } from "../../src/config/local";
 import { addressBook, addressBookNetworks, feed, token } from "../../src/config/networks";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -62,6 +70,52 @@ describe("config", () => {
         "Error: BASE_RPC_URL is not set: it holds the RPC URL for --network base. Export it (see .env.example) and retry.",
       ]);
       expect(r.stdout).to.not.match(/at \S+ \(/); // no stack trace
+    });
+  });
+
+  describe("forking (the forked suite's live mode) and the deploy target", () => {
+    const saved = { ...process.env };
+    afterEach(() => {
+      for (const k of ["BALLAST_FORK", "MAINNET_RPC_URL", "OPTIMISM_RPC_URL"]) {
+        if (saved[k] === undefined) delete process.env[k];
+        else process.env[k] = saved[k];
+      }
+    });
+
+    it("forks only with BALLAST_FORK and that network's RPC URL, at its pinned block", () => {
+      delete process.env.BALLAST_FORK;
+      process.env.MAINNET_RPC_URL = "https://rpc.example/mainnet";
+      expect(liveFork()).to.equal(undefined); // an RPC URL alone never forks (npm test stays offline)
+      process.env.BALLAST_FORK = "mainnet";
+      expect(liveFork()).to.deep.equal({
+        url: "https://rpc.example/mainnet",
+        blockNumber: FORK_BLOCKS.mainnet,
+        enabled: true,
+      });
+      delete process.env.MAINNET_RPC_URL;
+      expect(liveFork()).to.equal(undefined); // replica mode
+    });
+
+    it("refuses to fork a network with no pinned block, naming the ones that have one", () => {
+      process.env.BALLAST_FORK = "optimism";
+      process.env.OPTIMISM_RPC_URL = "https://rpc.example/optimism";
+      expect(() => liveFork()).to.throw(
+        UserError,
+        "BALLAST_FORK=optimism: no pinned block for optimism (FORK_BLOCKS in src/config/env.ts has mainnet).",
+      );
+    });
+
+    it("deploys the in-process network as BALLAST_FORK's network, and refuses a name that is not one", () => {
+      delete process.env.BALLAST_FORK;
+      expect(deployTarget("hardhat")).to.equal("hardhat");
+      process.env.BALLAST_FORK = "mainnet";
+      expect(deployTarget("hardhat")).to.equal("mainnet");
+      expect(deployTarget("localhost")).to.equal("localhost"); // a node is what it is
+      process.env.BALLAST_FORK = "mainet";
+      expect(() => deployTarget("hardhat")).to.throw(
+        UserError,
+        "BALLAST_FORK='mainet' is not a live network",
+      );
     });
   });
 
