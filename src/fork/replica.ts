@@ -13,6 +13,7 @@ import {
 } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
+import type { LiveNetworkName } from "../config/env";
 import { addressBook } from "../config/networks";
 import { UNISWAP_ARTIFACTS } from "../market/uniswap";
 import { VENUE_ARTIFACTS } from "../market/venueArtifacts";
@@ -46,18 +47,25 @@ export interface Placement {
   differs?: string;
 }
 
-/** The Uniswap placements, in deployment order (each deployer's nonces only rise). */
-export function uniswapPlacements(): Placement[] {
-  const book = addressBook("mainnet");
+/** The networks the replica can build: Uniswap's deployer put V3 at the same addresses on both. */
+export type ReplicaNetwork = Extract<LiveNetworkName, "mainnet" | "arbitrum">;
+
+/**
+ * The Uniswap placements of a network, in deployment order (each deployer's nonces only rise): V3's
+ * factory and periphery on both (the same deployer and nonces put them at the same addresses on
+ * Arbitrum), V2's factory and Router02 on mainnet only.
+ */
+export function uniswapPlacements(network: ReplicaNetwork = "mainnet"): Placement[] {
+  const book = addressBook(network);
   const v3 = book.uniswapV3;
   const at = (c: { address: string } | null, name: string): string => {
     if (!c) throw new Error(`the mainnet address book has no ${name}`);
     return c.address;
   };
   const weth = book.tokens.WETH.address;
-  const fromBook = "src/config/addresses.json (mainnet.uniswapV3)";
+  const fromBook = `src/config/addresses.json (${network}.uniswapV3)`;
   const fromReplica = "../shared/REPLICA.md (not in the address book)";
-  return [
+  const all: Placement[] = [
     {
       name: "UniswapV3Factory",
       deployer: UNISWAP_V3_DEPLOYER,
@@ -122,9 +130,18 @@ export function uniswapPlacements(): Placement[] {
       address: at(v3.SwapRouter02, "SwapRouter02"),
       source: fromBook,
       artifact: VENUE_ARTIFACTS.SwapRouter02,
-      args: (p) => [p.UniswapV2Factory, p.UniswapV3Factory, p.NonfungiblePositionManager, weth],
+      args: (p) => [
+        p.UniswapV2Factory ?? ZeroAddress,
+        p.UniswapV3Factory,
+        p.NonfungiblePositionManager,
+        weth,
+      ],
+      ...(network === "mainnet"
+        ? {}
+        : { differs: "V2 factory is zero (Uniswap V2 is not placed here; V3 swaps never read it)" }),
     },
   ];
+  return network === "mainnet" ? all : all.filter((p) => !p.name.startsWith("UniswapV2"));
 }
 
 /**
@@ -181,11 +198,15 @@ function shortString(value: string): string {
 }
 
 /**
- * Puts WETH9 at its mainnet address: its runtime code, then the storage its field initialisers
+ * Puts WETH9 at its address on `network` (on Arbitrum, where WETH is the bridge's aeWETH, it stands in): its
+ * runtime code, then the storage its field initialisers
  * would have written (name, symbol and decimals in slots 0–2: code alone leaves decimals() at 0).
  */
-export async function placeWeth9(hre: HardhatRuntimeEnvironment): Promise<string> {
-  const weth = addressBook("mainnet").tokens.WETH.address;
+export async function placeWeth9(
+  hre: HardhatRuntimeEnvironment,
+  network: ReplicaNetwork = "mainnet",
+): Promise<string> {
+  const weth = addressBook(network).tokens.WETH.address;
   const send = (method: string, params: unknown[]) => hre.network.provider.send(method, params);
   await send("hardhat_setCode", [weth, WETH9_ARTIFACT.deployedBytecode]);
   await send("hardhat_setStorageAt", [weth, toBeHex(0, 32), shortString("Wrapped Ether")]);
@@ -235,7 +256,8 @@ function link(a: LinkedArtifact, library: string, address: string): string {
 }
 
 /**
- * Puts USDC at its mainnet address: the proxy's runtime code there, its implementation and admin
+ * Puts USDC at its address on `network` (native USDC on Arbitrum is the same FiatToken): the proxy's
+ * runtime code there, its implementation and admin
  * slots pointing at a freshly deployed FiatTokenV2_2 (SignatureChecker linked) and at `admin`, then
  * the token initialised through the proxy as Circle's upgrades did (V1, V2, V2_1, V2_2), so every
  * field sits where FiatToken's own code puts it. `roles` is the owner, master minter, pauser and
@@ -246,8 +268,9 @@ export async function placeUsdc(
   hre: HardhatRuntimeEnvironment,
   roles: Signer,
   admin: string,
+  network: ReplicaNetwork = "mainnet",
 ): Promise<string> {
-  const usdc = addressBook("mainnet").tokens.USDC.address;
+  const usdc = addressBook(network).tokens.USDC.address;
   const send = (method: string, params: unknown[]) => hre.network.provider.send(method, params);
   const lib = await new ContractFactory(
     USDC_ARTIFACTS.signatureChecker.abi,

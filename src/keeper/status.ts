@@ -67,7 +67,9 @@ export function reportFromLens(
   const reason = reasonName(s.status.reason);
   const assets: VaultStatusReport["assets"] = s.assets.map((a, i) => ({
     symbol: a.symbol,
-    priceQuote: s.pricesWad[i] !== undefined ? num(s.pricesWad[i]) : NaN,
+    // The lens leaves pricesWad empty when prices are unusable (sequencer down, a stale feed):
+    // an ethers Result throws on an index past its end, so test the length.
+    priceQuote: i < s.pricesWad.length ? num(s.pricesWad[i]) : NaN,
     feedAgeSeconds: now - Number(a.feedUpdatedAt),
   }));
   const report: VaultStatusReport = {

@@ -10,18 +10,33 @@ import {
   attachLive,
   buildReplica,
 } from "../../src/fork/market";
-// The committed, dated state the replica is built from; its provenance is PROVENANCE.md beside it.
-import stateFile from "./mainnet-state.json";
+import type { ReplicaNetwork } from "../../src/fork/replica";
+// The committed, dated states the replicas are built from; their provenance is PROVENANCE.md beside them.
+import arbitrumState from "./arbitrum-state.json";
+import mainnetState from "./mainnet-state.json";
 
-export const MAINNET_STATE = stateFile as unknown as ForkState;
+export const FORK_STATES: Record<ReplicaNetwork, ForkState> = {
+  mainnet: mainnetState as unknown as ForkState,
+  arbitrum: arbitrumState as unknown as ForkState,
+};
+export const MAINNET_STATE = FORK_STATES.mainnet;
 
 /**
  * Which mode this run is: live when the in-process network forks a live chain (`npm run test:fork`
- * with MAINNET_RPC_URL set: hardhat.config forks at the pinned block), else replica.
+ * with that network's RPC URL set: hardhat.config forks at the pinned block), else replica.
  */
 export function forkMode(): ForkMode {
   const forking = (hre.network.config as { forking?: { enabled?: boolean } }).forking;
   return forking?.enabled ? "live" : "replica";
+}
+
+/**
+ * Whether a network's suites run in this process: every replica when nothing is forked (`npm test`),
+ * only BALLAST_FORK's network under `npm run test:fork` (one process per network, so each can fork).
+ */
+export function forkSuiteRuns(network: ReplicaNetwork): boolean {
+  const target = process.env[FORK_ENV]?.trim();
+  return !target || target === network;
 }
 
 /** Fixed accounts, so every replica is the same. */
@@ -31,24 +46,23 @@ export async function forkActors(): Promise<ForkActors & { attacker: Signer }> {
 }
 
 /**
- * The market, built (replica) or attached (live) inside an EVM snapshot that `release` reverts, so the
- * forked suite leaves the in-process chain as it found it for the suites after it. It also sets
- * BALLAST_FORK=mainnet while it runs, so the deploy scripts deploy the mainnet preset.
+ * A network's market, built (replica) or attached (live) inside an EVM snapshot that `release`
+ * reverts, so the forked suite leaves the in-process chain as it found it for the suites after it.
+ * It also sets BALLAST_FORK to the network while it runs, so the deploy scripts deploy its preset.
  */
-export async function forkMarket(): Promise<{ market: ForkMarket; release(): Promise<void> }> {
-  if (forkMode() === "live" && process.env[FORK_ENV] !== "mainnet") {
-    throw new Error(
-      `the forked suite has mainnet scenarios only: ${FORK_ENV}=${process.env[FORK_ENV]} forks another chain.`,
-    );
+export async function forkMarket(
+  network: ReplicaNetwork,
+): Promise<{ market: ForkMarket; release(): Promise<void> }> {
+  const previous = process.env[FORK_ENV];
+  if (forkMode() === "live" && previous !== network) {
+    throw new Error(`the ${network} suite cannot run on a fork of ${previous}: run npm run test:fork.`);
   }
   const snapshot = await hre.network.provider.send("evm_snapshot", []);
-  const previous = process.env[FORK_ENV];
-  process.env[FORK_ENV] = "mainnet";
+  process.env[FORK_ENV] = network;
   const actors = await forkActors();
+  const state = FORK_STATES[network];
   const market =
-    forkMode() === "live"
-      ? await attachLive(hre, MAINNET_STATE, actors)
-      : await buildReplica(hre, MAINNET_STATE, actors);
+    forkMode() === "live" ? await attachLive(hre, state, actors) : await buildReplica(hre, state, actors);
   return {
     market,
     async release() {
@@ -60,11 +74,12 @@ export async function forkMarket(): Promise<{ market: ForkMarket; release(): Pro
 }
 
 /** The mode and what is real, printed once per suite so a reader never has to guess. */
-export function describeMarket(market: ForkMarket): string {
+export function describeMarket(market: ForkMarket, network: ReplicaNetwork): string {
   const p = market.provenance;
+  const state = FORK_STATES[network];
   return (
-    `      mode: ${market.mode}${market.mode === "replica" ? ` (no RPC; state ${MAINNET_STATE.date} from test/fork/mainnet-state.json)` : ""}\n` +
-    `      real bytecode at mainnet addresses: ${p.real.join("; ")}\n` +
+    `      mode: ${market.mode}${market.mode === "replica" ? ` (no RPC; state ${state.date} from test/fork/${network}-state.json)` : ` (a fork of ${network})`}\n` +
+    `      real bytecode at ${network} addresses: ${p.real.join("; ")}\n` +
     (p.functional.length ? `      functional, not identical: ${p.functional.join("; ")}\n` : "") +
     (p.standIn.length ? `      stand-in: ${p.standIn.join("; ")}\n` : "")
   ).trimEnd();

@@ -14,11 +14,11 @@ import {
 
 import { addressBook } from "../../src/config/networks";
 import { loadPrices } from "../../src/data/prices";
-import type { ForkMarket } from "../../src/fork/market";
+import { type ForkMarket, attachLive } from "../../src/fork/market";
 import { USDC_ARTIFACTS, WETH9_ARTIFACT, placeAll, uniswapPlacements } from "../../src/fork/replica";
 import { UNISWAP_ARTIFACTS } from "../../src/market/uniswap";
 import { VENUE_ARTIFACTS } from "../../src/market/venueArtifacts";
-import { MAINNET_STATE, describeMarket, forkActors, forkMarket, forkMode } from "./fixture";
+import { MAINNET_STATE, describeMarket, forkActors, forkMarket, forkMode, forkSuiteRuns } from "./fixture";
 
 /**
  * The forked suite's self-check (replica mode): the contracts it says are mainnet's are at mainnet's
@@ -43,7 +43,7 @@ function peripheryInitCodeHash(): string {
   return m[1].toLowerCase();
 }
 
-if (forkMode() === "replica")
+if (forkMode() === "replica" && forkSuiteRuns("mainnet"))
   describe("forked suite, replica mode: self-check", () => {
     let placed: Record<string, string>;
     let market: ForkMarket;
@@ -51,10 +51,10 @@ if (forkMode() === "replica")
     let actors: Awaited<ReturnType<typeof forkActors>>;
 
     before(async () => {
-      ({ market, release } = await forkMarket());
+      ({ market, release } = await forkMarket("mainnet"));
       actors = await forkActors();
       placed = Object.fromEntries(uniswapPlacements().map((p) => [p.name, p.address]));
-      console.log(describeMarket(market));
+      console.log(describeMarket(market, "mainnet"));
     });
 
     after(async () => {
@@ -219,6 +219,28 @@ if (forkMode() === "replica")
       }
     });
 
+    it("live mode's feed takeover runs on the real proxy code: a new phase, the answer carried over, prices movable", async () => {
+      const snap = await hre.network.provider.send("evm_snapshot", []);
+      try {
+        const before = (await market.feeds.ETH_USD.getFunction("latestRoundData")()) as bigint[];
+        const live = await attachLive(hre, MAINNET_STATE, actors);
+        const proxy = live.feeds.ETH_USD;
+        expect(await proxy.getFunction("phaseId")()).to.equal(2n);
+        const [roundId, answer] = (await proxy.getFunction("latestRoundData")()) as bigint[];
+        expect([roundId, answer]).to.deep.equal([(2n << 64n) | 1n, before[1]]);
+        // The old phase's rounds stay readable through the proxy, as on mainnet after an upgrade.
+        expect(((await proxy.getFunction("getRoundData")(before[0])) as bigint[])[1]).to.equal(before[1]);
+        await live.publish("ETH_USD", 123_456_789_000n);
+        expect(((await proxy.getFunction("latestRoundData")()) as bigint[]).slice(0, 2)).to.deep.equal([
+          (2n << 64n) | 2n,
+          123_456_789_000n,
+        ]);
+        expect(live.mode).to.equal("live");
+      } finally {
+        await hre.network.provider.send("evm_revert", [snap]);
+      }
+    });
+
     it("the snapshot's provenance holds: its ETH and BTC rounds are the last 24 hourly rows of data/, up to its date", () => {
       const rows = loadPrices().slice(-24);
       const last = rows[rows.length - 1];
@@ -267,7 +289,7 @@ if (forkMode() === "replica")
   });
 
 // Live mode: the chain's own contracts are there; the replica's derivations and hashes do not apply.
-if (forkMode() === "live")
+if (forkMode() === "live" && forkSuiteRuns("mainnet"))
   describe("forked suite, live mode: the address book's contracts exist on the fork", () => {
     it("every token, feed, Uniswap contract and pool of the address book has code", async () => {
       const addresses = [

@@ -7,7 +7,8 @@ import { MaxUint256, type Signer } from "ethers";
 import { NAMES, TAGS } from "../../src/deployments";
 import { livePreset } from "../../src/deploy/presets";
 import { configDifferences } from "../../src/deploy/vaults";
-import type { ForkMarket, ForkMode } from "../../src/fork/market";
+import { type ForkMarket, type ForkMode, SEQUENCER_FEED } from "../../src/fork/market";
+import type { ReplicaNetwork } from "../../src/fork/replica";
 import type { RebalanceResult } from "../../src/keeper/rebalance";
 import type { VaultStatusReport } from "../../src/keeper/status";
 import { Reason } from "../../src/vault/enums";
@@ -22,6 +23,7 @@ import { runCaptured } from "../shared/helpers";
  */
 
 export interface ForkContext {
+  network: ReplicaNetwork;
   market: ForkMarket;
   vault: ITargetWeightVault;
   deployer: Signer;
@@ -102,7 +104,7 @@ async function rebalanceAndMeasure(ctx: ForkContext, label: string) {
 export const SCENARIOS: readonly Scenario[] = [
   {
     title:
-      "deploys the mainnet preset through the deploy scripts, activates it (real probe transfers) and reads it back",
+      "deploys the network's preset through the deploy scripts, activates it (real probe transfers) and reads it back",
     async body(ctx) {
       const deployer = await ctx.deployer.getAddress();
       for (const v of ROLE_ENV) process.env[v] = await ctx.guardian.getAddress();
@@ -133,7 +135,7 @@ export const SCENARIOS: readonly Scenario[] = [
         book.chainlink.ETH_USD.address,
         book.uniswapV3.pools.WETH_USDC_500.address,
       ]);
-      expect(await configDifferences(hre, livePreset("mainnet"))).to.deep.equal([]);
+      expect(await configDifferences(hre, livePreset(ctx.network))).to.deep.equal([]);
     },
   },
   {
@@ -177,7 +179,7 @@ export const SCENARIOS: readonly Scenario[] = [
     async body(ctx) {
       await isolated(async () => {
         // The attacker front-runs: WETH 20 bp dearer in the vault's pool (the bound is 25 bp).
-        await ctx.market.pushPool("WETH_USDC_500", 20, ctx.attacker);
+        await ctx.market.pushPool("WETH_USDC_500", 20, ctx.attacker, "WETH");
         const { spent, costBps } = await rebalanceAndMeasure(ctx, "rebalance() after a 20 bp push");
         await ctx.market.pushPool("WETH_USDC_500", 0, ctx.attacker); // and back-runs
         expect(spent).to.be.gt(0);
@@ -190,7 +192,7 @@ export const SCENARIOS: readonly Scenario[] = [
     title: "attack: a pool pushed beyond the deviation bound blocks the rebalance and changes nothing",
     async body(ctx) {
       await isolated(async () => {
-        await ctx.market.pushPool("WETH_USDC_500", 100, ctx.attacker);
+        await ctx.market.pushPool("WETH_USDC_500", 100, ctx.attacker, "WETH");
         const nav = await ctx.vault.totalAssets();
         await expect(ctx.vault.connect(ctx.keeper).rebalance())
           .to.be.revertedWithCustomError(ctx.vault, "RebalanceNotDue")
@@ -207,7 +209,8 @@ export const SCENARIOS: readonly Scenario[] = [
       await isolated(async () => {
         const staleness = await ctx.vault.maxStaleness(1);
         await hre.network.provider.send("evm_increaseTime", [Number(staleness) + 1]);
-        await hre.network.provider.send("evm_mine", []);
+        // USDC/USD re-publishes (its heartbeat may be as long as ETH/USD's); ETH/USD does not.
+        await ctx.market.publish("USDC_USD", BigInt(Math.round((await usdcUsd(ctx.market)) * 1e8)));
         await expect(ctx.vault.connect(ctx.keeper).rebalance())
           .to.be.revertedWithCustomError(ctx.vault, "RebalanceNotDue")
           .withArgs(Reason.OracleStale, 1);
@@ -257,8 +260,7 @@ export const SCENARIOS: readonly Scenario[] = [
       const eth = BigInt(Math.round((await ethUsd(ctx.market)) * 0.92 * 1e8));
       await ctx.market.heartbeat();
       await ctx.market.publish("ETH_USD", eth); // ETH −8 %
-      for (const pool of ["WETH_USDC_500", "WETH_USDC_3000"])
-        await ctx.market.pushPool(pool, 0, ctx.attacker);
+      for (const pool of Object.keys(ctx.market.pools)) await ctx.market.pushPool(pool, 0, ctx.attacker);
       const before = (await ctx.vault.weightsWad())[0][1];
       const { costBps } = await rebalanceAndMeasure(ctx, "rebalance() after an 8 % move");
       expect((await ctx.vault.weightsWad())[0][1]).to.be.gt(before);
@@ -288,9 +290,57 @@ export const SCENARIOS: readonly Scenario[] = [
   },
 ];
 
-/** The bodies a mode runs: every scenario, in both (the runner takes its list from here only). */
-export const scenariosFor = (mode: ForkMode): readonly Scenario[] =>
-  mode === "live" || mode === "replica" ? SCENARIOS : [];
+/** What only an L2 has: the sequencer uptime feed, which the vault must heed. */
+export const L2_SCENARIOS: readonly Scenario[] = [
+  {
+    title:
+      "attack: the sequencer goes down — no rebalance or deposit until it is back and its grace period has passed; exits in kind still work",
+    async body(ctx) {
+      await isolated(async () => {
+        const alice = await ctx.alice.getAddress();
+        await ctx.market.fund("USDC", alice, USDC(1000));
+        await ctx.market.publish(SEQUENCER_FEED, 1n); // down
+        await expect(ctx.vault.connect(ctx.keeper).rebalance())
+          .to.be.revertedWithCustomError(ctx.vault, "RebalanceNotDue")
+          .withArgs(Reason.SequencerDown, 0);
+        await expect(ctx.vault.connect(ctx.alice).deposit(USDC(1000), alice))
+          .to.be.revertedWithCustomError(ctx.vault, "OracleUnhealthy")
+          .withArgs(Reason.SequencerDown, 0);
+        const down = await status();
+        expect(down.reason).to.equal("SequencerDown");
+        expect(down.assets.map((a) => a.priceQuote)).to.deep.equal([null, null]); // JSON for "unusable"
+        const { out, err } = await runCaptured("status", { vault: VAULT, json: false });
+        expect(err).to.equal("");
+        expect(out).to.match(/sequencer/i);
+        expect(out).to.not.match(/NaN/);
+        const shares = (await ctx.vault.balanceOf(alice)) / 10n;
+        await expect(ctx.vault.connect(ctx.alice).redeemInKind(shares, alice, alice)).to.not.be.reverted;
+        await ctx.market.publish(SEQUENCER_FEED, 0n); // back up: prices are not trusted for the grace period
+        await expect(ctx.vault.connect(ctx.keeper).rebalance())
+          .to.be.revertedWithCustomError(ctx.vault, "RebalanceNotDue")
+          .withArgs(Reason.SequencerGracePeriod, 0);
+        const grace = (await ctx.vault.extensionImmutables()).sequencerGraceSeconds;
+        expect(grace).to.equal(3600n); // the preset's
+        await hre.network.provider.send("evm_increaseTime", [Number(grace) + 1]);
+        await ctx.market.heartbeat();
+        const { spent } = await rebalanceAndMeasure(ctx, "rebalance() after the sequencer's grace period");
+        expect(spent).to.be.gt(0);
+      });
+    },
+  },
+];
+
+/**
+ * The bodies a network's suite runs in a mode: the same in both modes (the runner takes its list from
+ * here only, and a test asserts it); an L2 adds its sequencer scenarios before the rebalances change
+ * the state they start from.
+ */
+export function scenariosFor(network: ReplicaNetwork, mode: ForkMode): readonly Scenario[] {
+  void mode; // one list for both modes, by design
+  if (network === "mainnet") return SCENARIOS;
+  const at = SCENARIOS.findIndex((s) => s.title.startsWith("rebalances through the real pool"));
+  return [...SCENARIOS.slice(0, at), ...L2_SCENARIOS, ...SCENARIOS.slice(at)];
+}
 
 /** The local market's figure for the same call (single-hop mock feeds), from the committed gas snapshot. */
 export function localRebalanceGas(): bigint {

@@ -101,7 +101,7 @@ describe("config", () => {
       process.env.OPTIMISM_RPC_URL = "https://rpc.example/optimism";
       expect(() => liveFork()).to.throw(
         UserError,
-        "BALLAST_FORK=optimism: no pinned block for optimism (FORK_BLOCKS in src/config/env.ts has mainnet).",
+        "BALLAST_FORK=optimism: no pinned block for optimism (FORK_BLOCKS in src/config/env.ts has mainnet, arbitrum).",
       );
     });
 
