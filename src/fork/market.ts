@@ -13,7 +13,13 @@ import {
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { addressBook, type NetworkAddressBook } from "../config/networks";
-import { TICK_SPACING, UNISWAP_ARTIFACTS, encodeSqrtPriceX96, fullRangeTicks } from "../market/uniswap";
+import {
+  TICK_SPACING,
+  UNISWAP_ARTIFACTS,
+  encodeSqrtPriceX96,
+  fullRangeTicks,
+  swapToPrice,
+} from "../market/uniswap";
 import {
   type ReplicaNetwork,
   placeAll,
@@ -328,18 +334,13 @@ async function assemble(
       await market.fund(inSym, who, budget);
       const tokenIn = tokens[inSym].connect(swapper) as Contract;
       await (await tokenIn.getFunction("approve")(await router.getAddress(), MaxUint256)).wait();
-      await (
-        await (router.connect(swapper) as Contract).getFunction("exactInputSingle")({
-          tokenIn: await tokenIn.getAddress(),
-          tokenOut: await tokens[outSym].getAddress(),
-          fee: spec.fee,
-          recipient: who,
-          deadline: 2n ** 40n,
-          amountIn: budget,
-          amountOutMinimum: 0,
-          sqrtPriceLimitX96: target,
-        })
-      ).wait();
+      await swapToPrice(router, swapper, {
+        tokenIn: await tokenIn.getAddress(),
+        tokenOut: await tokens[outSym].getAddress(),
+        fee: spec.fee,
+        amountIn: budget,
+        sqrtPriceLimitX96: target,
+      });
     },
   };
   return market;

@@ -198,9 +198,9 @@ function shortString(value: string): string {
 }
 
 /**
- * Puts WETH9 at its address on `network` (on Arbitrum, where WETH is the bridge's aeWETH, it stands in): its
- * runtime code, then the storage its field initialisers
- * would have written (name, symbol and decimals in slots 0–2: code alone leaves decimals() at 0).
+ * Puts WETH9 at its address on `network` (on Arbitrum, where WETH is the bridge's aeWETH, it stands
+ * in): its runtime code, then the storage its field initialisers would have written (name, symbol and
+ * decimals in slots 0–2: code alone leaves decimals() at 0).
  */
 export async function placeWeth9(
   hre: HardhatRuntimeEnvironment,
@@ -256,11 +256,11 @@ function link(a: LinkedArtifact, library: string, address: string): string {
 }
 
 /**
- * Puts USDC at its address on `network` (native USDC on Arbitrum is the same FiatToken): the proxy's
- * runtime code there, its implementation and admin
- * slots pointing at a freshly deployed FiatTokenV2_2 (SignatureChecker linked) and at `admin`, then
- * the token initialised through the proxy as Circle's upgrades did (V1, V2, V2_1, V2_2), so every
- * field sits where FiatToken's own code puts it. `roles` is the owner, master minter, pauser and
+ * Puts USDC at its address on `network` (native USDC on Arbitrum is the same FiatToken): the
+ * proxy's runtime code there, its implementation and admin slots pointing at a freshly deployed
+ * FiatTokenV2_2 (SignatureChecker linked) and at `admin`, then the token initialised through the
+ * proxy as Circle's upgrades did (V1, V2, V2_1, V2_2), so every field sits where FiatToken's own
+ * code puts it. `roles` is the owner, master minter, pauser and
  * blacklister (local accounts: mainnet's are Circle's); `admin` must be another account (a
  * transparent proxy's admin cannot reach the token).
  */

@@ -16,7 +16,7 @@ import {
   type LocalToken,
   type LocalVenue,
 } from "./spec";
-import { UNISWAP_ARTIFACTS, encodeSqrtPriceX96, fullRangeTicks, sortTokens } from "./uniswap";
+import { UNISWAP_ARTIFACTS, encodeSqrtPriceX96, fullRangeTicks, sortTokens, swapToPrice } from "./uniswap";
 import { VENUE_ARTIFACTS } from "./venueArtifacts";
 import { swapBalancerPoolTo, swapV2PairTo, type Ratio } from "./venueSwaps";
 
@@ -331,18 +331,14 @@ export async function swapV3PoolTo(
   if ((await inToken.allowance(who, routerAddr)) < budget) {
     await (await inToken.approve(routerAddr, MaxUint256)).wait();
   }
-  const tx = await market.router.connect(swapper).getFunction("exactInputSingle")({
+  const receipt = await swapToPrice(market.router, swapper, {
     tokenIn,
     tokenOut,
     fee: spec.fee,
-    recipient: who,
-    deadline: 2n ** 40n,
     amountIn: budget,
-    amountOutMinimum: 0,
     sqrtPriceLimitX96: target,
   });
-  const receipt = await tx.wait();
-  return receipt!.gasUsed;
+  return receipt.gasUsed;
 }
 
 /**

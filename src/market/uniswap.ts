@@ -1,4 +1,4 @@
-import type { InterfaceAbi } from "ethers";
+import type { Contract, ContractTransactionReceipt, InterfaceAbi, Signer } from "ethers";
 
 /**
  * Uniswap V3 from its published npm artifacts: the real mainnet bytecode of the factory, pool,
@@ -68,6 +68,25 @@ export function encodeSqrtPriceX96(
   const num = priceToken0 * 10n ** BigInt(decimals1) * Q96 * Q96;
   const den = priceToken1 * 10n ** BigInt(decimals0);
   return sqrtBigInt(num / den);
+}
+
+/**
+ * Sells up to `amountIn` of `tokenIn` through a SwapRouter (exactInputSingle) until the pool's price
+ * reaches `sqrtPriceLimitX96`, where the swap stops: how the arbitrageur and the tests' attackers move
+ * a Uniswap V3 pool to a chosen price. The swapper has approved the router.
+ */
+export async function swapToPrice(
+  router: Contract,
+  swapper: Signer,
+  swap: { tokenIn: string; tokenOut: string; fee: number; amountIn: bigint; sqrtPriceLimitX96: bigint },
+): Promise<ContractTransactionReceipt> {
+  const tx = await (router.connect(swapper) as Contract).getFunction("exactInputSingle")({
+    ...swap,
+    recipient: await swapper.getAddress(),
+    deadline: 2n ** 40n,
+    amountOutMinimum: 0,
+  });
+  return (await tx.wait())!;
 }
 
 /** Orders two token addresses as Uniswap does (token0 < token1). */
