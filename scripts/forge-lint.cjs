@@ -18,9 +18,9 @@ const cache = path.join(root, "cache_forge", "solidity-files-cache.json");
 // 125 files, which crashes the wasm compiler ("memory access out of bounds") on a fresh build.
 const product = fs
   .readdirSync(path.join(root, "contracts"), { withFileTypes: true })
-  // replica/ only imports Chainlink's Solidity 0.6 sources for the forked suite: not ours, and forge
-  // lint's compiler is 0.8.
-  .filter((d) => d.isDirectory() && d.name !== "test" && d.name !== "replica")
+  // chainlink/ only imports Chainlink's own sources (feed proxies in Solidity 0.6, KeystoneForwarder at
+  // exactly 0.8.24) for the tests: not ours, and forge lint's compiler is 0.8.28.
+  .filter((d) => d.isDirectory() && d.name !== "test" && d.name !== "chainlink")
   .map((d) => `contracts/${d.name}`);
 const parts = [product, ["contracts/test"], ["test/forge"]];
 

@@ -121,7 +121,7 @@ const ERC20_ABI = [
 const send = (hre: HardhatRuntimeEnvironment, method: string, params: unknown[]) =>
   hre.network.provider.send(method, params);
 
-/** Factories of Chainlink's 0.6 feed contracts, as compiled from `chainlink-v06` (contracts/replica). */
+/** Factories of Chainlink's 0.6 feed contracts, as compiled from `chainlink-v06` (contracts/chainlink). */
 async function chainlinkFactories(hre: HardhatRuntimeEnvironment, signer: Signer) {
   const flux = await hre.artifacts.readArtifact("FluxAggregator");
   const proxy = await hre.artifacts.readArtifact("EACAggregatorProxy");
