@@ -9,7 +9,11 @@ import "./tasks";
 
 const SOLC_VERSION = "0.8.28";
 /** solc-js builds from npm, by version: the product's compiler, and the forked suite's 0.6 (Chainlink). */
-const SOLC_PACKAGES: Record<string, string> = { [SOLC_VERSION]: "solc", "0.6.6": "solc-0.6.6" };
+const SOLC_PACKAGES: Record<string, string> = {
+  [SOLC_VERSION]: "solc",
+  "0.6.6": "solc-0.6.6",
+  "0.8.24": "solc-0.8.24",
+};
 
 // Offline compiler: resolve each solc version from its pinned npm package (solc-js, installed under an
 // alias per version) instead of letting Hardhat download a native build. Compile, test and coverage then
@@ -68,8 +72,13 @@ const solc = (runs: number, viaIR = true) => ({
 
 const config: HardhatUserConfig = {
   solidity: {
-    // 0.6.6: Chainlink's feed proxy and aggregator for the forked suite's replica (contracts/replica).
-    compilers: [solc(200), { version: "0.6.6", settings: { optimizer: { enabled: true, runs: 200 } } }],
+    // Chainlink's own contracts, compiled from npm for the tests (contracts/chainlink): 0.6.6 for the
+    // forked suite's feed proxy and aggregator, 0.8.24 (KeystoneForwarder's exact pragma) for CRE.
+    compilers: [
+      solc(200),
+      { version: "0.6.6", settings: { optimizer: { enabled: true, runs: 200 } } },
+      { version: "0.8.24", settings: { evmVersion: "cancun", optimizer: { enabled: true, runs: 200 } } },
+    ],
     overrides: {
       "contracts/vaults/TargetWeightVault.sol": solc(TW_CORE_RUNS),
       "contracts/vaults/DeltaHedgeVault.sol": solc(CORE_RUNS),

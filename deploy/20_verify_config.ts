@@ -8,5 +8,5 @@ import { assertConfig } from "../src/deploy/vaults";
 const func: DeployFunction = async (hre) => assertConfig(hre, await networkPreset(hre));
 func.id = "20_verify_config";
 func.tags = [TAGS.VerifyConfig];
-func.dependencies = [TAGS.Vaults];
+func.dependencies = [TAGS.Vaults, TAGS.CreReceiver];
 export default func;

@@ -44,4 +44,5 @@ export const TAGS = {
   LocalSeed: "LocalSeed",
   VerifyConfig: "VerifyConfig",
   Timelock: "Timelock",
+  CreReceiver: "CreReceiver",
 } as const;

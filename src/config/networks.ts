@@ -56,6 +56,8 @@ export interface NetworkAddressBook {
     poolInitCodeHash: string;
     pools: Record<string, PoolInfo>;
   };
+  /** Chainlink CRE: the production KeystoneForwarder that delivers a DON's reports on this chain. */
+  cre?: { KeystoneForwarder: UniswapContract };
   notes: string[];
 }
 
@@ -99,6 +101,13 @@ function validate(name: string, raw: Record<string, unknown>): NetworkAddressBoo
     if (c !== null) checkAddress(`${name}.uniswapV3.${k}`, c.address);
   }
   if (!book.uniswapV3.SwapRouter && !book.uniswapV3.SwapRouter02) fail(name, "no Uniswap V3 router");
+  if (book.cre) {
+    checkAddress(`${name}.cre.KeystoneForwarder`, book.cre.KeystoneForwarder?.address);
+    checkSourced(
+      `${name}.cre.KeystoneForwarder`,
+      book.cre.KeystoneForwarder as unknown as Record<string, unknown>,
+    );
+  }
   for (const [pool, p] of Object.entries(book.uniswapV3.pools)) {
     checkAddress(`${name}.pools.${pool}`, p.address);
     checkAddress(`${name}.pools.${pool}.token0`, p.token0);

@@ -58,6 +58,20 @@ export interface TimelockPlan {
   executors: EnvAddress[];
 }
 
+/**
+ * A Chainlink CRE workflow keeping this network's vaults: the RebalanceReceiver accepts reports from
+ * this workflow only (its owner; its id and name when set) and pays rewards to `payee`. Absent, or
+ * with no workflow owner set, no receiver is deployed.
+ */
+export interface CrePlan {
+  workflowOwner: EnvAddress;
+  /** The workflow id (bytes32 hex); unset: any workflow of the owner named `workflowName`. */
+  workflowId: { env: string; value: string | undefined };
+  /** Up to 10 bytes; unset: any name. */
+  workflowName: { env: string; value: string | undefined };
+  payee: EnvAddress;
+}
+
 export interface NetworkPreset {
   network: string;
   /** May pause at once; everything else needs the owner (the deployer, then the timelock). */
@@ -68,6 +82,7 @@ export interface NetworkPreset {
   sequencer?: { feed: string; graceSeconds: number };
   vaults: VaultPlan[];
   timelock?: TimelockPlan;
+  cre?: CrePlan;
 }
 
 const USDC = (whole: number) => BigInt(whole) * 10n ** 6n;
@@ -110,6 +125,12 @@ function liveBase(network: LiveNetworkName, pool: string, sequencer?: typeof L2_
       },
     ],
     timelock: TIMELOCK(),
+    cre: {
+      workflowOwner: fromEnv("BALLAST_CRE_WORKFLOW_OWNER"),
+      workflowId: fromEnv("BALLAST_CRE_WORKFLOW_ID"),
+      workflowName: fromEnv("BALLAST_CRE_WORKFLOW_NAME"),
+      payee: fromEnv("BALLAST_CRE_PAYEE"),
+    },
   };
 }
 
@@ -128,8 +149,9 @@ export const livePreset = (network: LiveNetworkName): NetworkPreset => LIVE_PRES
  * The local networks' preset (in-process and `npx hardhat node`): the demo's target-weight vault and
  * a delta-hedged vault with its own book, over the local market. Roles are the named accounts.
  */
-function localPreset(network: string, guardian: string): NetworkPreset {
+function localPreset(network: string, named: Record<string, string>): NetworkPreset {
   const role = (value: string): EnvAddress => ({ env: "(named account)", value });
+  const guardian = named.guardian;
   return {
     network,
     guardian: role(guardian),
@@ -139,6 +161,13 @@ function localPreset(network: string, guardian: string): NetworkPreset {
       { kind: "delta-hedge", key: "hedge", preset: demoHedgePreset(), book: { deploy: true } },
     ],
     timelock: undefined,
+    // The local KeystoneForwarder's DON signs as workflow "ballast" of the deployer; the keeper is paid.
+    cre: {
+      workflowOwner: role(named.deployer),
+      workflowId: { env: "(local)", value: undefined },
+      workflowName: { env: "(local)", value: "ballast" },
+      payee: role(named.keeper),
+    },
   };
 }
 
@@ -152,7 +181,7 @@ export async function networkPreset(hre: {
   getNamedAccounts(): Promise<Record<string, string>>;
 }): Promise<NetworkPreset> {
   const name = deployTarget(hre.network.name);
-  if (isLocalNetwork(name)) return localPreset(name, (await hre.getNamedAccounts()).guardian);
+  if (isLocalNetwork(name)) return localPreset(name, await hre.getNamedAccounts());
   if (isLiveNetwork(name)) return livePreset(name);
   throw new UserError(
     `no deployment preset for network '${name}': known are hardhat, localhost, ${Object.keys(LIVE_PRESETS).join(", ")}.`,

@@ -13,6 +13,7 @@ import {
   localChain,
   localVenueInputs,
 } from "../vault/localDeploy";
+import { creProblems } from "./cre";
 import type { NetworkPreset, VaultPlan } from "./presets";
 
 /** Address-book entries a live deployment may rest on. SINGLE_SOURCE and UNVERIFIED ones are refused. */
@@ -50,6 +51,7 @@ export function presetProblems(preset: NetworkPreset): string[] {
     preset.timelock.executors.forEach((p) => role("timelock executor", p));
   }
   if (preset.vaults.length === 0) problems.push("vaults (none listed)");
+  problems.push(...creProblems(preset));
   if (isLocalNetwork(preset.network)) return problems;
 
   let book: NetworkAddressBook;

@@ -10,6 +10,7 @@ import { kindName, typedVault } from "../vault/kind";
 import { type VaultDeployment, activateLocal, deployVault, venueInit } from "../vault/localDeploy";
 import { targetWeightVaultDeployment } from "../vault/targetWeight";
 import type { NetworkPreset, TimelockPlan, VaultPlan } from "./presets";
+import { creDifferences } from "./cre";
 import { type ResolvedVault, resolveVaultInputs } from "./resolve";
 import { WAD } from "../math/units";
 import { tokenMeta } from "../vault/tokens";
@@ -222,6 +223,7 @@ export async function configDifferences(
         same(at, `limits.${k}`, limits[k as keyof typeof limits], v);
     }
   }
+  out.push(...(await creDifferences(hre, preset)));
   return out;
 }
 

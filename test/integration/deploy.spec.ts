@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
-import { ZeroAddress } from "ethers";
+import { ZeroAddress, ZeroHash, hexlify, randomBytes } from "ethers";
 import hre from "hardhat";
 
 import { UserError } from "../../src/config/env";
@@ -10,6 +10,9 @@ import { NAMES, TAGS } from "../../src/deployments";
 import { type NetworkPreset, networkPreset } from "../../src/deploy/presets";
 import { demoVaultPreset } from "../../src/vault/targetWeight";
 import { presetProblems, resolveVaultInputs } from "../../src/deploy/resolve";
+import { CRE_NAMES, LOCAL_DON, localDonKeys } from "../../src/deploy/cre";
+import { workflowName10 } from "../../src/keeper/cre";
+import { signReport } from "../shared/don";
 import {
   TIMELOCK_NAME,
   assertConfig,
@@ -23,6 +26,10 @@ const ROLE_ENV = [
   "BALLAST_BOOK_MANAGER",
   "BALLAST_TIMELOCK_PROPOSER",
   "BALLAST_TIMELOCK_EXECUTOR",
+  "BALLAST_CRE_WORKFLOW_OWNER",
+  "BALLAST_CRE_WORKFLOW_ID",
+  "BALLAST_CRE_WORKFLOW_NAME",
+  "BALLAST_CRE_PAYEE",
 ];
 
 const localDeployment = hre.deployments.createFixture(async () => {
@@ -179,6 +186,86 @@ describe("deployment (hardhat-deploy scripts and presets)", () => {
       "owned-by-timelock",
       "owned-by-timelock",
     ]);
+  });
+
+  it("deploys the CRE receiver behind the local forwarder and DON, lists the vaults, reads it back; a report the DON signs rebalances", async () => {
+    const preset = await localDeployment();
+    const { deployer, keeper } = await hre.getNamedAccounts();
+    const receiver = await hre.ethers.getContractAt(
+      "RebalanceReceiver",
+      (await hre.deployments.get(CRE_NAMES.receiver)).address,
+    );
+    const forwarder = await hre.ethers.getContractAt(
+      "KeystoneForwarder",
+      (await hre.deployments.get(CRE_NAMES.localForwarder)).address,
+    );
+    expect(await receiver.FORWARDER()).to.equal(await forwarder.getAddress());
+    const w = await receiver.workflow();
+    expect([w.owner, w.id, w.name]).to.deep.equal([deployer, ZeroHash, workflowName10("ballast")]);
+    expect(await receiver.payee()).to.equal(keeper);
+    for (const key of ["demo", "hedge"])
+      expect(await receiver.isVault((await hre.deployments.get(NAMES.vault(key))).address)).to.equal(true);
+    expect(await configDifferences(hre, preset)).to.deep.equal([]);
+    // The seeded demo vault holds only USDC: due. The local DON signs; anyone transmits.
+    const vault = await hre.ethers.getContractAt(
+      "ITargetWeightVault",
+      (await hre.deployments.get(NAMES.vault("demo"))).address,
+    );
+    const don = { forwarder, signers: localDonKeys(), ...LOCAL_DON };
+    const now = BigInt((await hre.ethers.provider.getBlock("latest"))!.timestamp);
+    const signed = signReport(
+      don,
+      { id: hexlify(randomBytes(32)), name: workflowName10("ballast"), owner: deployer },
+      {
+        vault: await vault.getAddress(),
+        lastRebalanceAt: (await vault.engineState()).lastRebalanceAt,
+        deadline: now + 600n,
+      },
+    );
+    const [, , , stranger] = await hre.ethers.getSigners();
+    await expect(
+      forwarder
+        .connect(stranger)
+        .report(await receiver.getAddress(), signed.rawReport, signed.reportContext, signed.signatures),
+    ).to.emit(receiver, "ReportExecuted");
+    expect((await vault.engineState()).lastRebalanceAt).to.be.gt(0n);
+    // A receiver that drifted from the preset is named by the read-back.
+    const [admin] = await hre.ethers.getSigners();
+    await (await receiver.connect(admin).setPayee(stranger.address)).wait();
+    expect(await configDifferences(hre, preset)).to.deep.equal([
+      `CRE receiver: payee is ${stranger.address} on-chain, ${keeper} in the preset`,
+    ]);
+  });
+
+  it("a live preset's CRE plan: optional, but complete and well-formed once a workflow owner is set", async () => {
+    process.env.BALLAST_GUARDIAN = "0x000000000000000000000000000000000000dEaD";
+    process.env.BALLAST_TIMELOCK_PROPOSER = "0x000000000000000000000000000000000000cafE";
+    process.env.BALLAST_TIMELOCK_EXECUTOR = "0x000000000000000000000000000000000000bEEF";
+    expect(presetProblems(await livePreset("base"))).to.deep.equal([]); // no workflow owner: no receiver
+    process.env.BALLAST_CRE_WORKFLOW_OWNER = "0x000000000000000000000000000000000000c0de";
+    process.env.BALLAST_CRE_WORKFLOW_ID = "0x1234";
+    process.env.BALLAST_CRE_WORKFLOW_NAME = "eleven-chars";
+    expect(presetProblems(await livePreset("base"))).to.deep.equal([
+      "CRE payee (set BALLAST_CRE_PAYEE)",
+      "CRE workflow name: BALLAST_CRE_WORKFLOW_NAME is longer than 10 bytes",
+    ]);
+    process.env.BALLAST_CRE_WORKFLOW_ID = "not-hex";
+    process.env.BALLAST_CRE_WORKFLOW_NAME = "ballast";
+    process.env.BALLAST_CRE_PAYEE = "0x000000000000000000000000000000000000feed";
+    expect(presetProblems(await livePreset("base"))).to.deep.equal([
+      "CRE workflow id: BALLAST_CRE_WORKFLOW_ID is not a 32-byte hex value",
+    ]);
+    delete process.env.BALLAST_CRE_WORKFLOW_ID;
+    expect(presetProblems(await livePreset("base"))).to.deep.equal([]);
+    // Every live network's production forwarder is in the address book, from its sources.
+    for (const network of ["mainnet", "arbitrum", "base", "optimism", "sepolia"]) {
+      const fw = addressBook(network).cre!.KeystoneForwarder;
+      expect(fw.status, network).to.equal("VERIFIED");
+      expect(fw.sources.length, network).to.be.gte(2);
+    }
+    expect(addressBook("mainnet").cre!.KeystoneForwarder.address).to.equal(
+      "0x0b93082D9b3C7C97fAcd250082899BAcf3af3885",
+    );
   });
 
   it("refuses a live preset that is incomplete, naming everything missing", async () => {

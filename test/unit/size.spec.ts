@@ -26,6 +26,7 @@ const DEPLOYABLE = [
   "UniswapV2RouterAdapter",
   "BalancerV2Adapter",
   "VenueModule",
+  "RebalanceReceiver",
 ] as const;
 
 describe("contract size", () => {
