@@ -26,12 +26,21 @@ export function localDonKeys(): Wallet[] {
 export const wantsReceiver = (preset: NetworkPreset): preset is NetworkPreset & { cre: CrePlan } =>
   preset.cre?.workflowOwner.value !== undefined;
 
+/**
+ * A workflow name as the receiver compares it: a 0x-prefixed 10-byte hex value as it appears in the
+ * forwarder's metadata (CRE derives that field from the name; take it from a delivered report), or a
+ * plain string of up to 10 bytes, right-padded (what the local DON signs).
+ */
+export function receiverName(value: string): string {
+  return /^0x[0-9a-fA-F]{20}$/.test(value) ? value.toLowerCase() : workflowName10(value);
+}
+
 /** What the receiver's workflow must be, as the contract stores it. */
 export function receiverWorkflow(plan: CrePlan): { owner: string; id: string; name: string } {
   return {
     owner: plan.workflowOwner.value!,
     id: plan.workflowId.value ? zeroPadValue(plan.workflowId.value, 32) : ZeroHash,
-    name: plan.workflowName.value ? workflowName10(plan.workflowName.value) : "0x00000000000000000000",
+    name: plan.workflowName.value ? receiverName(plan.workflowName.value) : "0x00000000000000000000",
   };
 }
 
@@ -48,8 +57,10 @@ export function creProblems(preset: NetworkPreset): string[] {
   if (id !== undefined && !(isHexString(id) && id.length <= 66))
     out.push(`CRE workflow id: ${p.workflowId.env} is not a 32-byte hex value`);
   const name = p.workflowName.value;
-  if (name !== undefined && new TextEncoder().encode(name).length > 10)
-    out.push(`CRE workflow name: ${p.workflowName.env} is longer than 10 bytes`);
+  if (name !== undefined && !/^0x[0-9a-fA-F]{20}$/.test(name) && new TextEncoder().encode(name).length > 10)
+    out.push(
+      `CRE workflow name: ${p.workflowName.env} is longer than 10 bytes (give the 10-byte hex from a delivered report's metadata, or leave it unset)`,
+    );
   if (!isLocalNetwork(preset.network)) {
     const fw = addressBook(preset.network).cre?.KeystoneForwarder;
     if (!fw) out.push(`CRE forwarder (not in the ${preset.network} address book)`);

@@ -1,4 +1,6 @@
-import { AbiCoder, concat, getBytes, hexlify, toBeHex, zeroPadValue, type BytesLike } from "ethers";
+import { concat, getBytes, toBeHex, zeroPadValue, type BytesLike } from "ethers";
+
+export { type RebalanceReport, encodeRebalanceReport, workflowName10 } from "./creReport";
 
 /**
  * What a Chainlink CRE workflow sends Ballast's `RebalanceReceiver`, and how the forwarder frames it.
@@ -6,23 +8,6 @@ import { AbiCoder, concat, getBytes, hexlify, toBeHex, zeroPadValue, type BytesL
  * KeystoneForwarder checks the signatures and passes the receiver the metadata and the report.
  * Layout: `@chainlink/contracts` 1.2.0, `src/v0.8/keystone/KeystoneForwarder.sol` (`_getMetadata`).
  */
-
-/** The report a workflow writes for one vault: which vault, what it saw, until when it holds. */
-export interface RebalanceReport {
-  vault: string;
-  /** The vault's `engineState().lastRebalanceAt` when the workflow read it. */
-  lastRebalanceAt: bigint;
-  /** Unix seconds after which the receiver refuses the report. */
-  deadline: bigint;
-}
-
-/** `abi.encode(address vault, uint256 lastRebalanceAt, uint256 deadline)`: what the receiver decodes. */
-export function encodeRebalanceReport(r: RebalanceReport): string {
-  return AbiCoder.defaultAbiCoder().encode(
-    ["address", "uint256", "uint256"],
-    [r.vault, r.lastRebalanceAt, r.deadline],
-  );
-}
 
 /** A workflow's identity as the forwarder's metadata carries it. */
 export interface WorkflowIdentity {
@@ -32,15 +17,6 @@ export interface WorkflowIdentity {
   name: string;
   /** The workflow owner's address. */
   owner: string;
-}
-
-/** A workflow name as the metadata's 10 bytes: UTF-8, right-padded with zeros, or refused when longer. */
-export function workflowName10(name: string): string {
-  const bytes = new TextEncoder().encode(name);
-  if (bytes.length > 10) throw new Error(`workflow name '${name}' is longer than 10 bytes`);
-  const out = new Uint8Array(10);
-  out.set(bytes);
-  return hexlify(out);
 }
 
 /** The forwarder's raw report: the 109-byte header, then the workflow's report. */

@@ -1,6 +1,6 @@
 import { BPS, WAD } from "../math/units";
 import { type ReasonName } from "../vault/enums";
-import { describeReason } from "../vault/explain";
+import { describeReason } from "../vault/reasons";
 
 /**
  * The keeper's decisions as pure functions, so the tasks stay thin and every rule is unit tested:

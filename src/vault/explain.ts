@@ -1,49 +1,11 @@
 import { AbiCoder, type Interface, dataSlice, decodeBytes32String } from "ethers";
 
-import { type ReasonName, reasonName } from "./enums";
+import { reasonName } from "./enums";
+import { describeReason } from "./reasons";
+
+export { describeReason };
 
 /** Words for what the vault says: the trigger's reasons, and reverts decoded through a vault ABI. */
-
-/** A reason code and its detail as one readable phrase. */
-export function describeReason(reason: ReasonName, detail: bigint): string {
-  const at = (t: bigint) => new Date(Number(t) * 1000).toISOString().replace(".000Z", "Z");
-  switch (reason) {
-    case "Due":
-      return "a rebalance is due";
-    case "NotActive":
-      return "the vault is not activated yet";
-    case "Paused":
-      return "the vault is paused";
-    case "SequencerDown":
-      return "the L2 sequencer is down";
-    case "SequencerGracePeriod":
-      return "the L2 sequencer is in its grace period";
-    case "OracleStale":
-      return `the price feed of asset ${detail} is stale`;
-    case "OracleInvalidAnswer":
-      return `the price feed of asset ${detail} gives an invalid answer`;
-    case "EmptyVault":
-      return "the vault holds nothing";
-    case "Cooldown":
-      return `cooling down until ${at(detail)}`;
-    case "CircuitBreaker":
-      return `circuit breaker tripped until ${at(detail)}`;
-    case "WithinBand":
-      return "within band";
-    case "IntervalNotElapsed":
-      return `interval not elapsed until ${at(detail)}`;
-    case "BelowMinTrade":
-      return "every trade would be below the minimum trade value";
-    case "PoolPriceDeviation":
-      return `the pool of asset ${detail} is too far from the oracle`;
-    case "VolatilityUnhealthy":
-      return "the volatility feed is stale or out of bounds";
-    case "BookUnreadable":
-      return "the options book cannot be read";
-    case "BookChangeCooldown":
-      return `the book changed; the hedge follows it again from ${at(detail)}`;
-  }
-}
 
 /** A revert argument as text; bytes32 names (OutOfBounds' parameter) as their string. */
 function argText(a: unknown): string {

@@ -10,7 +10,7 @@ import { NAMES, TAGS } from "../../src/deployments";
 import { type NetworkPreset, networkPreset } from "../../src/deploy/presets";
 import { demoVaultPreset } from "../../src/vault/targetWeight";
 import { presetProblems, resolveVaultInputs } from "../../src/deploy/resolve";
-import { CRE_NAMES, LOCAL_DON, localDonKeys } from "../../src/deploy/cre";
+import { CRE_NAMES, LOCAL_DON, localDonKeys, receiverName } from "../../src/deploy/cre";
 import { workflowName10 } from "../../src/keeper/cre";
 import { signReport } from "../shared/don";
 import {
@@ -247,7 +247,7 @@ describe("deployment (hardhat-deploy scripts and presets)", () => {
     process.env.BALLAST_CRE_WORKFLOW_NAME = "eleven-chars";
     expect(presetProblems(await livePreset("base"))).to.deep.equal([
       "CRE payee (set BALLAST_CRE_PAYEE)",
-      "CRE workflow name: BALLAST_CRE_WORKFLOW_NAME is longer than 10 bytes",
+      "CRE workflow name: BALLAST_CRE_WORKFLOW_NAME is longer than 10 bytes (give the 10-byte hex from a delivered report's metadata, or leave it unset)",
     ]);
     process.env.BALLAST_CRE_WORKFLOW_ID = "not-hex";
     process.env.BALLAST_CRE_WORKFLOW_NAME = "ballast";
@@ -257,6 +257,10 @@ describe("deployment (hardhat-deploy scripts and presets)", () => {
     ]);
     delete process.env.BALLAST_CRE_WORKFLOW_ID;
     expect(presetProblems(await livePreset("base"))).to.deep.equal([]);
+    process.env.BALLAST_CRE_WORKFLOW_NAME = "0x3a5f0c9d11e2b7a4c0de"; // as a delivered report's metadata shows it
+    expect(presetProblems(await livePreset("base"))).to.deep.equal([]);
+    expect(receiverName(process.env.BALLAST_CRE_WORKFLOW_NAME)).to.equal("0x3a5f0c9d11e2b7a4c0de");
+    expect(receiverName("ballast")).to.equal("0x62616c6c617374000000");
     // Every live network's production forwarder is in the address book, from its sources.
     for (const network of ["mainnet", "arbitrum", "base", "optimism", "sepolia"]) {
       const fw = addressBook(network).cre!.KeystoneForwarder;

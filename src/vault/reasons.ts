@@ -1,0 +1,47 @@
+import type { ReasonName } from "./enums";
+
+/**
+ * The trigger's reasons in words, free of any library: the keeper, the status task and the CRE
+ * workflow (compiled to WASM) share it.
+ */
+
+/** A reason code and its detail as one readable phrase. */
+export function describeReason(reason: ReasonName, detail: bigint): string {
+  const at = (t: bigint) => new Date(Number(t) * 1000).toISOString().replace(".000Z", "Z");
+  switch (reason) {
+    case "Due":
+      return "a rebalance is due";
+    case "NotActive":
+      return "the vault is not activated yet";
+    case "Paused":
+      return "the vault is paused";
+    case "SequencerDown":
+      return "the L2 sequencer is down";
+    case "SequencerGracePeriod":
+      return "the L2 sequencer is in its grace period";
+    case "OracleStale":
+      return `the price feed of asset ${detail} is stale`;
+    case "OracleInvalidAnswer":
+      return `the price feed of asset ${detail} gives an invalid answer`;
+    case "EmptyVault":
+      return "the vault holds nothing";
+    case "Cooldown":
+      return `cooling down until ${at(detail)}`;
+    case "CircuitBreaker":
+      return `circuit breaker tripped until ${at(detail)}`;
+    case "WithinBand":
+      return "within band";
+    case "IntervalNotElapsed":
+      return `interval not elapsed until ${at(detail)}`;
+    case "BelowMinTrade":
+      return "every trade would be below the minimum trade value";
+    case "PoolPriceDeviation":
+      return `the pool of asset ${detail} is too far from the oracle`;
+    case "VolatilityUnhealthy":
+      return "the volatility feed is stale or out of bounds";
+    case "BookUnreadable":
+      return "the options book cannot be read";
+    case "BookChangeCooldown":
+      return `the book changed; the hedge follows it again from ${at(detail)}`;
+  }
+}
