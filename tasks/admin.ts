@@ -8,7 +8,7 @@ import {
   bandsChange,
   cancelChange,
   parseAssignments,
-  pauseChange,
+  pauseChanges,
   requireTargetWeight,
   settingsChanges,
   targetsChange,
@@ -39,8 +39,14 @@ function adminTask(
   );
 }
 
-adminTask("vault:pause", "Pauses a vault (owner or guardian)", async () => [pauseChange(true)]);
-adminTask("vault:unpause", "Unpauses a vault (owner)", async () => [pauseChange(false)]);
+adminTask(
+  "vault:pause",
+  "Pauses a vault (owner or guardian); nothing is sent when it already is",
+  async (_, t) => pauseChanges(t, true, (l) => console.log(l)),
+);
+adminTask("vault:unpause", "Unpauses a vault (owner); nothing is sent when it is not paused", async (_, t) =>
+  pauseChanges(t, false, (l) => console.log(l)),
+);
 adminTask(
   "vault:settings",
   "Changes engine thresholds and amounts, e.g. --set maxSlippageBps=150,cooldownSeconds=600",
@@ -66,11 +72,7 @@ adminTask(
   "vault:bands",
   "Sets per-asset bands in bps, e.g. --abs 500,500,500 --rel 0,0,0",
   async (args, t) => [
-    await bandsChange(
-      t.contract,
-      parseIntList("abs", args.abs, 0, 10_000),
-      parseIntList("rel", args.rel, 0, 10_000),
-    ),
+    await bandsChange(t, parseIntList("abs", args.abs, 0, 10_000), parseIntList("rel", args.rel, 0, 10_000)),
   ],
   [
     ["abs", "absolute band per asset, bps of NAV (0 = off)"],

@@ -4,16 +4,26 @@ import { UserError } from "../src/config/env";
 import { runKeeper } from "../src/keeper/loop";
 import { listVaults, resolveVault } from "../src/vault/registry";
 import { assertKeeperKey, keeperSigner, preflight, runTask } from "../src/cli/connect";
-import { parseGwei, parsePositive, parseSeconds } from "../src/cli/args";
+import { DURATION_RANGES, parseDuration, parseEth, parseGwei, parseNumber } from "../src/cli/args";
 
 task("keeper", "Runs the keeper loop over the network's vaults until SIGINT or SIGTERM")
   .addOptionalParam("vaults", "comma-separated names or addresses (default: every deployed vault)")
-  .addOptionalParam("poll", "seconds between polls", "15")
+  .addOptionalParam("poll", "time between polls: 15, 15s, 2m (0.5 s … 1 d)", "15s")
   .addOptionalParam("baseFeeCeiling", "hold non-urgent rebalances above this base fee (gwei)", "30")
-  .addOptionalParam("urgentMultiple", "act above the ceiling once the deviation is this many bands", "3")
+  .addOptionalParam(
+    "urgentMultiple",
+    "act above the ceiling once the deviation is this many bands (1 … 1000)",
+    "3",
+  )
   .addOptionalParam("hardCap", "never send above this base fee (gwei)", "300")
-  .addOptionalParam("stuckAfter", "replace a transaction unmined for this many seconds", "120")
-  .addOptionalParam("backoffCap", "longest wait between retries after RPC errors (seconds)", "60")
+  .addOptionalParam("stuckAfter", "replace a transaction unmined this long (5 s … 1 d)", "2m")
+  .addOptionalParam("backoffCap", "longest wait between retries after RPC errors (1 s … 1 d)", "1m")
+  .addOptionalParam("minBalance", "warn when the keeper holds less ETH than this, e.g. 0.05")
+  .addOptionalParam(
+    "noFundsExitAfter",
+    "stop (exit 1) after this many polls unable to pay for a due rebalance (1 … 1000)",
+    "10",
+  )
   .addFlag("json", "log JSON lines")
   .setAction(
     async (
@@ -25,6 +35,8 @@ task("keeper", "Runs the keeper loop over the network's vaults until SIGINT or S
         hardCap: string;
         stuckAfter: string;
         backoffCap: string;
+        minBalance?: string;
+        noFundsExitAfter: string;
         json: boolean;
       },
       hre,
@@ -32,14 +44,26 @@ task("keeper", "Runs the keeper loop over the network's vaults until SIGINT or S
       runTask(async () => {
         const policy = {
           baseFeeCeilingWei: parseGwei("base-fee-ceiling", args.baseFeeCeiling),
-          urgentMultiple: parsePositive("urgent-multiple", args.urgentMultiple),
+          urgentMultiple: parseNumber("urgent-multiple", args.urgentMultiple, { min: 1, max: 1000 }),
           hardCapWei: parseGwei("hard-cap", args.hardCap),
         };
         if (policy.hardCapWei < policy.baseFeeCeilingWei)
           throw new UserError("--hard-cap must be at least --base-fee-ceiling.");
-        const pollMs = parseSeconds("poll", args.poll) * 1000;
-        const stuckAfterMs = parseSeconds("stuck-after", args.stuckAfter) * 1000;
-        const backoffCapMs = parseSeconds("backoff-cap", args.backoffCap) * 1000;
+        const pollMs = parseDuration("poll", args.poll, DURATION_RANGES.poll) * 1000;
+        const stuckAfterMs =
+          parseDuration("stuck-after", args.stuckAfter, DURATION_RANGES["stuck-after"]) * 1000;
+        const backoffCapMs =
+          parseDuration("backoff-cap", args.backoffCap, DURATION_RANGES["backoff-cap"]) * 1000;
+        const noFundsExitAfter = parseNumber("no-funds-exit-after", args.noFundsExitAfter, {
+          min: 1,
+          max: 1000,
+        });
+        if (!Number.isInteger(noFundsExitAfter))
+          throw new UserError(
+            `--no-funds-exit-after '${args.noFundsExitAfter}' must be a whole number of polls.`,
+          );
+        const minBalanceWei =
+          args.minBalance === undefined ? undefined : parseEth("min-balance", args.minBalance);
         assertKeeperKey(hre); // a missing key fails before the network is touched
         await preflight(hre);
         const signer = await keeperSigner(hre);
@@ -61,6 +85,8 @@ task("keeper", "Runs the keeper loop over the network's vaults until SIGINT or S
             backoffCapMs,
             stuckAfterMs,
             json: args.json,
+            noFundsExitAfter,
+            minBalanceWei,
             log: (line) => console.log(line),
             signal: controller.signal,
           });

@@ -4,7 +4,7 @@ import { UserError } from "../src/config/env";
 import { isLocalNetwork } from "../src/config/local";
 import { loadLocalMarket, movePrices } from "../src/market/localMarket";
 import { preflight, runTask } from "../src/cli/connect";
-import { parseSeconds } from "../src/cli/args";
+import { DURATION_RANGES, parseDuration } from "../src/cli/args";
 
 task(
   "local:prices",
@@ -32,7 +32,9 @@ task(
         prices[m[1]] = m[2];
       }
       if (args.advance !== undefined) {
-        await hre.network.provider.send("evm_increaseTime", [parseSeconds("advance", args.advance)]);
+        await hre.network.provider.send("evm_increaseTime", [
+          Math.ceil(parseDuration("advance", args.advance, DURATION_RANGES.advance)),
+        ]);
         await hre.network.provider.send("evm_mine");
       }
       const { arbitrageur } = await hre.getNamedAccounts();

@@ -4,7 +4,7 @@ import { UserError } from "../src/config/env";
 import { type RebalanceResult, formatResult, rebalanceOnce } from "../src/keeper/rebalance";
 import { listVaults, resolveVault } from "../src/vault/registry";
 import { assertKeeperKey, keeperSigner, preflight, runTask } from "../src/cli/connect";
-import { parseChoice, parseGwei, parseSeconds, vaultSelection } from "../src/cli/args";
+import { DURATION_RANGES, parseChoice, parseDuration, parseGwei, vaultSelection } from "../src/cli/args";
 
 task("rebalance", "Rebalances a vault (or every vault) whose trigger says a rebalance is due")
   .addOptionalParam("vault", "a deployment name or address")
@@ -12,7 +12,7 @@ task("rebalance", "Rebalances a vault (or every vault) whose trigger says a reba
   .addFlag("dryRun", "print the plan and simulate, but send nothing")
   .addOptionalParam("maxGasPrice", "ceiling on the base fee, in gwei")
   .addOptionalParam("gasMode", "above the ceiling: skip, or wait for the fee to fall", "skip")
-  .addOptionalParam("waitTimeout", "seconds to wait in --gas-mode wait", "600")
+  .addOptionalParam("waitTimeout", "how long to wait in --gas-mode wait: 600, 10m (1 s … 7 d)", "10m")
   .setAction(
     async (
       args: {
@@ -32,7 +32,11 @@ task("rebalance", "Rebalances a vault (or every vault) whose trigger says a reba
           maxGasPriceWei:
             args.maxGasPrice === undefined ? undefined : parseGwei("max-gas-price", args.maxGasPrice),
           gasMode: parseChoice("gas-mode", args.gasMode, ["skip", "wait"] as const),
-          waitTimeoutSeconds: parseSeconds("wait-timeout", args.waitTimeout),
+          waitTimeoutSeconds: parseDuration(
+            "wait-timeout",
+            args.waitTimeout,
+            DURATION_RANGES["wait-timeout"],
+          ),
           log: (line: string) => console.log(line),
         };
         assertKeeperKey(hre); // a missing key fails before the network is touched

@@ -2,6 +2,7 @@ import type { Contract, Signer } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { UserError } from "../config/env";
+import { Mode, Policy } from "../vault/enums";
 import { interfaceOf, readVaultKind } from "../vault/kind";
 import { resolveVault } from "../vault/registry";
 import { revertData, revertText } from "../vault/explain";
@@ -147,13 +148,30 @@ const ENGINE_KEYS = [
 ] as const;
 const AMOUNT_KEYS = ["minTradeValue", "maxRewardPerCall", "rewardCapPerPeriod"] as const;
 
-/** Parses "key=value,key=value" for vault:settings; unknown keys and non-integers are refused. */
+/** The settings that are enums, by the names the vault's NatSpec and SPEC §3.2 use. */
+const ENUM_SETTINGS: Record<string, Record<string, number>> = { policy: Policy, mode: Mode };
+
+/**
+ * Parses "key=value,key=value" for vault:settings; unknown keys, non-integers and unknown enum names
+ * are refused. Enum settings take their names (policy=Hybrid, mode=ToBandEdge) or their numbers.
+ */
 export function parseAssignments(text: string): Record<string, bigint> {
   const out: Record<string, bigint> = {};
   for (const part of text
     .split(",")
     .map((p) => p.trim())
     .filter(Boolean)) {
+    const named = /^(policy|mode)=([A-Za-z]+)$/.exec(part);
+    if (named) {
+      const value = ENUM_SETTINGS[named[1]][named[2]];
+      if (value === undefined) {
+        throw new UserError(
+          `--set ${part}: ${named[1]} is one of ${Object.keys(ENUM_SETTINGS[named[1]]).join(", ")}.`,
+        );
+      }
+      out[named[1]] = BigInt(value);
+      continue;
+    }
     const m = /^(\w+)=(\d+)$/.exec(part);
     if (!m) throw new UserError(`--set '${part}' is not key=value with a whole number.`);
     if (![...ENGINE_KEYS, ...AMOUNT_KEYS].includes(m[1] as never)) {
@@ -179,6 +197,21 @@ export async function settingsChanges(
   ] as const) {
     const touched = keys.filter((k) => k in assignments);
     if (touched.length === 0) continue;
+    // Each field fits its Solidity type (uint8 … uint128), or the value would not even encode.
+    const fields = contract.interface.getFunction(method)!.inputs[0].components!;
+    for (const k of touched) {
+      const field = fields.find((f) => f.name === k)!;
+      const bits = Number(/^uint(\d+)$/.exec(field.type)?.[1] ?? 256);
+      const enumSize = ENUM_SETTINGS[k] ? Object.keys(ENUM_SETTINGS[k]).length : undefined;
+      const max = enumSize !== undefined ? BigInt(enumSize - 1) : (1n << BigInt(bits)) - 1n;
+      if (assignments[k] > max) {
+        const range =
+          enumSize !== undefined
+            ? `one of ${Object.keys(ENUM_SETTINGS[k]).join(", ")}`
+            : `a ${field.type}: 0 … ${max}`;
+        throw new UserError(`--set ${k}=${assignments[k]} is out of range (${range}); nothing sent.`);
+      }
+    }
     const current = (await contract[getter]()) as Record<string, bigint>;
     const next = Object.fromEntries(keys.map((k) => [k, k in assignments ? assignments[k] : current[k]]));
     out.push({
@@ -207,13 +240,14 @@ export async function targetsChange(target: AdminTarget, targetBps: number[]): P
   };
 }
 
-/** vault:bands: absolute and relative bands per asset. */
+/** vault:bands: absolute and relative bands per asset (target-weight vaults only). */
 export async function bandsChange(
-  contract: Contract,
+  target: AdminTarget,
   absBps: number[],
   relBps: number[],
 ): Promise<AdminChange> {
-  const [, abs, rel] = (await contract.targets()) as [bigint[], bigint[], bigint[]];
+  requireTargetWeight(target, "setBands");
+  const [, abs, rel] = (await target.contract.targets()) as [bigint[], bigint[], bigint[]];
   return {
     method: "setBands",
     args: [absBps, relBps],
@@ -262,13 +296,31 @@ async function pendingWait(
 
 const isoTime = (seconds: bigint): string => new Date(Number(seconds) * 1000).toISOString();
 
-/** vault:pause / vault:unpause. */
-export const pauseChange = (pause: boolean): AdminChange => ({
-  method: pause ? "pause" : "unpause",
-  args: [],
-  changes: [
-    pause ? "paused: false → true (rebalance, deposits and withdrawals stop)" : "paused: true → false",
-  ],
-  callers: pause ? "owner-or-guardian" : "owner",
-  kinds: ["target-weight", "delta-hedge"],
-});
+/**
+ * vault:pause / vault:unpause, read against the vault's real state: none when it already is what was
+ * asked (said in one line, nothing simulated or sent), so running either twice sends once.
+ */
+export async function pauseChanges(
+  target: AdminTarget,
+  pause: boolean,
+  log: (line: string) => void,
+): Promise<AdminChange[]> {
+  const { paused } = (await target.contract.engineState()) as { paused: boolean };
+  if (paused === pause) {
+    log(
+      `vault ${target.name} (${target.address}) is already ${pause ? "paused" : "unpaused"}; nothing to send.`,
+    );
+    return [];
+  }
+  return [
+    {
+      method: pause ? "pause" : "unpause",
+      args: [],
+      changes: [
+        pause ? "paused: false → true (rebalance, deposits and withdrawals stop)" : "paused: true → false",
+      ],
+      callers: pause ? "owner-or-guardian" : "owner",
+      kinds: ["target-weight", "delta-hedge"],
+    },
+  ];
+}

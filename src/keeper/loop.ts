@@ -1,4 +1,4 @@
-import type { Signer } from "ethers";
+import { type Signer, formatEther, formatUnits } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { UserError } from "../config/env";
@@ -43,6 +43,13 @@ export interface KeeperOptions {
   stuckAfterMs: number;
   /** JSON lines instead of text. */
   json: boolean;
+  /**
+   * Consecutive polls the keeper may lack the ETH for a due rebalance before it stops (one line, exit
+   * 1); meanwhile it polls less and less often (×2 each poll, up to 16 polls' time) and says so once.
+   */
+  noFundsExitAfter: number;
+  /** Warn (once each time it drops below) when the keeper's balance is under this. */
+  minBalanceWei?: bigint;
   log: (line: string) => void;
   signal: AbortSignal;
 }
@@ -65,6 +72,10 @@ export interface KeeperSummary {
   rpcErrors: number;
   failures: number;
   gasUsed: string;
+  /** ETH paid for gas by the transactions that mined (gas used × effective price). */
+  ethSpent: string;
+  /** Rewards the confirmed rebalances paid, per quote token (from their Rebalanced events), e.g. { USDC: "12.5" }. */
+  rewards: Record<string, string>;
 }
 
 type Level = "info" | "warn" | "error";
@@ -77,6 +88,8 @@ interface Pending {
   gasLimit: bigint;
   data: string;
   sentAt: number;
+  /** The simulated reward, in the quote token's units, and that token. */
+  reward: { units: bigint; symbol: string; decimals: number };
 }
 
 /** One log record as text: `time level event key=value …`. */
@@ -114,8 +127,14 @@ export async function runKeeper(
     rpcErrors: 0,
     failures: 0,
     gasUsed: "0",
+    ethSpent: "0.0",
+    rewards: {},
   };
   let gasUsed = 0n;
+  let ethSpentWei = 0n;
+  const rewards = new Map<string, { units: bigint; decimals: number }>();
+  let consecutiveNoFunds = 0;
+  let lowBalanceWarned = false;
   const emit = (level: Level, event: string, fields: Record<string, unknown> = {}) => {
     const record = { ts: new Date().toISOString(), level, event, ...fields };
     opts.log(
@@ -143,8 +162,18 @@ export async function runKeeper(
       if (!receipt) continue;
       pending.delete(v.address);
       gasUsed += receipt.gasUsed;
+      ethSpentWei += receipt.gasUsed * receipt.gasPrice;
       if (receipt.status === 1) {
         summary.confirmed++;
+        // The reward actually paid, from the vault's Rebalanced event (the simulation's figure was for
+        // the block the lens read).
+        const paid = receipt.logs
+          .filter((l) => l.address.toLowerCase() === v.address.toLowerCase())
+          .map((l) => iface.parseLog(l))
+          .find((e) => e?.name === "Rebalanced");
+        const r = rewards.get(p.reward.symbol) ?? { units: 0n, decimals: p.reward.decimals };
+        r.units += paid ? (paid.args.reward as bigint) : p.reward.units;
+        rewards.set(p.reward.symbol, r);
         emit("info", "confirmed", {
           vault: v.name,
           tx: hash,
@@ -208,6 +237,8 @@ export async function runKeeper(
     base: bigint;
     balance: bigint;
     tip: bigint | null;
+    /** Set when a due rebalance could not be paid for: what it needed. */
+    shortWei?: bigint;
   }
 
   async function visit(
@@ -270,7 +301,9 @@ export async function runKeeper(
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
       summary.failures++;
-      emit("error", "no-funds", { vault: v.name, kind, why: e.message });
+      // Said once per streak: every poll until funded would say the same.
+      if (consecutiveNoFunds === 0) emit("error", "no-funds", { vault: v.name, kind, why: e.message });
+      tick.shortWei = gasLimit * fees.maxFeePerGas;
       return;
     }
     tick.balance -= gasLimit * fees.maxFeePerGas;
@@ -284,6 +317,11 @@ export async function runKeeper(
       gasLimit,
       data,
       sentAt: Date.now(),
+      reward: {
+        units: BigInt(st.plan.simulation.rewardUnits || "0"),
+        symbol: st.plan.quote.symbol,
+        decimals: st.plan.quote.decimals,
+      },
     });
     nonce++;
     summary.sent++;
@@ -313,9 +351,34 @@ export async function runKeeper(
     try {
       const read = await vaultStatuses(hre, vaults, { ...POLL, keeper });
       const tick: Tick = { base: await baseFee(hre), balance: read.keeperBalanceWei, tip: null };
+      if (opts.minBalanceWei !== undefined) {
+        const low = read.keeperBalanceWei < opts.minBalanceWei;
+        if (low && !lowBalanceWarned)
+          emit("warn", "low-balance", {
+            balanceEth: formatEther(read.keeperBalanceWei),
+            minBalanceEth: formatEther(opts.minBalanceWei),
+            why: "fund the keeper before it cannot pay for a rebalance",
+          });
+        lowBalanceWarned = low;
+      }
       for (const [i, v] of vaults.entries()) {
         if (opts.signal.aborted) break;
         await visit(v, read.reports[i], tick);
+      }
+      if (tick.shortWei !== undefined) {
+        consecutiveNoFunds++;
+        if (consecutiveNoFunds >= opts.noFundsExitAfter) {
+          finish("no-funds");
+          throw new UserError(
+            `the keeper ${keeper} could not pay for a due rebalance for ${consecutiveNoFunds} polls in a row ` +
+              `(holds ${formatEther(read.keeperBalanceWei)} ETH, needs ${formatEther(tick.shortWei)}): fund it and restart.`,
+          );
+        }
+        delay = opts.pollMs * Math.min(2 ** consecutiveNoFunds, 16);
+        emit("warn", "no-funds-backoff", { polls: consecutiveNoFunds, retryInMs: delay });
+      } else if (consecutiveNoFunds > 0) {
+        emit("info", "funded", { after: consecutiveNoFunds });
+        consecutiveNoFunds = 0;
       }
       if (consecutiveRpcErrors > 0) emit("info", "rpc-recovered", { after: consecutiveRpcErrors });
       consecutiveRpcErrors = 0;
@@ -342,9 +405,18 @@ export async function runKeeper(
     }
     await sleep(delay, opts.signal);
   }
-  summary.stoppedAt = new Date().toISOString();
-  summary.stoppedBy = String(opts.signal.reason ?? "abort");
-  summary.gasUsed = gasUsed.toString();
-  emit("info", "summary", { ...summary, pending: pending.size });
+  finish(String(opts.signal.reason ?? "abort"));
   return summary;
+
+  /** Closes the summary (ETH spent, rewards per token) and logs it. */
+  function finish(stoppedBy: string): void {
+    summary.stoppedAt = new Date().toISOString();
+    summary.stoppedBy = stoppedBy;
+    summary.gasUsed = gasUsed.toString();
+    summary.ethSpent = formatEther(ethSpentWei);
+    summary.rewards = Object.fromEntries(
+      [...rewards].map(([symbol, r]) => [symbol, formatUnits(r.units, r.decimals)]),
+    );
+    emit("info", "summary", { ...summary, pending: pending.size });
+  }
 }

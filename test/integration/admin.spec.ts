@@ -103,6 +103,63 @@ describe("admin tasks (vault:settings, vault:targets, vault:bands, vault:pause, 
     }
   });
 
+  it("pause twice sends once, unpause twice sends once: each reads the vault's real state first", async () => {
+    const { vault, admin: owner } = await fundedVaultFixture();
+    const nonce = () => hre.ethers.provider.getTransactionCount(owner.address);
+    const n0 = await nonce();
+    await admin("vault:pause", { vault: "funded", execute: true });
+    expect(await vault.paused()).to.equal(true);
+    expect(await nonce()).to.equal(n0 + 1);
+    const again = await admin("vault:pause", { vault: "funded", execute: true });
+    expect(again.out).to.equal(
+      `vault funded (${await vault.getAddress()}) is already paused; nothing to send.`,
+    );
+    expect(again.result).to.deep.equal([]);
+    expect(await nonce()).to.equal(n0 + 1);
+    await admin("vault:unpause", { vault: "funded", execute: true });
+    const twice = await admin("vault:unpause", { vault: "funded", execute: true });
+    expect(twice.out).to.match(/is already unpaused; nothing to send\.$/);
+    expect(await nonce()).to.equal(n0 + 2);
+    expect(await vault.paused()).to.equal(false);
+    expect(process.exitCode ?? 0).to.equal(0);
+  });
+
+  it("vault:settings takes enum names, and refuses a value its field cannot hold with one line, nothing sent", async () => {
+    const { vault, admin: owner } = await fundedVaultFixture();
+    const named = await admin("vault:settings", { vault: "funded", set: "policy=Threshold,mode=ToBandEdge" });
+    expect(named.out).to.include("policy 2 → 1");
+    expect(named.out).to.include("mode 0 → 1");
+    const n0 = await hre.ethers.provider.getTransactionCount(owner.address);
+    const cases: [string, string][] = [
+      [
+        "cooldownSeconds=99999999999",
+        "Error: --set cooldownSeconds=99999999999 is out of range (a uint32: 0 … 4294967295); nothing sent.",
+      ],
+      [
+        "maxSlippageBps=70000",
+        "Error: --set maxSlippageBps=70000 is out of range (a uint16: 0 … 65535); nothing sent.",
+      ],
+      ["policy=7", "Error: --set policy=7 is out of range (one of Time, Threshold, Hybrid); nothing sent."],
+      ["policy=Sometimes", "Error: --set policy=Sometimes: policy is one of Time, Threshold, Hybrid."],
+    ];
+    for (const [set, message] of cases) {
+      process.exitCode = 0;
+      const { out, err } = await admin("vault:settings", { vault: "funded", set, execute: true });
+      expect(err, set).to.equal(message);
+      expect(out, set).to.equal("");
+      expect(process.exitCode, set).to.equal(1);
+    }
+    expect(await hre.ethers.provider.getTransactionCount(owner.address)).to.equal(n0);
+    expect((await vault.engineSettings()).cooldownSeconds).to.equal(3600n);
+  });
+
+  it("vault:bands on a delta-hedged vault: one line naming its kind, nothing read or sent", async () => {
+    await hedgeFixture();
+    const { err } = await admin("vault:bands", { vault: "Hedge", abs: "500,500", rel: "0,0", execute: true });
+    expect(err).to.equal("Error: setBands needs a target-weight vault; Hedge is a delta-hedge vault.");
+    expect(process.exitCode).to.equal(1);
+  });
+
   it("pause and unpause with --execute; targets and bands queued, then applied by the same command", async () => {
     const { vault } = await fundedVaultFixture();
     await admin("vault:pause", { vault: "funded", execute: true });

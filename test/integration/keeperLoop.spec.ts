@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { parseUnits } from "ethers";
+import { formatEther, formatUnits, parseUnits } from "ethers";
 import hre from "hardhat";
 
 import { type KeeperOptions, type KeeperSummary, runKeeper } from "../../src/keeper/loop";
@@ -41,6 +41,7 @@ async function startKeeper(
     backoffCapMs: 200,
     stuckAfterMs: 60_000,
     json: true,
+    noFundsExitAfter: 10,
     log: (line) => {
       const record = JSON.parse(line) as Record<string, unknown>;
       records.push(record);
@@ -98,6 +99,63 @@ describe("keeper loop (npx hardhat keeper)", () => {
     for (const r of k.records) expect(r.ts).to.match(/^\d{4}-\d\d-\d\dT/);
     const sent = k.records.filter((r) => r.event === "sent").map((r) => r.nonce);
     expect(new Set(sent).size).to.equal(2); // one nonce each
+  });
+
+  it("watches its own money: warns once below --min-balance, and its summary counts ETH spent and rewards earned", async () => {
+    const { market } = await bothVaultsFixture();
+    const [, , keeper] = await hre.ethers.getSigners();
+    const usdc = market.tokens.USDC;
+    const before = await usdc.balanceOf(keeper.address);
+    const ethBefore = await hre.ethers.provider.getBalance(keeper.address);
+    const k = await startKeeper(["funded", "Hedge"], { minBalanceWei: 10n ** 30n });
+    await k.waitFor("confirmed", 2);
+    await k.waitFor("idle", 2);
+    const summary = await k.stop();
+    expect(k.records.filter((r) => r.event === "low-balance")).to.have.length(1); // once, not every poll
+    expect(summary.ticks).to.be.greaterThan(2);
+    // Rewards: what the keeper's USDC balance actually grew by; ETH: what its balance actually fell by.
+    const earned = (await usdc.balanceOf(keeper.address)) - before;
+    expect(earned).to.be.greaterThan(0n);
+    expect(summary.rewards).to.deep.equal({ USDC: formatUnits(earned, 6) });
+    const spent = ethBefore - (await hre.ethers.provider.getBalance(keeper.address));
+    expect(summary.ethSpent).to.equal(formatEther(spent));
+  });
+
+  it("an unfunded keeper says so once, polls less and less often, then stops with one line", async () => {
+    const { vault } = await fundedVaultFixture();
+    const [, , keeper] = await hre.ethers.getSigners();
+    await hre.network.provider.send("hardhat_setBalance", [keeper.address, "0x3e8"]); // 1,000 wei
+    const nonce = await hre.ethers.provider.getTransactionCount(keeper.address);
+    const records: Record<string, unknown>[] = [];
+    let error: unknown;
+    try {
+      await runKeeper(hre, [await resolveVault(hre, "funded")], keeper, {
+        pollMs: 20,
+        policy: { baseFeeCeilingWei: gwei("30"), urgentMultiple: 3, hardCapWei: gwei("300") },
+        backoffBaseMs: 20,
+        backoffCapMs: 100,
+        stuckAfterMs: 60_000,
+        json: true,
+        noFundsExitAfter: 3,
+        log: (line) => records.push(JSON.parse(line) as Record<string, unknown>),
+        signal: new AbortController().signal,
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).to.be.instanceOf(UserError);
+    expect((error as Error).message).to.match(
+      new RegExp(
+        `^the keeper ${keeper.address} could not pay for a due rebalance for 3 polls in a row \\(holds 0\\.000000000000001 ETH, needs [\\d.]+\\): fund it and restart\\.$`,
+      ),
+    );
+    expect(records.filter((r) => r.event === "no-funds")).to.have.length(1);
+    expect(records.filter((r) => r.event === "no-funds-backoff").map((r) => r.retryInMs)).to.deep.equal([
+      40, 80,
+    ]);
+    expect(records.at(-1)).to.include({ event: "summary", stoppedBy: "no-funds", sent: 0 });
+    expect(await hre.ethers.provider.getTransactionCount(keeper.address)).to.equal(nonce);
+    expect((await vault.engineState()).lastRebalanceAt).to.equal(0n);
   });
 
   it("holds a non-urgent rebalance while the base fee is above the ceiling, and sends an urgent one", async () => {
