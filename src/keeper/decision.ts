@@ -1,3 +1,4 @@
+import { formatGwei } from "../format/units";
 import { BPS, WAD } from "../math/units";
 import { type ReasonName } from "../vault/enums";
 import { describeReason } from "../vault/reasons";
@@ -30,7 +31,7 @@ export type Decision =
   | { action: "hold"; why: string }
   | { action: "idle"; why: string };
 
-const gwei = (wei: bigint) => `${(Number(wei) / 1e9).toFixed(2)} gwei`;
+const gwei = formatGwei;
 
 /** Send, hold for gas, or idle (nothing due), with a one-line reason for the log. */
 export function decide(view: TriggerView, baseFeeWei: bigint, policy: GasPolicy): Decision {

@@ -4,6 +4,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { type ReasonName, reasonName } from "../vault/enums";
 import { type LensVault, readLens } from "../vault/lens";
 import { describeReason } from "../vault/explain";
+import { plural } from "../format/units";
 
 /** One leg of the rebalance the trigger would execute now, in token units. */
 export interface PlanLeg {
@@ -102,8 +103,10 @@ const amount = (x: number) => x.toLocaleString("en-US", { maximumFractionDigits:
 export function formatPlan(plan: RebalancePlan): string[] {
   if (plan.reason !== "Due") return [`nothing to do: ${plan.reasonText}`];
   const buys = plan.legs.some((l) => !l.isSell);
+  const sells = plan.legs.some((l) => l.isSell);
+  const order = sells && buys ? "sells first" : sells ? "all sells" : "all buys";
   return [
-    `plan: ${plan.legs.length} leg${plan.legs.length === 1 ? "" : "s"}, sells first`,
+    `plan: ${plural(plan.legs.length, "leg")}, ${order}`,
     ...plan.legs.map(
       (l) =>
         `  ${l.isSell ? "sell" : "buy "} ${l.symbol}: ${amount(l.amountIn)} ${l.tokenIn} in, at least ` +

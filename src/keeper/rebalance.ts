@@ -10,6 +10,7 @@ import { sleep } from "../cli/sleep";
 import { POLL, type VaultStatusReport, vaultStatus, vaultStatuses } from "./status";
 import { revertText } from "../vault/explain";
 import { assertCanPay } from "./funds";
+import { formatGwei, formatInt } from "../format/units";
 
 /**
  * One rebalance of one vault, as `npx hardhat rebalance` runs it: read the trigger, print the plan,
@@ -57,7 +58,7 @@ export interface RebalanceResult {
   after?: VaultStatusReport;
 }
 
-const gwei = (wei: bigint) => `${Number(formatUnits(wei, "gwei")).toFixed(2)} gwei`;
+const gwei = formatGwei;
 /** The latest block's base fee (0 on chains without one). */
 export async function baseFee(hre: HardhatRuntimeEnvironment): Promise<bigint> {
   const block = await hre.ethers.provider.getBlock("latest");
@@ -229,7 +230,7 @@ export async function rebalanceOnce(
     throw new UserError(`${vault.name}: the simulation reverted with ${why}; nothing sent.`);
   }
   log(
-    `  simulation ok: reward ${formatUnits(plan.simulation.rewardUnits, plan.quote.decimals)} ${plan.quote.symbol}, gas ≈ ${sim.gas}`,
+    `  simulation ok: reward ${formatUnits(plan.simulation.rewardUnits, plan.quote.decimals)} ${plan.quote.symbol}, gas ≈ ${formatInt(sim.gas)}`,
   );
   if (opts.dryRun) return { ...base, outcome: "dry-run", why: "dry run: simulated, not sent" };
 

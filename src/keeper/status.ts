@@ -3,6 +3,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { UserError } from "../config/env";
 import { renderTable } from "../format/table";
+import { plural } from "../format/units";
 import { type ReasonName, reasonName } from "../vault/enums";
 import { type VaultKindName, kindName } from "../vault/kind";
 import { type LensChain, type LensVault, readLens } from "../vault/lens";
@@ -207,7 +208,7 @@ export function formatStatus(r: VaultStatusReport): string {
     lines.push(
       `  net Δ ${h.netDelta.toFixed(4)} vs target ${h.targetDelta.toFixed(4)} ± ${h.halfWidth.toFixed(4)}; ` +
         `book Δ ${h.bookDelta.toFixed(4)}, Γ ${h.bookGamma.toExponential(4)}; σ ${(h.sigma * 100).toFixed(1)}%; ` +
-        `${h.liveLegs} live legs; holding ${h.underlying.toFixed(4)}${h.clipped ? "; CLIPPED (cannot sell enough)" : ""}`,
+        `${plural(h.liveLegs, "live leg")}; holding ${h.underlying.toFixed(4)}${h.clipped ? "; CLIPPED (cannot sell enough)" : ""}`,
     );
   }
   return lines.join("\n");

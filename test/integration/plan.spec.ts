@@ -25,7 +25,7 @@ describe("rebalance plan (what the rebalance task prints before it sends)", () =
     expect(plan.simulation).to.include({ ran: true, ok: true });
     expect(plan.rewardQuote).to.equal(50);
     const lines = formatPlan(plan);
-    expect(lines[0]).to.equal("plan: 2 legs, sells first");
+    expect(lines[0]).to.equal("plan: 2 legs, all buys"); // it holds only USDC: nothing to sell
     expect(lines[1]).to.match(
       /^ {2}buy {2}WETH: [\d,.]+ USDC in, at least [\d,.]+ WETH out \(oracle value [\d,.]+\)$/,
     );

@@ -49,7 +49,7 @@ describe("rebalance task (npx hardhat rebalance)", () => {
     // Printed: the plan's legs with minimum outputs, the simulation, the hash, and before → after.
     expect(out).to.match(/^funded: a rebalance is due \(deviation 12\.00× band\)$/m);
     expect(out).to.match(/^ {2}buy {2}WETH: [\d,.]+ USDC in, at least [\d,.]+ WETH out/m);
-    expect(out).to.match(/^ {2}simulation ok: reward [\d.]+ USDC, gas ≈ \d+$/m);
+    expect(out).to.match(/^ {2}simulation ok: reward [\d.]+ USDC, gas ≈ [\d,]+$/m);
     expect(out).to.include(`sent ${r.txHash}`);
     expect(out).to.match(new RegExp(`^funded: rebalanced in ${r.txHash}: gas ${receipt!.gasUsed} `, "m"));
     expect(out).to.match(/^ {2}USDC {3}100\.00% → \d+\.\d\d% \(target 40\.00%\)$/m);

@@ -2,6 +2,8 @@ import { expect } from "chai";
 
 import { UserError } from "../../src/config/env";
 import { DURATION_RANGES, formatDuration, parseDuration, parseNumber } from "../../src/cli/args";
+import { formatGwei, formatInt, plural } from "../../src/format/units";
+import { decide } from "../../src/keeper/decision";
 import { runCaptured } from "../shared/helpers";
 
 describe("task arguments: bounded, with units", () => {
@@ -49,6 +51,31 @@ describe("task arguments: bounded, with units", () => {
     );
     expect(() => parseNumber("urgent-multiple", "1e3", { min: 1, max: 1000 })).to.throw(UserError);
     expect(parseNumber("urgent-multiple", "2.5", { min: 1, max: 1000 })).to.equal(2.5);
+  });
+
+  it("prints gas prices with the precision L2s need, gas with separators, counts in the singular when one", () => {
+    expect(formatGwei(30_000_000_000n)).to.equal("30.00 gwei");
+    expect(formatGwei(1_000_000_000n)).to.equal("1.00 gwei");
+    expect(formatGwei(10_000_000n)).to.equal("0.01 gwei"); // Arbitrum's floor
+    expect(formatGwei(1_234_567n)).to.equal("0.00123 gwei");
+    expect(formatGwei(0n)).to.equal("0 gwei");
+    expect(formatGwei(1n)).to.equal("1 wei");
+    expect(formatGwei(999_999n)).to.equal("999999 wei");
+    expect(formatInt(397_656n)).to.equal("397,656");
+    expect([plural(1, "live leg"), plural(2, "leg"), plural(0, "leg")]).to.deep.equal([
+      "1 live leg",
+      "2 legs",
+      "0 legs",
+    ]);
+    // An L2 keeper's hold line used to read "0.00 gwei above the ceiling 0.00 gwei".
+    const hold = decide({ reason: "Due", detail: 0n, urgency: 1.2 }, 20_000_000n, {
+      baseFeeCeilingWei: 10_000_000n,
+      urgentMultiple: 3,
+      hardCapWei: 1_000_000_000n,
+    });
+    expect(hold.why).to.equal(
+      "base fee 0.02 gwei above the ceiling 0.01 gwei; deviation 1.20× band, urgent from 3×",
+    );
   });
 
   it("the keeper task refuses an out-of-range --poll in one line, exit 1, before touching the network", async () => {
