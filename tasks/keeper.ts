@@ -4,7 +4,14 @@ import { UserError } from "../src/config/env";
 import { runKeeper } from "../src/keeper/loop";
 import { listVaults, resolveVault } from "../src/vault/registry";
 import { assertKeeperKey, keeperSigner, preflight, runTask } from "../src/cli/connect";
-import { DURATION_RANGES, parseDuration, parseEth, parseGwei, parseNumber } from "../src/cli/args";
+import {
+  DURATION_RANGES,
+  parseDuration,
+  parseEth,
+  parseGwei,
+  parseNumber,
+  parsePrice,
+} from "../src/cli/args";
 
 task("keeper", "Runs the keeper loop over the network's vaults until SIGINT or SIGTERM")
   .addOptionalParam("vaults", "comma-separated names or addresses (default: every deployed vault)")
@@ -24,6 +31,15 @@ task("keeper", "Runs the keeper loop over the network's vaults until SIGINT or S
     "stop (exit 1) after this many polls unable to pay for a due rebalance (1 … 1000)",
     "10",
   )
+  .addOptionalParam(
+    "minProfit",
+    "hold a due, non-urgent rebalance whose reward is below this × its gas cost (0 … 1000; 0 = off)",
+    "0",
+  )
+  .addOptionalParam("ethPrice", "quote tokens per ETH, for vaults that hold no WETH (with --min-profit)")
+  .addOptionalParam("reportEvery", "log a record line with the running totals this often (1 min … 1 d)", "1h")
+  .addOptionalParam("metricsPort", "serve Prometheus metrics on this port (1 … 65535; default: none)")
+  .addOptionalParam("metricsHost", "the address the metrics endpoint listens on", "127.0.0.1")
   .addFlag("json", "log JSON lines")
   .setAction(
     async (
@@ -37,6 +53,11 @@ task("keeper", "Runs the keeper loop over the network's vaults until SIGINT or S
         backoffCap: string;
         minBalance?: string;
         noFundsExitAfter: string;
+        minProfit: string;
+        ethPrice?: string;
+        reportEvery: string;
+        metricsPort?: string;
+        metricsHost: string;
         json: boolean;
       },
       hre,
@@ -62,6 +83,16 @@ task("keeper", "Runs the keeper loop over the network's vaults until SIGINT or S
           throw new UserError(
             `--no-funds-exit-after '${args.noFundsExitAfter}' must be a whole number of polls.`,
           );
+        const minProfit = parseNumber("min-profit", args.minProfit, { min: 0, max: 1000 });
+        const ethPrice = args.ethPrice === undefined ? undefined : parsePrice("eth-price", args.ethPrice);
+        const reportEveryMs =
+          parseDuration("report-every", args.reportEvery, DURATION_RANGES["report-every"]) * 1000;
+        const metricsPort =
+          args.metricsPort === undefined
+            ? undefined
+            : parseNumber("metrics-port", args.metricsPort, { min: 1, max: 65535 });
+        if (metricsPort !== undefined && !Number.isInteger(metricsPort))
+          throw new UserError(`--metrics-port '${args.metricsPort}' must be a whole number.`);
         const minBalanceWei =
           args.minBalance === undefined ? undefined : parseEth("min-balance", args.minBalance);
         assertKeeperKey(hre); // a missing key fails before the network is touched
@@ -87,6 +118,10 @@ task("keeper", "Runs the keeper loop over the network's vaults until SIGINT or S
             json: args.json,
             noFundsExitAfter,
             minBalanceWei,
+            minProfit,
+            ethPrice,
+            reportEveryMs,
+            metrics: metricsPort === undefined ? undefined : { host: args.metricsHost, port: metricsPort },
             log: (line) => console.log(line),
             signal: controller.signal,
           });

@@ -61,6 +61,7 @@ export const DURATION_RANGES = {
   "backoff-cap": { min: 1, max: 86400 },
   "wait-timeout": { min: 1, max: 7 * 86400 },
   advance: { min: 1, max: 3650 * 86400 },
+  "report-every": { min: 60, max: 86400 },
 } as const;
 
 /** A number in [min, max] (a multiple, a count). */
@@ -68,6 +69,15 @@ export function parseNumber(flag: string, value: string, range: { min: number; m
   const n = /^\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : NaN;
   if (!Number.isFinite(n) || n < range.min || n > range.max) {
     throw new UserError(`--${flag} '${value}' must be a number between ${range.min} and ${range.max}.`);
+  }
+  return n;
+}
+
+/** A positive price ("3000", "0.0004"): quote tokens per ETH. */
+export function parsePrice(flag: string, value: string): number {
+  const n = /^\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : NaN;
+  if (!(n > 0) || !Number.isFinite(n)) {
+    throw new UserError(`--${flag} '${value}' must be a positive number of quote tokens per ETH, e.g. 3000.`);
   }
   return n;
 }

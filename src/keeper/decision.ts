@@ -28,13 +28,34 @@ export interface TriggerView {
 
 export type Decision =
   | { action: "send"; urgent: boolean; why: string }
-  | { action: "hold"; why: string }
+  | { action: "hold"; why: string; unprofitable?: true }
   | { action: "idle"; why: string };
+
+/**
+ * A due rebalance's economics, in the vault's quote token: the reward the lens simulated and the gas
+ * it would cost (simulated gas × base fee plus tip, converted at the ETH price), and the operator's
+ * --min-profit ratio (0 = off).
+ */
+export interface Economics {
+  rewardQuote: number;
+  gasCostQuote: number;
+  minProfit: number;
+  symbol: string;
+}
+
+/** Formats a quote amount with the digits it needs (0.09, 12.5, 1,234.57). */
+const quoteText = (x: number, symbol: string) =>
+  `${x.toLocaleString("en-US", { maximumSignificantDigits: x < 1 ? 2 : undefined, maximumFractionDigits: 2 })} ${symbol}`;
 
 const gwei = formatGwei;
 
 /** Send, hold for gas, or idle (nothing due), with a one-line reason for the log. */
-export function decide(view: TriggerView, baseFeeWei: bigint, policy: GasPolicy): Decision {
+export function decide(
+  view: TriggerView,
+  baseFeeWei: bigint,
+  policy: GasPolicy,
+  economics?: Economics,
+): Decision {
   if (view.reason !== "Due") return { action: "idle", why: describeReason(view.reason, view.detail) };
   const urgent = view.urgency >= policy.urgentMultiple;
   if (baseFeeWei > policy.hardCapWei) {
@@ -49,6 +70,21 @@ export function decide(view: TriggerView, baseFeeWei: bigint, policy: GasPolicy)
       why:
         `base fee ${gwei(baseFeeWei)} above the ceiling ${gwei(policy.baseFeeCeilingWei)}; ` +
         `deviation ${view.urgency.toFixed(2)}× band, urgent from ${policy.urgentMultiple}×`,
+    };
+  }
+  if (
+    economics &&
+    !urgent &&
+    economics.minProfit > 0 &&
+    economics.rewardQuote < economics.gasCostQuote * economics.minProfit
+  ) {
+    const { rewardQuote, gasCostQuote, minProfit, symbol } = economics;
+    return {
+      action: "hold",
+      unprofitable: true,
+      why:
+        `reward ${quoteText(rewardQuote, symbol)} is below ${minProfit}× the gas cost ${quoteText(gasCostQuote, symbol)}; ` +
+        `deviation ${view.urgency.toFixed(2)}× band, sent anyway from ${policy.urgentMultiple}×`,
     };
   }
   return {
@@ -168,4 +204,28 @@ export function eip1559Fees(
   const fee = 2n * baseFeeWei + tipWei;
   const ceiling = capWei === undefined ? fee : capWei + tipWei;
   return { maxFeePerGas: fee < ceiling ? fee : ceiling, maxPriorityFeePerGas: tipWei };
+}
+
+/** The symbols that are ETH for pricing gas: the quote may be WETH itself, or hold it as an asset. */
+const ETH_SYMBOL = /^W?ETH$/i;
+
+/**
+ * The price of one ETH in a vault's quote token, for turning gas into the reward's units: 1 when the
+ * quote is WETH; else the oracle price of WETH among that vault's assets, or among any other vault's
+ * with the same quote; else `fallback` (--eth-price); else undefined.
+ */
+export function ethPriceInQuote(
+  vault: { quote: string; assets: { symbol: string; priceQuote: number }[] },
+  others: { quote: string; assets: { symbol: string; priceQuote: number }[] }[],
+  fallback?: number,
+): number | undefined {
+  if (ETH_SYMBOL.test(vault.quote)) return 1;
+  for (const v of [vault, ...others]) {
+    if (v.quote !== vault.quote) continue;
+    const eth = v.assets.find(
+      (a) => ETH_SYMBOL.test(a.symbol) && Number.isFinite(a.priceQuote) && a.priceQuote > 0,
+    );
+    if (eth) return eth.priceQuote;
+  }
+  return fallback;
 }

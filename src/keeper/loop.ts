@@ -4,11 +4,13 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { UserError } from "../config/env";
 import type { VaultKindName } from "../vault/kind";
 import {
+  type Economics,
   type GasPolicy,
   backoffDelayMs,
   classifySendError,
   decide,
   eip1559Fees,
+  ethPriceInQuote,
   replacementFees,
 } from "./decision";
 import { sleep } from "../cli/sleep";
@@ -21,9 +23,11 @@ import {
   suggestedTip,
 } from "./rebalance";
 import { sendLean } from "./send";
-import { POLL, type VaultStatusReport, vaultStatuses } from "./status";
+import { type VaultStatusReport, VaultMissingError, reportFromLens } from "./status";
+import { readLens } from "../vault/lens";
 import { revertText } from "../vault/explain";
 import { assertCanPay } from "./funds";
+import { keeperRegistry, serveMetrics } from "./metrics";
 
 /**
  * The keeper loop behind `npx hardhat keeper`: every poll it reads every vault's status in one lens
@@ -50,6 +54,17 @@ export interface KeeperOptions {
   noFundsExitAfter: number;
   /** Warn (once each time it drops below) when the keeper's balance is under this. */
   minBalanceWei?: bigint;
+  /**
+   * Hold a due, non-urgent rebalance whose simulated reward is below its gas cost times this ratio
+   * (0 = send every due rebalance). Gas is priced in the quote token through ethPriceInQuote.
+   */
+  minProfit: number;
+  /** Quote tokens per ETH for vaults that hold no WETH (and whose quote is not WETH). */
+  ethPrice?: number;
+  /** Log a `record` line with the running totals this often (0 = only the final summary). */
+  reportEveryMs: number;
+  /** Serve the running totals for Prometheus at http://host:port/metrics (port 0: any free port). */
+  metrics?: { host: string; port: number };
   log: (line: string) => void;
   signal: AbortSignal;
 }
@@ -67,6 +82,8 @@ export interface KeeperSummary {
   raced: number;
   replaced: number;
   held: number;
+  /** Due rebalances held because the reward did not cover --min-profit × their gas cost. */
+  unprofitable: number;
   idle: number;
   blocked: number;
   rpcErrors: number;
@@ -76,6 +93,19 @@ export interface KeeperSummary {
   ethSpent: string;
   /** Rewards the confirmed rebalances paid, per quote token (from their Rebalanced events), e.g. { USDC: "12.5" }. */
   rewards: Record<string, string>;
+  /**
+   * Rewards less the gas paid for them, per quote token, the gas priced at each poll's ETH price;
+   * a token is missing when some of its vaults' gas could not be priced.
+   */
+  net: Record<string, string>;
+}
+
+/** What the keeper knows after a poll: its running totals and each vault's last state. */
+export interface KeeperSnapshot {
+  summary: KeeperSummary;
+  balanceWei: bigint;
+  lastTickAt: number;
+  vaults: { name: string; reason: string; urgency: number }[];
 }
 
 type Level = "info" | "warn" | "error";
@@ -90,6 +120,8 @@ interface Pending {
   sentAt: number;
   /** The simulated reward, in the quote token's units, and that token. */
   reward: { units: bigint; symbol: string; decimals: number };
+  /** Quote tokens per ETH when it was sent (undefined: unknown), to price its gas. */
+  ethPrice?: number;
 }
 
 /** One log record as text: `time level event key=value …`. */
@@ -122,6 +154,7 @@ export async function runKeeper(
     raced: 0,
     replaced: 0,
     held: 0,
+    unprofitable: 0,
     idle: 0,
     blocked: 0,
     rpcErrors: 0,
@@ -129,10 +162,15 @@ export async function runKeeper(
     gasUsed: "0",
     ethSpent: "0.0",
     rewards: {},
+    net: {},
   };
   let gasUsed = 0n;
   let ethSpentWei = 0n;
   const rewards = new Map<string, { units: bigint; decimals: number }>();
+  /** Gas paid per quote token, in that token (NaN once some of it could not be priced). */
+  const gasCostQuote = new Map<string, number>();
+  /** Vaults the lens stopped finding after it had found them: name → consecutive polls. */
+  const missing = new Map<string, number>();
   let consecutiveNoFunds = 0;
   let lowBalanceWarned = false;
   const emit = (level: Level, event: string, fields: Record<string, unknown> = {}) => {
@@ -162,7 +200,10 @@ export async function runKeeper(
       if (!receipt) continue;
       pending.delete(v.address);
       gasUsed += receipt.gasUsed;
-      ethSpentWei += receipt.gasUsed * receipt.gasPrice;
+      const feeWei = receipt.gasUsed * receipt.gasPrice;
+      ethSpentWei += feeWei;
+      const cost = p.ethPrice === undefined ? NaN : Number(formatEther(feeWei)) * p.ethPrice;
+      gasCostQuote.set(p.reward.symbol, (gasCostQuote.get(p.reward.symbol) ?? 0) + cost);
       if (receipt.status === 1) {
         summary.confirmed++;
         // The reward actually paid, from the vault's Rebalanced event (the simulation's figure was for
@@ -239,6 +280,34 @@ export async function runKeeper(
     tip: bigint | null;
     /** Set when a due rebalance could not be paid for: what it needed. */
     shortWei?: bigint;
+    /** Every vault's report this poll (for pricing ETH in a quote token). */
+    reports: VaultStatusReport[];
+  }
+
+  /** Quote tokens per ETH for a vault this poll: from the vaults' own oracles, else --eth-price. */
+  const ethPriceFor = (st: VaultStatusReport, reports: VaultStatusReport[]) =>
+    ethPriceInQuote(
+      { quote: st.plan.quote.symbol, assets: st.assets },
+      reports.map((r) => ({ quote: r.plan.quote.symbol, assets: r.assets })),
+      opts.ethPrice,
+    );
+
+  /** The reward and the gas cost of a due rebalance, in its quote token (undefined: cannot price). */
+  async function economics(st: VaultStatusReport, tick: Tick): Promise<Economics | undefined> {
+    if (opts.minProfit <= 0 || st.reason !== "Due" || !st.plan.simulation.ran) return undefined;
+    const price = ethPriceFor(st, tick.reports);
+    if (price === undefined) return undefined;
+    tick.tip ??= await suggestedTip(hre);
+    const gasWei = BigInt(st.plan.simulation.gasUsed) * (tick.base + tick.tip);
+    const rewardQuote = st.plan.simulation.ok
+      ? Number(formatUnits(BigInt(st.plan.simulation.rewardUnits || "0"), st.plan.quote.decimals))
+      : st.plan.rewardQuote;
+    return {
+      rewardQuote,
+      gasCostQuote: Number(formatEther(gasWei)) * price,
+      minProfit: opts.minProfit,
+      symbol: st.plan.quote.symbol,
+    };
   }
 
   async function visit(
@@ -250,7 +319,12 @@ export async function runKeeper(
     kinds.set(v.address, kind);
     const p = pending.get(v.address);
     if (p) return follow(v, p, st);
-    const decision = decide({ reason: st.reason, detail: 0n, urgency: st.urgency }, tick.base, opts.policy);
+    const decision = decide(
+      { reason: st.reason, detail: 0n, urgency: st.urgency },
+      tick.base,
+      opts.policy,
+      await economics(st, tick),
+    );
     const state = `${decision.action}:${st.reason}`;
     const changed = lastState.get(v.address) !== state;
     lastState.set(v.address, state);
@@ -266,8 +340,14 @@ export async function runKeeper(
       return;
     }
     if (decision.action === "hold") {
-      summary.held++;
-      if (changed) emit("info", "hold", { vault: v.name, kind, why: decision.why });
+      if (decision.unprofitable) summary.unprofitable++;
+      else summary.held++;
+      if (changed)
+        emit("info", decision.unprofitable ? "unprofitable" : "hold", {
+          vault: v.name,
+          kind,
+          why: decision.why,
+        });
       return;
     }
     if (!st.plan.simulation.ok) {
@@ -322,6 +402,7 @@ export async function runKeeper(
         symbol: st.plan.quote.symbol,
         decimals: st.plan.quote.decimals,
       },
+      ethPrice: ethPriceFor(st, tick.reports),
     });
     nonce++;
     summary.sent++;
@@ -335,88 +416,184 @@ export async function runKeeper(
     });
   }
 
-  emit("info", "start", {
-    pid: process.pid, // for supervisors: SIGINT or SIGTERM here stops the loop cleanly
-    network: hre.network.name,
-    keeper,
-    vaults: vaults.map((v) => v.name).join(","),
-    pollMs: opts.pollMs,
-    baseFeeCeilingGwei: Number(opts.policy.baseFeeCeilingWei) / 1e9,
-    urgentMultiple: opts.policy.urgentMultiple,
-    hardCapGwei: Number(opts.policy.hardCapWei) / 1e9,
-  });
-  while (!opts.signal.aborted) {
-    summary.ticks++;
-    let delay = opts.pollMs;
-    try {
-      const read = await vaultStatuses(hre, vaults, { ...POLL, keeper });
-      const tick: Tick = { base: await baseFee(hre), balance: read.keeperBalanceWei, tip: null };
-      if (opts.minBalanceWei !== undefined) {
-        const low = read.keeperBalanceWei < opts.minBalanceWei;
-        if (low && !lowBalanceWarned)
-          emit("warn", "low-balance", {
-            balanceEth: formatEther(read.keeperBalanceWei),
-            minBalanceEth: formatEther(opts.minBalanceWei),
-            why: "fund the keeper before it cannot pay for a rebalance",
-          });
-        lowBalanceWarned = low;
-      }
-      for (const [i, v] of vaults.entries()) {
-        if (opts.signal.aborted) break;
-        await visit(v, read.reports[i], tick);
-      }
-      if (tick.shortWei !== undefined) {
-        consecutiveNoFunds++;
-        if (consecutiveNoFunds >= opts.noFundsExitAfter) {
-          finish("no-funds");
-          throw new UserError(
-            `the keeper ${keeper} could not pay for a due rebalance for ${consecutiveNoFunds} polls in a row ` +
-              `(holds ${formatEther(read.keeperBalanceWei)} ETH, needs ${formatEther(tick.shortWei)}): fund it and restart.`,
-          );
-        }
-        delay = opts.pollMs * Math.min(2 ** consecutiveNoFunds, 16);
-        emit("warn", "no-funds-backoff", { polls: consecutiveNoFunds, retryInMs: delay });
-      } else if (consecutiveNoFunds > 0) {
-        emit("info", "funded", { after: consecutiveNoFunds });
-        consecutiveNoFunds = 0;
-      }
-      if (consecutiveRpcErrors > 0) emit("info", "rpc-recovered", { after: consecutiveRpcErrors });
-      consecutiveRpcErrors = 0;
-    } catch (e) {
-      // The operator's mistake (an address that is no Ballast vault): one line, not an error a tick.
-      if (e instanceof UserError) throw e;
-      const kind = classifySendError(e);
-      const why = revertText(iface, e);
-      if (kind === "retry") {
-        summary.rpcErrors++;
-        consecutiveRpcErrors++;
-        nonce = null; // re-read from the node once it answers
-        delay = Math.max(backoffDelayMs(consecutiveRpcErrors, opts.backoffBaseMs, opts.backoffCapMs), 50);
-        emit("warn", "rpc-error", { attempt: consecutiveRpcErrors, retryInMs: delay, why });
-      } else if (kind === "already-done") {
-        summary.raced++;
-        nonce = null; // a node that mines at once may have used the nonce on the refused send
-        emit("info", "raced", { why });
-      } else {
-        summary.failures++;
-        nonce = null;
-        emit("error", "error", { why });
-      }
-    }
-    await sleep(delay, opts.signal);
+  let snapshot: KeeperSnapshot | undefined;
+  const metrics = opts.metrics
+    ? await serveMetrics(
+        keeperRegistry(() => snapshot),
+        opts.metrics.host,
+        opts.metrics.port,
+        opts.signal,
+      )
+    : undefined;
+  try {
+    return await loop();
+  } finally {
+    metrics?.server.close();
   }
-  finish(String(opts.signal.reason ?? "abort"));
-  return summary;
 
-  /** Closes the summary (ETH spent, rewards per token) and logs it. */
-  function finish(stoppedBy: string): void {
-    summary.stoppedAt = new Date().toISOString();
-    summary.stoppedBy = stoppedBy;
+  async function loop(): Promise<KeeperSummary> {
+    emit("info", "start", {
+      pid: process.pid, // for supervisors: SIGINT or SIGTERM here stops the loop cleanly
+      network: hre.network.name,
+      keeper,
+      vaults: vaults.map((v) => v.name).join(","),
+      pollMs: opts.pollMs,
+      baseFeeCeilingGwei: Number(opts.policy.baseFeeCeilingWei) / 1e9,
+      urgentMultiple: opts.policy.urgentMultiple,
+      hardCapGwei: Number(opts.policy.hardCapWei) / 1e9,
+      minProfit: opts.minProfit,
+      ...(metrics ? { metrics: metrics.url } : {}),
+    });
+    let lastRecordAt = Date.now();
+    let checkedPricing = false;
+    while (!opts.signal.aborted) {
+      summary.ticks++;
+      let delay = opts.pollMs;
+      try {
+        const lens = await readLens(
+          hre,
+          vaults.map((v) => v.address),
+          keeper,
+        );
+        const read = { keeperBalanceWei: lens.chain.keeperBalance };
+        // One report per vault the lens finds; a vault it stopped finding is named, not fatal.
+        const reports: (VaultStatusReport | undefined)[] = vaults.map((v, i) => {
+          try {
+            const r = reportFromLens(v, lens.vaults[i], lens.chain, hre.network.name);
+            if (missing.has(v.address)) {
+              emit("info", "vault-back", { vault: v.name, after: missing.get(v.address) });
+              missing.delete(v.address);
+            }
+            return r;
+          } catch (e) {
+            // Never seen: the operator named the wrong address (one line, exit 1).
+            if (!(e instanceof VaultMissingError) || !kinds.has(v.address)) throw e;
+            const polls = (missing.get(v.address) ?? 0) + 1;
+            missing.set(v.address, polls);
+            if (polls === 1)
+              emit("error", "vault-missing", {
+                vault: v.name,
+                address: v.address,
+                block: Number(lens.chain.blockNumber),
+                why:
+                  "the vault answered before and now has no code at this block: the node likely restarted " +
+                  "on a fresh chain or was pointed at another network; redeploy there or point --network back",
+              });
+            return undefined;
+          }
+        });
+        const present = reports.filter((r): r is VaultStatusReport => r !== undefined);
+        if (!checkedPricing) {
+          checkedPricing = true;
+          const unpriced = present.find((r) => opts.minProfit > 0 && ethPriceFor(r, present) === undefined);
+          if (unpriced)
+            throw new UserError(
+              `--min-profit needs the price of ETH in ${unpriced.plan.quote.symbol} for ${unpriced.name}, ` +
+                `which holds no WETH: pass --eth-price <${unpriced.plan.quote.symbol} per ETH>.`,
+            );
+        }
+        const tick: Tick = {
+          base: await baseFee(hre),
+          balance: read.keeperBalanceWei,
+          tip: null,
+          reports: present,
+        };
+        if (opts.minBalanceWei !== undefined) {
+          const low = read.keeperBalanceWei < opts.minBalanceWei;
+          if (low && !lowBalanceWarned)
+            emit("warn", "low-balance", {
+              balanceEth: formatEther(read.keeperBalanceWei),
+              minBalanceEth: formatEther(opts.minBalanceWei),
+              why: "fund the keeper before it cannot pay for a rebalance",
+            });
+          lowBalanceWarned = low;
+        }
+        for (const [i, v] of vaults.entries()) {
+          if (opts.signal.aborted) break;
+          const report = reports[i];
+          if (report) await visit(v, report, tick);
+        }
+        if (tick.shortWei !== undefined) {
+          consecutiveNoFunds++;
+          if (consecutiveNoFunds >= opts.noFundsExitAfter) {
+            finish("no-funds");
+            throw new UserError(
+              `the keeper ${keeper} could not pay for a due rebalance for ${consecutiveNoFunds} polls in a row ` +
+                `(holds ${formatEther(read.keeperBalanceWei)} ETH, needs ${formatEther(tick.shortWei)}): fund it and restart.`,
+            );
+          }
+          delay = opts.pollMs * Math.min(2 ** consecutiveNoFunds, 16);
+          emit("warn", "no-funds-backoff", { polls: consecutiveNoFunds, retryInMs: delay });
+        } else if (consecutiveNoFunds > 0) {
+          emit("info", "funded", { after: consecutiveNoFunds });
+          consecutiveNoFunds = 0;
+        }
+        if (consecutiveRpcErrors > 0) emit("info", "rpc-recovered", { after: consecutiveRpcErrors });
+        consecutiveRpcErrors = 0;
+        close();
+        snapshot = {
+          summary,
+          balanceWei: read.keeperBalanceWei,
+          lastTickAt: Math.floor(Date.now() / 1000),
+          vaults: vaults.map((v, i) => ({
+            name: v.name,
+            reason: reports[i]?.reason ?? "Missing",
+            urgency: reports[i]?.urgency ?? 0,
+          })),
+        };
+        if (opts.reportEveryMs > 0 && Date.now() - lastRecordAt >= opts.reportEveryMs) {
+          lastRecordAt = Date.now();
+          emit("info", "record", { ...summary, pending: pending.size });
+        }
+      } catch (e) {
+        // The operator's mistake (an address that is no Ballast vault): one line, not an error a tick.
+        if (e instanceof UserError) throw e;
+        const kind = classifySendError(e);
+        const why = revertText(iface, e);
+        if (kind === "retry") {
+          summary.rpcErrors++;
+          consecutiveRpcErrors++;
+          nonce = null; // re-read from the node once it answers
+          delay = Math.max(backoffDelayMs(consecutiveRpcErrors, opts.backoffBaseMs, opts.backoffCapMs), 50);
+          emit("warn", "rpc-error", { attempt: consecutiveRpcErrors, retryInMs: delay, why });
+        } else if (kind === "already-done") {
+          summary.raced++;
+          nonce = null; // a node that mines at once may have used the nonce on the refused send
+          emit("info", "raced", { why });
+        } else {
+          summary.failures++;
+          nonce = null;
+          emit("error", "error", { why });
+        }
+      }
+      await sleep(delay, opts.signal);
+    }
+    finish(String(opts.signal.reason ?? "abort"));
+    return summary;
+  }
+
+  /** Brings the summary's totals (gas, ETH spent, rewards and net per token) up to date. */
+  function close(): void {
     summary.gasUsed = gasUsed.toString();
     summary.ethSpent = formatEther(ethSpentWei);
     summary.rewards = Object.fromEntries(
       [...rewards].map(([symbol, r]) => [symbol, formatUnits(r.units, r.decimals)]),
     );
+    summary.net = {};
+    for (const [symbol, r] of rewards) {
+      const cost = gasCostQuote.get(symbol) ?? 0;
+      if (Number.isFinite(cost))
+        summary.net[symbol] = (Number(formatUnits(r.units, r.decimals)) - cost).toFixed(
+          Math.min(r.decimals, 6),
+        );
+    }
+  }
+
+  /** Closes the summary and logs it. */
+  function finish(stoppedBy: string): void {
+    summary.stoppedAt = new Date().toISOString();
+    summary.stoppedBy = stoppedBy;
+    close();
     emit("info", "summary", { ...summary, pending: pending.size });
   }
 }

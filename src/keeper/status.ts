@@ -43,6 +43,19 @@ export interface VaultStatusReport {
   block: { number: number; timestamp: number };
 }
 
+/** An address the lens finds no Ballast vault at (no code, or a contract of another kind). */
+export class VaultMissingError extends UserError {
+  constructor(
+    readonly vault: { name: string; address: string },
+    networkName: string,
+  ) {
+    super(
+      `no Ballast vault at ${vault.address}${vault.name === vault.address ? "" : ` (${vault.name})`} on ${networkName}: ` +
+        "check the address and --network.",
+    );
+  }
+}
+
 /** How far back `status` looks for the last Rebalanced event (blocks). */
 export const REBALANCE_LOOKBACK_BLOCKS = 50_000;
 
@@ -59,11 +72,7 @@ export function reportFromLens(
   networkName: string,
 ): VaultStatusReport {
   const kind = kindName(s.kind);
-  if (!kind) {
-    throw new UserError(
-      `no Ballast vault at ${vault.address} on ${networkName}: check the address and --network.`,
-    );
-  }
+  if (!kind) throw new VaultMissingError(vault, networkName);
   const now = Number(chain.timestamp);
   const reason = reasonName(s.status.reason);
   const assets: VaultStatusReport["assets"] = s.assets.map((a, i) => ({

@@ -42,6 +42,8 @@ async function startKeeper(
     stuckAfterMs: 60_000,
     json: true,
     noFundsExitAfter: 10,
+    minProfit: 0,
+    reportEveryMs: 0,
     log: (line) => {
       const record = JSON.parse(line) as Record<string, unknown>;
       records.push(record);
@@ -137,6 +139,8 @@ describe("keeper loop (npx hardhat keeper)", () => {
         stuckAfterMs: 60_000,
         json: true,
         noFundsExitAfter: 3,
+        minProfit: 0,
+        reportEveryMs: 0,
         log: (line) => records.push(JSON.parse(line) as Record<string, unknown>),
         signal: new AbortController().signal,
       });
@@ -179,6 +183,138 @@ describe("keeper loop (npx hardhat keeper)", () => {
     expect(sent.why).to.equal("urgent: deviation 12.00× band");
     await urgent.waitFor("confirmed");
     await urgent.stop();
+  });
+
+  it("--min-profit: holds a rebalance whose reward is below the ratio × its gas cost, and sends it once urgent", async () => {
+    const { vault, market } = await fundedVaultFixture(); // 12 bands out
+    await setBaseFee("10");
+    const tip = BigInt((await hre.network.provider.send("eth_maxPriorityFeePerGas", [])) as string);
+    // WETH in USDC, from the two feeds the vault prices with.
+    const ethUsd =
+      Number(await market.feeds.ETH_USD.latestAnswer()) / Number(await market.feeds.USDC_USD.latestAnswer());
+    const { plan } = await vaultStatus(hre, await resolveVault(hre, "funded"));
+    const reward = Number(formatUnits(BigInt(plan.simulation.rewardUnits), 6));
+    // What the keeper must find, from the chain's own figures: gas × (base fee + tip) × ETH price.
+    const cost = Number(formatEther(BigInt(plan.simulation.gasUsed) * (gwei("10") + tip))) * ethUsd;
+    expect(reward).to.be.greaterThan(0);
+    const ratio = Math.ceil((reward / cost) * 2); // a ratio the reward misses by half
+    const patient = await startKeeper(["funded"], {
+      minProfit: ratio,
+      policy: { baseFeeCeilingWei: gwei("30"), urgentMultiple: 20, hardCapWei: gwei("300") },
+    });
+    const hold = await patient.waitFor("unprofitable");
+    const m =
+      /^reward ([\d.,]+) USDC is below (\d+)× the gas cost ([\d.,]+) USDC; deviation 12\.00× band, sent anyway from 20×$/.exec(
+        hold.why as string,
+      );
+    expect(m, hold.why as string).to.not.equal(null);
+    expect(Number(m![1].replace(/,/g, ""))).to.be.closeTo(reward, reward * 0.01);
+    expect(Number(m![2])).to.equal(ratio);
+    expect(Number(m![3].replace(/,/g, ""))).to.be.closeTo(cost, cost * 0.01);
+    const held = await patient.stop();
+    expect(held).to.include({ sent: 0, held: 0 });
+    expect(held.unprofitable).to.be.greaterThan(0);
+    expect((await vault.engineState()).lastRebalanceAt).to.equal(0n);
+
+    // The same vault, the same ratio: urgent from 3 bands, so it goes.
+    const urgent = await startKeeper(["funded"], {
+      minProfit: ratio,
+      policy: { baseFeeCeilingWei: gwei("30"), urgentMultiple: 3, hardCapWei: gwei("300") },
+    });
+    expect((await urgent.waitFor("sent")).why).to.equal("urgent: deviation 12.00× band");
+    await urgent.waitFor("confirmed");
+    const sent = await urgent.stop();
+    expect(sent).to.include({ sent: 1, confirmed: 1, unprofitable: 0 });
+    // Net: the reward the event paid less the ETH the receipt paid, priced at the feed.
+    const paid = Number(sent.rewards.USDC);
+    expect(Number(sent.net.USDC)).to.be.closeTo(paid - Number(sent.ethSpent) * ethUsd, 1e-4);
+    expect(Number(sent.net.USDC)).to.be.lessThan(paid);
+  });
+
+  it("--min-profit with a reward that covers the gas sends a non-urgent rebalance", async () => {
+    await fundedVaultFixture();
+    await setBaseFee("1");
+    const k = await startKeeper(["funded"], {
+      minProfit: 0.000001,
+      policy: { baseFeeCeilingWei: gwei("30"), urgentMultiple: 20, hardCapWei: gwei("300") },
+    });
+    expect((await k.waitFor("sent")).why).to.equal("due: deviation 12.00× band");
+    await k.waitFor("confirmed");
+    expect(await k.stop()).to.include({ unprofitable: 0, confirmed: 1 });
+  });
+
+  it("serves its counters for Prometheus while it runs, and a record line every --report-every", async () => {
+    await bothVaultsFixture();
+    const k = await startKeeper(["funded", "Hedge"], {
+      metrics: { host: "127.0.0.1", port: 0 },
+      reportEveryMs: 1,
+    });
+    const start = await k.waitFor("start");
+    await k.waitFor("confirmed", 2);
+    await k.waitFor("idle", 2);
+    const record = await k.waitFor("record", 3);
+    expect(record).to.include({ confirmed: 2 });
+    const res = await fetch(start.metrics as string);
+    expect(res.status).to.equal(200);
+    const text = await res.text();
+    expect(text).to.match(/^ballast_keeper_confirmed_total 2$/m);
+    expect(text).to.match(/^ballast_keeper_sent_total 2$/m);
+    expect(text).to.match(/^ballast_keeper_rewards\{token="USDC"\} [0-9.e-]+$/m);
+    expect(text).to.match(
+      /^ballast_keeper_vault_deviation_bands\{vault="funded",reason="[A-Za-z]+"\} [0-9.e-]+$/m,
+    );
+    expect(text).to.match(/^ballast_keeper_balance_eth [0-9.e+]+$/m);
+    expect((await fetch((start.metrics as string).replace("/metrics", "/other"))).status).to.equal(404);
+    const summary = await k.stop();
+    expect(summary.confirmed).to.equal(2);
+    // Stopped: the endpoint is closed.
+    let refused = false;
+    await fetch(start.metrics as string).catch(() => (refused = true));
+    expect(refused).to.equal(true);
+  });
+
+  it("a metrics port in use is one line, before anything is polled or sent", async () => {
+    const { vault } = await fundedVaultFixture();
+    const { createServer } = await import("node:http");
+    const busy = createServer();
+    await new Promise<void>((r) => busy.listen(0, "127.0.0.1", () => r()));
+    const port = (busy.address() as { port: number }).port;
+    try {
+      let error: unknown;
+      const k = await startKeeper(["funded"], { metrics: { host: "127.0.0.1", port } });
+      await k.stop().catch((e: unknown) => (error = e));
+      expect(error).to.be.instanceOf(UserError);
+      expect((error as Error).message).to.equal(
+        `--metrics-port ${port} is in use on 127.0.0.1: choose another port.`,
+      );
+      expect(k.records).to.have.length(0);
+      expect((await vault.engineState()).lastRebalanceAt).to.equal(0n);
+    } finally {
+      busy.close();
+    }
+  });
+
+  it("a vault that stops answering (its code gone: a node restarted on a fresh chain) is named with the likely cause; the others go on", async () => {
+    await bothVaultsFixture();
+    const funded = (await resolveVault(hre, "funded")).address;
+    const code = await hre.ethers.provider.getCode(funded);
+    const k = await startKeeper(["funded", "Hedge"]);
+    try {
+      await k.waitFor("confirmed", 2);
+      await hre.network.provider.send("hardhat_setCode", [funded, "0x"]);
+      const gone = await k.waitFor("vault-missing");
+      expect(gone).to.include({ vault: "funded", address: funded, level: "error" });
+      expect(gone.why).to.match(/no code at this block: the node likely restarted on a fresh chain/);
+      const ticks = k.records.filter((r) => r.event === "vault-missing").length;
+      await new Promise((r) => setTimeout(r, 400)); // several polls: said once, not every poll
+      expect(k.records.filter((r) => r.event === "vault-missing")).to.have.length(ticks);
+      await hre.network.provider.send("hardhat_setCode", [funded, code]);
+      expect((await k.waitFor("vault-back")).vault).to.equal("funded");
+    } finally {
+      await hre.network.provider.send("hardhat_setCode", [funded, code]);
+      const summary = await k.stop();
+      expect(summary).to.include({ failures: 0, confirmed: 2 });
+    }
   });
 
   it("replaces a transaction that sits unmined, with the same nonce and a higher fee", async () => {

@@ -3,7 +3,7 @@ import { expect } from "chai";
 import { UserError } from "../../src/config/env";
 import { DURATION_RANGES, formatDuration, parseDuration, parseNumber } from "../../src/cli/args";
 import { formatGwei, formatInt, plural } from "../../src/format/units";
-import { decide } from "../../src/keeper/decision";
+import { decide, ethPriceInQuote } from "../../src/keeper/decision";
 import { runCaptured } from "../shared/helpers";
 
 describe("task arguments: bounded, with units", () => {
@@ -94,5 +94,104 @@ describe("task arguments: bounded, with units", () => {
       expect(out).to.equal("");
       expect(process.exitCode).to.equal(1);
     }
+  });
+
+  it("the keeper task refuses a bad --min-profit, --eth-price, --report-every or --metrics-port in one line, before touching the network", async () => {
+    const base = {
+      poll: "15s",
+      baseFeeCeiling: "30",
+      urgentMultiple: "3",
+      hardCap: "300",
+      stuckAfter: "2m",
+      backoffCap: "1m",
+      noFundsExitAfter: "10",
+      minProfit: "0",
+      reportEvery: "1h",
+      metricsHost: "127.0.0.1",
+      json: false,
+    };
+    for (const [flags, line] of [
+      [{ minProfit: "-1" }, "--min-profit '-1' must be a number between 0 and 1000."],
+      [{ minProfit: "lots" }, "--min-profit 'lots' must be a number between 0 and 1000."],
+      [{ ethPrice: "0" }, "--eth-price '0' must be a positive number of quote tokens per ETH, e.g. 3000."],
+      [{ reportEvery: "5s" }, "--report-every '5s' is out of range: between 1 min and 1 d."],
+      [{ metricsPort: "70000" }, "--metrics-port '70000' must be a number between 1 and 65535."],
+      [{ metricsPort: "90.5" }, "--metrics-port '90.5' must be a whole number."],
+    ] as const) {
+      process.exitCode = 0;
+      const { out, err } = await runCaptured("keeper", { ...base, ...flags });
+      expect(err).to.equal(`Error: ${line}`);
+      expect(out).to.equal("");
+      expect(process.exitCode).to.equal(1);
+    }
+  });
+
+  it("--min-profit: holds a non-urgent rebalance whose reward misses the ratio × gas cost, never an urgent one", () => {
+    const policy = { baseFeeCeilingWei: 30n * 10n ** 9n, urgentMultiple: 3, hardCapWei: 300n * 10n ** 9n };
+    const economics = { rewardQuote: 0.09, gasCostQuote: 0.66, minProfit: 1.5, symbol: "USDC" };
+    expect(decide({ reason: "Due", detail: 0n, urgency: 1.02 }, 10n ** 9n, policy, economics)).to.deep.equal({
+      action: "hold",
+      unprofitable: true,
+      why: "reward 0.09 USDC is below 1.5× the gas cost 0.66 USDC; deviation 1.02× band, sent anyway from 3×",
+    });
+    // Urgent: sent whatever the reward.
+    expect(decide({ reason: "Due", detail: 0n, urgency: 3 }, 10n ** 9n, policy, economics).action).to.equal(
+      "send",
+    );
+    // Covered (0.99 ≥ 1.5 × 0.66), or the rule off (0): sent.
+    expect(
+      decide({ reason: "Due", detail: 0n, urgency: 1.02 }, 10n ** 9n, policy, {
+        ...economics,
+        rewardQuote: 0.99,
+      }).action,
+    ).to.equal("send");
+    expect(
+      decide({ reason: "Due", detail: 0n, urgency: 1.02 }, 10n ** 9n, policy, { ...economics, minProfit: 0 })
+        .action,
+    ).to.equal("send");
+    // Large amounts keep their separators and two decimals.
+    expect(
+      decide({ reason: "Due", detail: 0n, urgency: 1.5 }, 10n ** 9n, policy, {
+        rewardQuote: 1234.5678,
+        gasCostQuote: 2000,
+        minProfit: 1,
+        symbol: "USDC",
+      }).why,
+    ).to.equal(
+      "reward 1,234.57 USDC is below 1× the gas cost 2,000 USDC; deviation 1.50× band, sent anyway from 3×",
+    );
+  });
+
+  it("prices ETH in a vault's quote: 1 for a WETH quote, its own WETH, another vault's with the same quote, else --eth-price", () => {
+    const usdcWeth = {
+      quote: "USDC",
+      assets: [
+        { symbol: "USDC", priceQuote: 1 },
+        { symbol: "WETH", priceQuote: 3100 },
+      ],
+    };
+    const usdcBtc = {
+      quote: "USDC",
+      assets: [
+        { symbol: "USDC", priceQuote: 1 },
+        { symbol: "WBTC", priceQuote: 60000 },
+      ],
+    };
+    const daiBtc = {
+      quote: "DAI",
+      assets: [
+        { symbol: "DAI", priceQuote: 1 },
+        { symbol: "WBTC", priceQuote: 60000 },
+      ],
+    };
+    expect(ethPriceInQuote({ quote: "WETH", assets: [] }, [])).to.equal(1);
+    expect(ethPriceInQuote(usdcWeth, [])).to.equal(3100);
+    expect(ethPriceInQuote(usdcBtc, [usdcWeth])).to.equal(3100);
+    expect(ethPriceInQuote(daiBtc, [usdcWeth])).to.equal(undefined);
+    expect(ethPriceInQuote(daiBtc, [usdcWeth], 3000)).to.equal(3000);
+    // A WETH price the oracle could not give (NaN) is no price.
+    expect(
+      ethPriceInQuote({ quote: "USDC", assets: [{ symbol: "WETH", priceQuote: NaN }] }, [], 2900),
+    ).to.equal(2900);
   });
 });
