@@ -34,10 +34,11 @@ export function redactUrl(url: string): string {
 
 /**
  * Checks, before a task touches the network, that the node answers and is on the chain the network
- * is configured for. Each failure is one UserError line saying what to do.
+ * is configured for, and returns that chain's id. Each failure is one UserError line saying what to
+ * do.
  */
-export async function preflight(hre: HardhatRuntimeEnvironment): Promise<void> {
-  if (hre.network.name === "hardhat") return; // in-process: nothing to reach
+export async function preflight(hre: HardhatRuntimeEnvironment): Promise<number> {
+  if (hre.network.name === "hardhat") return hre.network.config.chainId ?? 31337; // in-process: nothing to reach
   const config = hre.network.config as HttpNetworkConfig;
   const where = `${redactUrl(config.url)} (--network ${hre.network.name})`;
   let chainHex: unknown;
@@ -59,6 +60,7 @@ export async function preflight(hre: HardhatRuntimeEnvironment): Promise<void> {
         `Point the RPC URL at a ${hre.network.name} node.`,
     );
   }
+  return chainId;
 }
 
 /** Fails, before any network access, when a live network has no KEEPER_PRIVATE_KEY. */

@@ -23,7 +23,7 @@ import {
   suggestedTip,
 } from "./rebalance";
 import { sendLean } from "./send";
-import { type VaultStatusReport, VaultMissingError, reportFromLens } from "./status";
+import { type VaultStatusReport, VaultMissingError, reportFromLens, revertContext } from "./status";
 import { readLens } from "../vault/lens";
 import { revertText } from "../vault/explain";
 import { assertCanPay } from "./funds";
@@ -355,14 +355,14 @@ export async function runKeeper(
       emit("error", "simulation-failed", {
         vault: v.name,
         kind,
-        why: revertText(iface, { data: st.plan.simulation.revertData }),
+        why: revertText(iface, { data: st.plan.simulation.revertData }, revertContext(st)),
       });
       return;
     }
     const data = REBALANCE_DATA;
     const estimate = await estimateRebalanceGas(hre, keeper, v.address);
     if (!estimate.ok) {
-      const why = revertText(iface, estimate.error);
+      const why = revertText(iface, estimate.error, revertContext(st));
       if (estimate.raced) {
         summary.raced++;
         emit("info", "raced", { vault: v.name, kind, why: `no longer due at simulation: ${why}` });

@@ -69,7 +69,7 @@ export function planFromLens(s: LensVault, now: number): RebalancePlan {
   return {
     quote,
     reason,
-    reasonText: describeReason(reason, s.status.detail),
+    reasonText: describeReason(reason, s.status.detail, { now, symbols: s.assets.map((a) => a.symbol) }),
     legs,
     tradedQuote,
     maxCostQuote: (tradedQuote * Number(s.settings.maxSlippageBps)) / 10_000,

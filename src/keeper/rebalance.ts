@@ -7,7 +7,7 @@ import { classifySendError, eip1559Fees } from "./decision";
 import { formatPlan } from "./plan";
 import { sendLean, waitForReceipt } from "./send";
 import { sleep } from "../cli/sleep";
-import { POLL, type VaultStatusReport, vaultStatus, vaultStatuses } from "./status";
+import { POLL, type VaultStatusReport, revertContext, vaultStatus, vaultStatuses } from "./status";
 import { revertText } from "../vault/explain";
 import { assertCanPay } from "./funds";
 import { formatGwei, formatInt } from "../format/units";
@@ -220,12 +220,12 @@ export async function rebalanceOnce(
 
   const iface = engineInterface(hre);
   if (!plan.simulation.ok) {
-    const why = revertText(iface, { data: plan.simulation.revertData });
+    const why = revertText(iface, { data: plan.simulation.revertData }, revertContext(before));
     throw new UserError(`${vault.name}: the simulation reverted with ${why}; nothing sent.`);
   }
   const sim = await estimateRebalanceGas(hre, keeper, vault.address);
   if (!sim.ok) {
-    const why = revertText(iface, sim.error);
+    const why = revertText(iface, sim.error, revertContext(before));
     if (sim.raced) return { ...base, outcome: "raced", why: `no longer due at simulation: ${why}` };
     throw new UserError(`${vault.name}: the simulation reverted with ${why}; nothing sent.`);
   }
@@ -251,11 +251,11 @@ export async function rebalanceOnce(
       return {
         ...base,
         outcome: "raced",
-        why: `another transaction rebalanced first; ours was refused: ${revertText(iface, e)}`,
+        why: `another transaction rebalanced first; ours was refused: ${revertText(iface, e, revertContext(before))}`,
       };
     }
     throw new UserError(
-      `${vault.name}: sending failed: ${revertText(iface, e)}. Check \`npx hardhat status\` before retrying.`,
+      `${vault.name}: sending failed: ${revertText(iface, e, revertContext(before))}. Check \`npx hardhat status\` before retrying.`,
     );
   }
   log(`  sent ${hash}`);

@@ -1,5 +1,6 @@
-import { AbiCoder, type Interface, dataSlice, decodeBytes32String } from "ethers";
+import { AbiCoder, type Interface, type Result, dataSlice, decodeBytes32String, formatUnits } from "ethers";
 
+import { whenText } from "../format/time";
 import { reasonName } from "./enums";
 import { describeReason } from "./reasons";
 
@@ -28,11 +29,51 @@ export function revertData(error: unknown): string[] {
   return [e?.data, e?.error?.data].filter((d): d is string => typeof d === "string" && d.startsWith("0x"));
 }
 
+/** What a revert is explained against: the chain's time and the vault's asset symbols, when known. */
+export interface RevertContext {
+  now?: bigint | number;
+  symbols?: string[];
+}
+
+const wad = (x: unknown) => formatUnits(x as bigint, 18);
+
+/**
+ * Each error's arguments in words. The error's name and raw arguments stay in front (for searching
+ * the code and SPEC); this follows them after a colon.
+ */
+const WORDS: Record<string, (a: Result, c: RevertContext) => string> = {
+  OutOfBounds: (a) => `${argText(a[0])} = ${a[1]} is outside its bounds ${a[2]} … ${a[3]}`,
+  TargetsDoNotSum: (a) => `the targets sum to ${a[0]} bps; they must sum to 10000`,
+  InvalidAssetCount: (a, c) =>
+    c.symbols
+      ? `${a[0]} values given; the vault has ${c.symbols.length} assets, in order ${c.symbols.join(", ")}`
+      : `${a[0]} values given: one per asset is needed`,
+  ChangeNotReady: (a, c) =>
+    (a[1] as bigint) === 0n
+      ? `change ${a[0]} must be queued first (queueChange)`
+      : `change ${a[0]} applies from ${whenText(a[1] as bigint, c.now)}`,
+  NoChangeQueued: (a) => `no change ${a[0]} is queued`,
+  NotGuardian: (a) => `${a[0]} is neither the guardian nor the owner`,
+  OwnableUnauthorizedAccount: (a) => `${a[0]} is not the owner`,
+  OracleUnhealthy: (a, c) => describeReason(reasonName(a[0] as bigint), a[1] as bigint, c),
+  NavLossExceeded: (a) =>
+    `the rebalance would lose ${wad(a[0])} of NAV (quote), above its bound ${wad(a[1])}`,
+  DeviationNotReduced: (a) => `the deviation would go from ${wad(a[0])} to ${wad(a[1])}, not down`,
+  TransferAmountMismatch: (a) =>
+    `token ${a[0]} moved ${a[2]} units where ${a[1]} were expected (a fee-on-transfer token?)`,
+  NoVenue: (a, c) => `no usable venue for ${c.symbols?.[Number(a[0])] ?? `asset ${a[0]}`}`,
+  VenueOutputTooLow: (a) => `venue ${a[0]} returned ${a[1]}, below the minimum ${a[2]}`,
+  ZeroAddress: () => "an address may not be zero",
+  ZeroAmount: () => "the amount may not be zero",
+};
+
 /**
  * A revert in words: the custom error decoded with the vault's ABI (from the revert data, or from
- * the node's message when it gives only that), and a RebalanceNotDue's reason described.
+ * the node's message when it gives only that), its arguments explained — bytes32 names as text,
+ * times as dates with how far away they are, assets by symbol — and a RebalanceNotDue's reason
+ * described.
  */
-export function revertText(iface: Interface, error: unknown): string {
+export function revertText(iface: Interface, error: unknown, context: RevertContext = {}): string {
   const e = error as { shortMessage?: string; message?: string };
   for (const data of revertData(error)) {
     if (data.startsWith(ERROR_STRING)) {
@@ -44,16 +85,18 @@ export function revertText(iface: Interface, error: unknown): string {
     if (!parsed) continue;
     if (parsed.name === "RebalanceNotDue") {
       const reason = reasonName(parsed.args[0] as bigint);
-      return `RebalanceNotDue(${reason}): ${describeReason(reason, parsed.args[1] as bigint)}`;
+      return `RebalanceNotDue(${reason}): ${describeReason(reason, parsed.args[1] as bigint, context)}`;
     }
-    return `${parsed.name}(${parsed.args.map(argText).join(", ")})`;
+    const raw = `${parsed.name}(${parsed.args.map(argText).join(", ")})`;
+    const words = WORDS[parsed.name];
+    return words ? `${raw}: ${words(parsed.args, context)}` : raw;
   }
   const text = e?.shortMessage ?? e?.message ?? String(error);
   const custom = /custom error '(\w+)\(([^)]*)\)'/.exec(text);
   if (custom?.[1] === "RebalanceNotDue") {
     const [code, detail] = custom[2].split(",").map((x) => BigInt(x.trim()));
     const reason = reasonName(code);
-    return `RebalanceNotDue(${reason}): ${describeReason(reason, detail)}`;
+    return `RebalanceNotDue(${reason}): ${describeReason(reason, detail, context)}`;
   }
   return custom ? `${custom[1]}(${custom[2]})` : text.split("\n")[0];
 }

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { Contract, JsonRpcProvider, Wallet } from "ethers";
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import type { StatusDocument } from "../../src/keeper/statusJson";
 
 import {
   type Env,
@@ -95,17 +96,14 @@ describe("end to end against `npx hardhat node` (subprocesses)", function () {
   it("status --json reports both vaults from the node", async () => {
     const r = await hh(["status", "--network", "localhost", "--json"]);
     expect(r.code, r.stderr).to.equal(0);
-    const reports = JSON.parse(r.stdout) as {
-      name: string;
-      kind: string;
-      reason: string;
-      navQuote: number;
-    }[];
-    expect(reports.map((x) => `${x.name}:${x.kind}:${x.reason}`)).to.deep.equal([
+    const doc = JSON.parse(r.stdout) as StatusDocument;
+    expect(doc).to.include({ network: "localhost", chainId: "31337" });
+    expect(doc.block.number).to.equal(String(await rpc.getBlockNumber()));
+    expect(doc.vaults.map((x) => `${x.name}:${x.kind}:${x.trigger.reason}`)).to.deep.equal([
       "demo:target-weight:Due",
       "hedge:delta-hedge:Due",
     ]);
-    expect(reports[0].navQuote).to.be.closeTo(1_000_000, 1);
+    expect(doc.vaults[0].navWad).to.equal(String(1_000_000n * 10n ** 18n));
   });
 
   it("rebalance --dry-run prints the plan and sends nothing", async () => {
@@ -167,9 +165,10 @@ describe("end to end against `npx hardhat node` (subprocesses)", function () {
         LOCALHOST_RPC_URL: proxy.url,
       });
       expect(r.code, r.stderr).to.equal(0);
-      const [report] = JSON.parse(r.stdout) as { kind: string; lastRebalanceCostQuote: number | null }[];
+      const [report] = (JSON.parse(r.stdout) as StatusDocument).vaults;
       expect(report.kind).to.equal("delta-hedge");
-      expect(report.lastRebalanceCostQuote).to.be.a("number"); // read from the last Rebalanced event
+      expect(report.lastRebalanceCostWad).to.match(/^\d+$/); // read from the last Rebalanced event
+      expect(report.pendingChanges).to.deep.equal([]); // the same eth_getLogs
       console.log(`      status: ${proxy.total()} requests ${JSON.stringify(proxy.counts())}`);
       expect(proxy.total(), JSON.stringify(proxy.counts())).to.be.at.most(3);
     } finally {

@@ -10,7 +10,7 @@ import { configDifferences } from "../../src/deploy/vaults";
 import { type ForkMarket, type ForkMode, SEQUENCER_FEED } from "../../src/fork/market";
 import type { ReplicaNetwork } from "../../src/fork/replica";
 import type { RebalanceResult } from "../../src/keeper/rebalance";
-import type { VaultStatusReport } from "../../src/keeper/status";
+import type { StatusDocument, VaultJson } from "../../src/keeper/statusJson";
 import { Reason } from "../../src/vault/enums";
 import type { ITargetWeightVault } from "../../typechain-types";
 import { runCaptured } from "../shared/helpers";
@@ -49,10 +49,10 @@ const ROLE_ENV = [
   "BALLAST_TIMELOCK_EXECUTOR",
 ] as const;
 
-const status = async (): Promise<VaultStatusReport> => {
+const status = async (): Promise<VaultJson> => {
   const { out, err } = await runCaptured("status", { vault: VAULT, json: true });
   expect(err).to.equal("");
-  return (JSON.parse(out) as VaultStatusReport[])[0];
+  return (JSON.parse(out) as StatusDocument).vaults[0];
 };
 
 const rebalanceTask = (dryRun: boolean) =>
@@ -154,13 +154,13 @@ export const SCENARIOS: readonly Scenario[] = [
     title: "status reads the vault through the real proxies: due, at the feeds' prices",
     async body(ctx) {
       const s = await status();
-      expect(s.reason).to.equal("Due");
+      expect(s.trigger.reason).to.equal("Due");
       expect(s.assets.map((a) => a.symbol)).to.deep.equal(["USDC", "WETH"]);
-      expect(s.assets[1].priceQuote).to.be.closeTo(
+      expect(Number(s.assets[1].price)).to.be.closeTo(
         (await ethUsd(ctx.market)) / (await usdcUsd(ctx.market)),
         0.01,
       );
-      expect(s.assets[1].weight).to.equal(0);
+      expect(s.assets[1].weightWad).to.equal("0");
     },
   },
   {
@@ -197,7 +197,7 @@ export const SCENARIOS: readonly Scenario[] = [
         await expect(ctx.vault.connect(ctx.keeper).rebalance())
           .to.be.revertedWithCustomError(ctx.vault, "RebalanceNotDue")
           .withArgs(Reason.PoolPriceDeviation, 1);
-        expect((await status()).reason).to.equal("PoolPriceDeviation");
+        expect((await status()).trigger.reason).to.equal("PoolPriceDeviation");
         expect(await ctx.vault.totalAssets()).to.equal(nav);
       });
     },
@@ -307,8 +307,9 @@ export const L2_SCENARIOS: readonly Scenario[] = [
           .to.be.revertedWithCustomError(ctx.vault, "OracleUnhealthy")
           .withArgs(Reason.SequencerDown, 0);
         const down = await status();
-        expect(down.reason).to.equal("SequencerDown");
-        expect(down.assets.map((a) => a.priceQuote)).to.deep.equal([null, null]); // JSON for "unusable"
+        expect(down.trigger.reason).to.equal("SequencerDown");
+        expect(down.assets.map((a) => a.price)).to.deep.equal([null, null]); // unusable
+        expect(down.navWad).to.equal(null); // not valued, not 0
         const { out, err } = await runCaptured("status", { vault: VAULT, json: false });
         expect(err).to.equal("");
         expect(out).to.match(/sequencer/i);

@@ -56,7 +56,7 @@ describe("admin tasks (vault:settings, vault:targets, vault:bands, vault:pause, 
       execute: true,
     });
     expect(err).to.match(
-      /^Error: funded: setEngineSettings would revert with OutOfBounds\(maxSlippageBps, 9000, \d+, \d+\); nothing sent\.$/,
+      /^Error: funded: setEngineSettings would revert with OutOfBounds\(maxSlippageBps, 9000, 1, (\d+)\): maxSlippageBps = 9000 is outside its bounds 1 … \1; nothing sent\.$/,
     );
     expect(process.exitCode).to.equal(1);
     expect((await vault.engineSettings()).maxSlippageBps).to.equal(100n);
@@ -64,7 +64,7 @@ describe("admin tasks (vault:settings, vault:targets, vault:bands, vault:pause, 
     process.exitCode = 0;
     const t = await admin("vault:targets", { vault: "funded", targets: "5000,3000,3000", execute: true });
     expect(t.err).to.equal(
-      "Error: funded: setTargets would revert with TargetsDoNotSum(11000); nothing sent.",
+      "Error: funded: setTargets would revert with TargetsDoNotSum(11000): the targets sum to 11000 bps; they must sum to 10000; nothing sent.",
     );
     expect((await vault.targets())[0].map(Number)).to.deep.equal([4000, 3000, 3000]);
   });
