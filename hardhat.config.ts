@@ -1,11 +1,22 @@
+// A `.env` in the working directory (or BALLAST_ENV_FILE) fills in variables the shell did not set;
+// the shell wins. Read before anything below looks at process.env.
+import { config as loadEnv } from "dotenv";
+loadEnv({ path: process.env.BALLAST_ENV_FILE || ".env", quiet: true });
+
 import { subtask, type HardhatUserConfig } from "hardhat/config";
 import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
 import { extendEnvironment } from "hardhat/config";
 import "@nomicfoundation/hardhat-toolbox";
 import "hardhat-deploy";
+import type {} from "@nomicfoundation/hardhat-ledger"; // its config types (ledgerAccounts)
 
 import { assertKnownNetwork, assertNetworkEnv, hardhatNetworks } from "./src/config/env";
 import "./tasks";
+
+// hardhat-ledger wraps every network's provider once loaded; load it only for `--signer ledger`'s
+// account, so nothing else pays for it (and machines without a HID stack never touch one).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+if (process.env.LEDGER_ACCOUNT?.trim()) require("@nomicfoundation/hardhat-ledger");
 
 const SOLC_VERSION = "0.8.28";
 /** solc-js builds from npm, by version: the product's compiler, and the forked suite's 0.6 (Chainlink). */

@@ -13,29 +13,47 @@ import {
   settingsChanges,
   targetsChange,
 } from "../src/admin/changes";
-import { preflight, runTask } from "../src/cli/connect";
-import { parseIntList } from "../src/cli/args";
+import { SIGNERS, preflight, runTask } from "../src/cli/connect";
+import { parseChoice, parseIntList } from "../src/cli/args";
+import { UserError } from "../src/config/env";
 
-/** The admin tasks: each prints the change and simulates it; only --execute sends. */
+/**
+ * The admin tasks: each prints the change, simulates it, and sends it — unless --dry-run (the
+ * convention of every task that changes state). --signer picks who signs; `unsigned` writes a Safe
+ * Transaction Builder batch for the owner instead (to --out, or printed).
+ */
 function adminTask(
   name: string,
   description: string,
   build: (args: Record<string, string>, target: AdminTarget) => Promise<AdminChange[]>,
   params: [string, string][] = [],
 ) {
-  let t = task(name, `${description} (dry run unless --execute)`)
+  let t = task(name, `${description} (sends unless --dry-run)`)
     .addParam("vault", "a deployment name or address")
-    .addFlag("execute", "send the transaction (default: print and simulate only)");
+    .addFlag("dryRun", "print and simulate only; send nothing")
+    .addOptionalParam("signer", `who signs: ${SIGNERS.join(", ")}`, "deployer")
+    .addOptionalParam("out", "with --signer unsigned: write the Safe batch to this file (default: print it)");
   for (const [p, d] of params) t = t.addParam(p, d);
-  t.setAction(async (args: Record<string, string> & { vault: string; execute: boolean }, hre) =>
-    runTask(async () => {
-      await preflight(hre);
-      const target = await adminTarget(hre, args.vault);
-      const results = [];
-      for (const change of await build(args, target))
-        results.push(await applyAdminChange(hre, target, change, args.execute, (l) => console.log(l)));
-      return results;
-    }),
+  t.setAction(
+    async (
+      args: Record<string, string> & { vault: string; dryRun: boolean; signer: string; out?: string },
+      hre,
+    ) =>
+      runTask(async () => {
+        const signer = parseChoice("signer", args.signer, SIGNERS);
+        if (args.out !== undefined && signer !== "unsigned")
+          throw new UserError("--out is for --signer unsigned (the batch file); other signers send.");
+        await preflight(hre);
+        const target = await adminTarget(hre, args.vault);
+        const results = [];
+        for (const change of await build(args, target))
+          results.push(
+            await applyAdminChange(hre, target, change, { dryRun: args.dryRun, signer, out: args.out }, (l) =>
+              console.log(l),
+            ),
+          );
+        return results;
+      }),
   );
 }
 

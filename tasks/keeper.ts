@@ -40,6 +40,7 @@ task("keeper", "Runs the keeper loop over the network's vaults until SIGINT or S
   .addOptionalParam("reportEvery", "log a record line with the running totals this often (1 min … 1 d)", "1h")
   .addOptionalParam("metricsPort", "serve Prometheus metrics on this port (1 … 65535; default: none)")
   .addOptionalParam("metricsHost", "the address the metrics endpoint listens on", "127.0.0.1")
+  .addFlag("dryRun", "decide and simulate every poll, but send nothing")
   .addFlag("json", "log JSON lines")
   .setAction(
     async (
@@ -58,6 +59,7 @@ task("keeper", "Runs the keeper loop over the network's vaults until SIGINT or S
         reportEvery: string;
         metricsPort?: string;
         metricsHost: string;
+        dryRun: boolean;
         json: boolean;
       },
       hre,
@@ -121,6 +123,7 @@ task("keeper", "Runs the keeper loop over the network's vaults until SIGINT or S
             minProfit,
             ethPrice,
             reportEveryMs,
+            dryRun: args.dryRun,
             metrics: metricsPort === undefined ? undefined : { host: args.metricsHost, port: metricsPort },
             log: (line) => console.log(line),
             signal: controller.signal,

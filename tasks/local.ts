@@ -11,8 +11,9 @@ task(
   "Local networks: publish feed prices, let an arbitrageur align the pools, optionally advance time",
 )
   .addParam("set", "USD prices, e.g. WETH=2600,WBTC=61000")
-  .addOptionalParam("advance", "seconds to move the chain clock forward first")
-  .setAction(async (args: { set: string; advance?: string }, hre) =>
+  .addOptionalParam("advance", "how far to move the chain clock forward first: 3700, 1h, 2d (1 s … 3650 d)")
+  .addFlag("dryRun", "check the prices and print what would be set; send nothing")
+  .setAction(async (args: { set: string; advance?: string; dryRun: boolean }, hre) =>
     runTask(async () => {
       if (!isLocalNetwork(hre.network.name))
         throw new UserError(`local:prices only runs on hardhat or localhost, not ${hre.network.name}.`);
@@ -31,19 +32,26 @@ task(
           );
         prices[m[1]] = m[2];
       }
-      if (args.advance !== undefined) {
-        await hre.network.provider.send("evm_increaseTime", [
-          Math.ceil(parseDuration("advance", args.advance, DURATION_RANGES.advance)),
-        ]);
+      const advance =
+        args.advance === undefined
+          ? undefined
+          : Math.ceil(parseDuration("advance", args.advance, DURATION_RANGES.advance));
+      const list = Object.entries(prices)
+        .map(([s, p]) => `${s} ${p}`)
+        .join(", ");
+      if (args.dryRun) {
+        console.log(
+          `dry run: would ${advance ? `advance ${advance} s, then ` : ""}set ${list} and arbitrage the pools`,
+        );
+        return prices;
+      }
+      if (advance !== undefined) {
+        await hre.network.provider.send("evm_increaseTime", [advance]);
         await hre.network.provider.send("evm_mine");
       }
       const { arbitrageur } = await hre.getNamedAccounts();
       await movePrices(market, prices, await hre.ethers.getSigner(arbitrageur));
-      console.log(
-        `prices set: ${Object.entries(prices)
-          .map(([s, p]) => `${s} ${p}`)
-          .join(", ")}; pools arbitraged`,
-      );
+      console.log(`prices set: ${list}; pools arbitraged`);
       return prices;
     }),
   );

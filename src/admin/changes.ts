@@ -1,17 +1,24 @@
-import type { Contract, Signer } from "ethers";
+import fs from "node:fs";
+
+import { type Contract, Interface, ZeroHash, getAddress, keccak256 } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { UserError } from "../config/env";
 import { Mode, Policy } from "../vault/enums";
-import { interfaceOf, readVaultKind } from "../vault/kind";
+import { interfaceOf, kindName } from "../vault/kind";
 import { resolveVault } from "../vault/registry";
 import { revertData, revertText } from "../vault/explain";
-import { adminSigner } from "../cli/connect";
+import { type SignerChoice, adminSigner } from "../cli/connect";
+import { formatDuration } from "../cli/args";
+import { whenText } from "../format/time";
+import { type LensVault, readLens } from "../vault/lens";
+import { VaultMissingError } from "../keeper/status";
 
 /**
- * Admin changes as the vault:* tasks make them: show the call and what it changes, simulate it as
- * the owner, and send it only with --execute. When the owner is a timelock, print the proposal to
- * schedule on it instead.
+ * Admin changes as the vault:* tasks make them: show the call and what it changes, simulate it, and
+ * send it — the one convention of every task that changes state: it sends unless `--dry-run`. With
+ * `--signer unsigned` nothing is signed: the call is written as a Safe Transaction Builder batch for
+ * the owner (a multisig, or a timelock's proposer) to import.
  */
 
 export interface AdminChange {
@@ -32,19 +39,46 @@ export interface AdminResult {
   calldata: string;
   executed: boolean;
   txHash?: string;
-  /** Set when the owner is a contract (a timelock) the signer cannot act for. */
-  timelockProposal?: { target: string; value: 0; data: string };
+  /** With --signer unsigned: the batch written for the owner's multisig. */
+  unsigned?: SafeBatch;
 }
 
-/** A vault, its kind and the contract handle for admin calls. */
+/** How the admin tasks run: simulate only, who signs, and where an unsigned batch goes. */
+export interface AdminOptions {
+  dryRun: boolean;
+  signer: SignerChoice;
+  /** With --signer unsigned: the file to write the batch to (else it is printed). */
+  out?: string;
+}
+
+/** A Safe Transaction Builder batch file (its "version 1.0" format), importable in the Safe app. */
+export interface SafeBatch {
+  version: "1.0";
+  chainId: string;
+  createdAt: number;
+  meta: { name: string; description: string; createdFromSafeAddress: string };
+  transactions: { to: string; value: "0"; data: string }[];
+}
+
+/** A vault, its kind, its lens status (one call: owner, guardian, state, assets) and its contract. */
 export async function adminTarget(
   hre: HardhatRuntimeEnvironment,
   nameOrAddress: string,
-): Promise<{ name: string; address: string; kind: "target-weight" | "delta-hedge"; contract: Contract }> {
+): Promise<{
+  name: string;
+  address: string;
+  kind: "target-weight" | "delta-hedge";
+  contract: Contract;
+  status: LensVault;
+  now: bigint;
+}> {
   const v = await resolveVault(hre, nameOrAddress);
-  const kind = await readVaultKind(hre, v.address);
+  const lens = await readLens(hre, [v.address]);
+  const status = lens.vaults[0];
+  const kind = kindName(status.kind);
+  if (!kind) throw new VaultMissingError(v, hre.network.name);
   const contract = (await hre.ethers.getContractAt(interfaceOf(kind), v.address)) as unknown as Contract;
-  return { ...v, kind, contract };
+  return { ...v, kind, contract, status, now: lens.chain.timestamp };
 }
 
 export type AdminTarget = Awaited<ReturnType<typeof adminTarget>>;
@@ -55,17 +89,53 @@ export function requireTargetWeight(target: AdminTarget, method: string): void {
     throw new UserError(`${method} needs a target-weight vault; ${target.name} is a ${target.kind} vault.`);
 }
 
-/** Prints, simulates and (with `execute`) sends one admin change. */
+/** Refuses a delta-hedge-only change on a target-weight vault. */
+export function requireDeltaHedge(target: AdminTarget, method: string): void {
+  if (target.kind !== "delta-hedge")
+    throw new UserError(`${method} needs a delta-hedge vault; ${target.name} is a ${target.kind} vault.`);
+}
+
+const TIMELOCK = new Interface([
+  "function getMinDelay() view returns (uint256)",
+  "function schedule(address target, uint256 value, bytes data, bytes32 predecessor, bytes32 salt, uint256 delay)",
+  "function execute(address target, uint256 value, bytes payload, bytes32 predecessor, bytes32 salt)",
+]);
+
+/** The owner's TimelockController delay, or undefined when the owner is not one (an EOA, a Safe). */
+async function timelockDelay(hre: HardhatRuntimeEnvironment, owner: string): Promise<bigint | undefined> {
+  if ((await hre.ethers.provider.getCode(owner)) === "0x") return undefined;
+  try {
+    const ret = await hre.ethers.provider.call({
+      to: owner,
+      data: TIMELOCK.encodeFunctionData("getMinDelay"),
+    });
+    return TIMELOCK.decodeFunctionResult("getMinDelay", ret)[0] as bigint;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Prints, simulates and sends one admin change (or, with --dry-run, stops after the simulation; with
+ * --signer unsigned, writes it for the owner's multisig). Every refusal is one UserError line and
+ * nothing is sent.
+ */
 export async function applyAdminChange(
   hre: HardhatRuntimeEnvironment,
   target: AdminTarget,
   change: AdminChange,
-  execute: boolean,
+  opts: AdminOptions,
   log: (line: string) => void,
 ): Promise<AdminResult> {
   if (!change.kinds.includes(target.kind)) {
     throw new UserError(
       `${change.method} needs a ${change.kinds.join(" or ")} vault; ${target.name} is a ${target.kind} vault.`,
+    );
+  }
+  if (opts.signer === "guardian" && change.callers === "owner") {
+    throw new UserError(
+      `${change.method} is the owner's: the guardian may only pause and cancel queued changes. ` +
+        "Use --signer deployer, ledger or unsigned.",
     );
   }
   const { contract } = target;
@@ -74,12 +144,13 @@ export async function applyAdminChange(
   for (const c of change.changes) log(`  ${c}`);
   if (change.changes.length === 0) log("  (no field changes: the call would set what is already there)");
 
-  const signer: Signer = await adminSigner(hre);
-  const me = (await signer.getAddress()).toLowerCase();
-  const owner = ((await contract.owner()) as string).toLowerCase();
-  const guardian = ((await contract.guardian()) as string).toLowerCase();
+  const signer = await adminSigner(hre, opts.signer);
+  const owner = getAddress(target.status.owner);
+  const guardian = getAddress(target.status.guardian);
+  const me = signer ? getAddress(await signer.getAddress()) : owner;
   const allowed = me === owner || (change.callers === "owner-or-guardian" && me === guardian);
   const caller = allowed ? me : owner;
+  const context = { now: target.now, symbols: target.status.assets.map((a) => a.symbol) };
   let method = change.method;
   let data = calldata;
   try {
@@ -88,48 +159,120 @@ export async function applyAdminChange(
     const wait = await pendingWait(hre, contract, e);
     if (wait === undefined) {
       throw new UserError(
-        `${target.name}: ${change.method} would revert with ${revertText(contract.interface, e)}; nothing sent.`,
+        `${target.name}: ${change.method} would revert with ${revertText(contract.interface, e, context)}; nothing sent.`,
       );
     }
     if (wait.eta !== 0n) {
       throw new UserError(
-        `${target.name}: ${change.method} is queued and applies from ${isoTime(wait.eta)}; ` +
+        `${target.name}: ${change.method} is queued and applies from ${whenText(wait.eta, wait.now)}; ` +
           `run the same command again then (or vault:cancel-change --id ${wait.id}); nothing sent.`,
       );
     }
     // It loosens what a rebalance may cost or when it may happen: announce it first (SPEC §3.5).
     const delay = (await contract.changeDelaySeconds()) as bigint;
     log(
-      `  this loosens what a rebalance may cost or when it may happen, so it waits ${delay} s: ` +
+      `  this loosens what a rebalance may cost or when it may happen, so it waits ${formatDuration(Number(delay))}: ` +
         `queueChange announces it now (id ${wait.id}); run the same command again from ` +
-        `${isoTime(wait.now + delay)} to apply it`,
+        `${whenText(wait.now + delay, wait.now)} to apply it`,
     );
     method = "queueChange";
     data = contract.interface.encodeFunctionData("queueChange", [calldata]);
     await hre.ethers.provider.call({ to: target.address, data, from: caller });
   }
   const result: AdminResult = { vault: target.name, method, calldata: data, executed: false };
+
+  if (!signer)
+    return { ...result, unsigned: await writeUnsigned(hre, target, owner, method, data, opts, log) };
   if (!allowed) {
-    const ownerCode = await hre.ethers.provider.getCode(owner);
-    result.timelockProposal = { target: target.address, value: 0, data };
-    const proposal = `target ${target.address}, value 0, data ${data}`;
-    if (execute) {
+    const isContract = (await hre.ethers.provider.getCode(owner)) !== "0x";
+    throw new UserError(
+      `the signer ${me} is not the owner ${owner}${isContract ? " (a contract: a timelock or a multisig)" : ""}` +
+        `${change.callers === "owner-or-guardian" ? ` nor the guardian ${guardian}` : ""}: ` +
+        `pass --signer unsigned to write the transaction for it; nothing sent.`,
+    );
+  }
+  if (opts.dryRun) {
+    log(`  dry run: simulates cleanly as ${me}; run it without --dry-run to send it`);
+    return result;
+  }
+  let hash: string;
+  try {
+    const tx = await signer.sendTransaction({ to: target.address, data });
+    await tx.wait();
+    hash = tx.hash;
+  } catch (e) {
+    if (opts.signer !== "ledger") throw e;
+    // The device: not connected, locked, the Ethereum app closed, the user said no, or no HID stack.
+    const why = ((e as Error).message ?? String(e)).split("\n")[0];
+    throw new UserError(
+      `the Ledger did not sign (${why}): connect it, unlock it, open the Ethereum app and approve; nothing sent.`,
+    );
+  }
+  log(`  sent ${hash}: done`);
+  return { ...result, executed: true, txHash: hash };
+}
+
+/**
+ * --signer unsigned: the call as a Safe Transaction Builder batch from the owner. When the owner is a
+ * TimelockController, the batch schedules the call on it (the multisig is its proposer) and the log
+ * says which execute call follows after its delay.
+ */
+async function writeUnsigned(
+  hre: HardhatRuntimeEnvironment,
+  target: AdminTarget,
+  owner: string,
+  method: string,
+  data: string,
+  opts: AdminOptions,
+  log: (line: string) => void,
+): Promise<SafeBatch> {
+  const chainId = (await hre.ethers.provider.getNetwork()).chainId;
+  const delay = await timelockDelay(hre, owner);
+  let tx = { to: target.address, value: "0" as const, data };
+  let description = `${method} on vault ${target.name} (${target.address})`;
+  if (delay !== undefined) {
+    const salt = keccak256(data);
+    tx = {
+      to: owner,
+      value: "0",
+      data: TIMELOCK.encodeFunctionData("schedule", [target.address, 0, data, ZeroHash, salt, delay]),
+    };
+    description += `, scheduled on the timelock ${owner}`;
+    log(
+      `  the owner is a timelock (delay ${formatDuration(Number(delay))}): the batch schedules the call; after the delay, ` +
+        `execute it with data ${TIMELOCK.encodeFunctionData("execute", [target.address, 0, data, ZeroHash, salt])}`,
+    );
+  }
+  const batch: SafeBatch = {
+    version: "1.0",
+    chainId: chainId.toString(),
+    createdAt: Date.now(),
+    meta: {
+      name: `Ballast: ${method}`,
+      description,
+      createdFromSafeAddress: delay === undefined ? owner : "",
+    },
+    transactions: [tx],
+  };
+  const json = JSON.stringify(batch, null, 2);
+  if (opts.out) {
+    try {
+      fs.writeFileSync(opts.out, `${json}\n`);
+    } catch (e) {
       throw new UserError(
-        `the signer ${me} is not the owner ${owner}${ownerCode !== "0x" ? " (a contract, e.g. the timelock)" : ""}: ` +
-          `have the owner make the call (${proposal}).`,
+        `cannot write --out ${opts.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; nothing sent.`,
       );
     }
-    log(`  the owner is ${owner}; as the owner, the call simulates cleanly. Schedule it there: ${proposal}`);
-    return result;
+    log(
+      `  unsigned: simulated as the owner ${owner}; Safe Transaction Builder batch written to ${opts.out}; nothing sent`,
+    );
+  } else {
+    log(
+      `  unsigned: simulated as the owner ${owner}; Safe Transaction Builder batch (import it in the Safe app); nothing sent:`,
+    );
+    log(json);
   }
-  if (!execute) {
-    log(`  dry run: simulates cleanly as ${me}; pass --execute to send it`);
-    return result;
-  }
-  const tx = await signer.sendTransaction({ to: target.address, data });
-  await tx.wait();
-  log(`  sent ${tx.hash}: done`);
-  return { ...result, executed: true, txHash: tx.hash };
+  return batch;
 }
 
 const ENGINE_KEYS = [
@@ -294,8 +437,6 @@ async function pendingWait(
   return undefined;
 }
 
-const isoTime = (seconds: bigint): string => new Date(Number(seconds) * 1000).toISOString();
-
 /**
  * vault:pause / vault:unpause, read against the vault's real state: none when it already is what was
  * asked (said in one line, nothing simulated or sent), so running either twice sends once.
@@ -305,8 +446,7 @@ export async function pauseChanges(
   pause: boolean,
   log: (line: string) => void,
 ): Promise<AdminChange[]> {
-  const { paused } = (await target.contract.engineState()) as { paused: boolean };
-  if (paused === pause) {
+  if (target.status.state.paused === pause) {
     log(
       `vault ${target.name} (${target.address}) is already ${pause ? "paused" : "unpaused"}; nothing to send.`,
     );

@@ -1,4 +1,4 @@
-import { VoidSigner, Wallet, type Signer } from "ethers";
+import { VoidSigner, Wallet, getAddress, isAddress, type Signer } from "ethers";
 import type { HardhatRuntimeEnvironment, HttpNetworkConfig } from "hardhat/types";
 
 import { UserError, expectedChainId, isLiveNetwork, requireEnv } from "../config/env";
@@ -95,12 +95,65 @@ export async function keeperSigner(hre: HardhatRuntimeEnvironment): Promise<Sign
   return new VoidSigner(address, hre.ethers.provider);
 }
 
-/** The account that signs admin changes: the named `deployer` (DEPLOYER_PRIVATE_KEY on live networks). */
-export async function adminSigner(hre: HardhatRuntimeEnvironment): Promise<Signer> {
-  if (isLiveNetwork(hre.network.name))
-    requireEnv("DEPLOYER_PRIVATE_KEY", `it signs admin transactions on ${hre.network.name}`);
-  const { deployer } = await hre.getNamedAccounts();
-  return hre.ethers.getSigner(deployer);
+/** Who signs an admin change (`--signer`); `unsigned` signs nothing and writes the transaction. */
+export const SIGNERS = ["deployer", "guardian", "ledger", "unsigned"] as const;
+export type SignerChoice = (typeof SIGNERS)[number];
+
+/** The variable holding the guardian's own key (pause and cancel-change only). */
+export const GUARDIAN_KEY_ENV = "GUARDIAN_PRIVATE_KEY";
+/** The address on a Ledger that signs with `--signer ledger` (through @nomicfoundation/hardhat-ledger). */
+export const LEDGER_ACCOUNT_ENV = "LEDGER_ACCOUNT";
+
+/**
+ * The account that signs admin changes, by `--signer`:
+ * - `deployer`: DEPLOYER_PRIVATE_KEY on live networks, the named `deployer` account locally;
+ * - `guardian`: GUARDIAN_PRIVATE_KEY on live networks (so a guardian never pastes its key into a
+ *   variable named for the deployer), the named `guardian` account locally;
+ * - `ledger`: LEDGER_ACCOUNT, signed on the device by hardhat-ledger (loaded only when it is set);
+ * - `unsigned`: none (null): the task writes the transaction for a multisig instead.
+ * A missing or malformed variable is one UserError line, before anything is sent.
+ */
+export async function adminSigner(
+  hre: HardhatRuntimeEnvironment,
+  choice: SignerChoice,
+): Promise<Signer | null> {
+  const live = isLiveNetwork(hre.network.name);
+  switch (choice) {
+    case "unsigned":
+      return null;
+    case "ledger": {
+      const account = requireEnv(
+        LEDGER_ACCOUNT_ENV,
+        "it names the Ledger address that signs with --signer ledger",
+      );
+      if (!isAddress(account))
+        throw new UserError(`${LEDGER_ACCOUNT_ENV} '${account}' is not an address (0x + 40 hex digits).`);
+      return hre.ethers.getSigner(getAddress(account));
+    }
+    case "guardian": {
+      const key = process.env[GUARDIAN_KEY_ENV]?.trim();
+      if (key || live) {
+        const k =
+          key ||
+          requireEnv(
+            GUARDIAN_KEY_ENV,
+            `it signs the guardian's pause and cancel-change on ${hre.network.name}`,
+          );
+        try {
+          return new Wallet(k.startsWith("0x") ? k : `0x${k}`, hre.ethers.provider);
+        } catch {
+          throw new UserError(`${GUARDIAN_KEY_ENV} is not a valid private key: expected 32 bytes of hex.`);
+        }
+      }
+      const { guardian } = await hre.getNamedAccounts();
+      return hre.ethers.getSigner(guardian);
+    }
+    case "deployer": {
+      if (live) requireEnv("DEPLOYER_PRIVATE_KEY", `it signs admin transactions on ${hre.network.name}`);
+      const { deployer } = await hre.getNamedAccounts();
+      return hre.ethers.getSigner(deployer);
+    }
+  }
 }
 
 /**

@@ -48,6 +48,15 @@ function privateKeyAccounts(): string[] {
   return [key.startsWith("0x") ? key : `0x${key}`];
 }
 
+/**
+ * `--signer ledger`'s account (LEDGER_ACCOUNT) for hardhat-ledger, which signs its transactions on the
+ * device; nothing when unset (the plugin is then not even loaded: hardhat.config.ts).
+ */
+function ledgerAccounts(): { ledgerAccounts?: string[] } {
+  const account = process.env.LEDGER_ACCOUNT?.trim();
+  return account ? { ledgerAccounts: [account] } : {};
+}
+
 /** The chain id of the in-process network and of a local node (`npx hardhat node`). */
 export const LOCAL_CHAIN_ID = 31337;
 
@@ -72,8 +81,10 @@ export function hardhatNetworks(): NetworksUserConfig {
     networks[name] = {
       url: process.env[net.rpcEnv]?.trim() || MISSING_URL,
       accounts: privateKeyAccounts(),
+      ...ledgerAccounts(),
     };
   }
+  Object.assign(networks.localhost!, ledgerAccounts());
   return networks;
 }
 

@@ -21,12 +21,13 @@ import { tokenMeta } from "../vault/tokens";
  */
 
 /** The OpenZeppelin TimelockController as OpenZeppelin compiled it (the npm package's artifact). */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const TIMELOCK_ARTIFACT = require("@openzeppelin/contracts/build/contracts/TimelockController.json") as {
-  abi: unknown[];
-  bytecode: string;
-  deployedBytecode: string;
-};
+export const TIMELOCK_ARTIFACT =
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require("@openzeppelin/contracts/build/contracts/TimelockController.json") as {
+    abi: unknown[];
+    bytecode: string;
+    deployedBytecode: string;
+  };
 export const TIMELOCK_NAME = "Timelock";
 
 /** The fields of EngineImmutables, which a vault's core and extension must agree on. */

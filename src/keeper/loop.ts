@@ -63,6 +63,8 @@ export interface KeeperOptions {
   ethPrice?: number;
   /** Log a `record` line with the running totals this often (0 = only the final summary). */
   reportEveryMs: number;
+  /** Decide and simulate as usual, but send nothing (`dry-run` records say what would have gone). */
+  dryRun?: boolean;
   /** Serve the running totals for Prometheus at http://host:port/metrics (port 0: any free port). */
   metrics?: { host: string; port: number };
   log: (line: string) => void;
@@ -82,6 +84,8 @@ export interface KeeperSummary {
   raced: number;
   replaced: number;
   held: number;
+  /** With --dry-run: due rebalances that would have been sent. */
+  wouldSend: number;
   /** Due rebalances held because the reward did not cover --min-profit × their gas cost. */
   unprofitable: number;
   idle: number;
@@ -154,6 +158,7 @@ export async function runKeeper(
     raced: 0,
     replaced: 0,
     held: 0,
+    wouldSend: 0,
     unprofitable: 0,
     idle: 0,
     blocked: 0,
@@ -384,6 +389,17 @@ export async function runKeeper(
       // Said once per streak: every poll until funded would say the same.
       if (consecutiveNoFunds === 0) emit("error", "no-funds", { vault: v.name, kind, why: e.message });
       tick.shortWei = gasLimit * fees.maxFeePerGas;
+      return;
+    }
+    if (opts.dryRun) {
+      summary.wouldSend++;
+      if (changed)
+        emit("info", "dry-run", {
+          vault: v.name,
+          kind,
+          why: `${decision.why}; would send (dry run)`,
+          gasLimit,
+        });
       return;
     }
     tick.balance -= gasLimit * fees.maxFeePerGas;

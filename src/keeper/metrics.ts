@@ -21,6 +21,7 @@ const COUNTERS: [keyof KeeperSummary, string][] = [
   ["raced", "due rebalances another keeper did first"],
   ["replaced", "stuck transactions replaced at a higher fee"],
   ["held", "due rebalances held for gas (base fee above the ceiling or the hard cap)"],
+  ["wouldSend", "due rebalances a --dry-run keeper would have sent"],
   ["unprofitable", "due rebalances held because the reward was below --min-profit × gas cost"],
   ["idle", "vault polls with nothing due"],
   ["blocked", "vault polls where a rebalance was blocked (paused, stale oracle, breaker…)"],

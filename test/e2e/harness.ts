@@ -58,10 +58,15 @@ export interface Env {
 export function baseEnv(deploymentsDir: string, extra: Env = {}): Env {
   const env: Env = { ...process.env, BALLAST_DEPLOYMENTS_DIR: deploymentsDir, FORCE_COLOR: "0" };
   for (const k of Object.keys(env)) {
-    if (/_RPC_URL$|PRIVATE_KEY$|^BALLAST_(GUARDIAN|BOOK_MANAGER|TIMELOCK_)|^HARDHAT_NETWORK$/.test(k))
+    if (
+      /_RPC_URL$|PRIVATE_KEY$|^BALLAST_(GUARDIAN|BOOK_MANAGER|TIMELOCK_|ENV_FILE)|^HARDHAT_NETWORK$|^LEDGER_ACCOUNT$/.test(
+        k,
+      )
+    )
       delete env[k];
   }
-  return { ...env, ...extra };
+  // A developer's own .env must not leak into the subprocesses: point them at a file that is not there.
+  return { ...env, BALLAST_ENV_FILE: path.join(os.tmpdir(), "ballast-no-env-file"), ...extra };
 }
 
 export function tempDir(prefix: string): { dir: string; remove(): void } {

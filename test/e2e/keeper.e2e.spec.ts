@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { Contract, JsonRpcProvider, Wallet } from "ethers";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { StatusDocument } from "../../src/keeper/statusJson";
 
@@ -273,21 +273,72 @@ describe("end to end against `npx hardhat node` (subprocesses)", function () {
     }
   });
 
-  it("a paused vault: rebalance says so in one line and exits 1; admin tasks are dry runs until --execute", async () => {
-    const dry = await hh(["vault:pause", "--network", "localhost", "--vault", "demo"]);
+  it("a paused vault: rebalance says so in one line and exits 1; admin tasks send unless --dry-run", async () => {
+    const paused = () => new Contract(address("demo"), VAULT_ABI, rpc).paused() as Promise<boolean>;
+    const dry = await hh(["vault:pause", "--network", "localhost", "--vault", "demo", "--dry-run"]);
     expect(dry.code, dry.stderr).to.equal(0);
     expect(dry.stdout).to.match(/dry run: simulates cleanly/);
-    expect(await new Contract(address("demo"), VAULT_ABI, rpc).paused()).to.equal(false);
+    expect(await paused()).to.equal(false);
+    // A Ledger that cannot be reached (no device here): one error line, nothing sent. The account is
+    // the owner's, so the call simulates and the send is what reaches for the device. hardhat-ledger's
+    // own progress lines ("[hardhat-ledger] Connecting wallet") are all else on stderr.
+    const owner = ((await rpc.send("eth_accounts", [])) as string[])[0];
+    const ledger = await hh(
+      ["vault:pause", "--network", "localhost", "--vault", "demo", "--signer", "ledger"],
+      {
+        LEDGER_ACCOUNT: owner,
+      },
+    );
+    expect(ledger.code).to.equal(1);
+    const lines = ledger.stderr.split("\n").filter(Boolean);
     expect(
-      (await hh(["vault:pause", "--network", "localhost", "--vault", "demo", "--execute"])).code,
-    ).to.equal(0);
+      lines.filter((l) => !/\[hardhat-ledger\]/.test(l)),
+      ledger.stderr,
+    ).to.have.length(1);
+    expect(lines.at(-1)).to.match(
+      /^Error: the Ledger did not sign \(.+\): connect it, unlock it, open the Ethereum app and approve; nothing sent\.$/,
+    );
+    expect(ledger.stderr).to.not.match(/\n\s+at /);
+    expect(await paused()).to.equal(false);
+    // The guardian's own account pauses.
+    const g = await hh(["vault:pause", "--network", "localhost", "--vault", "demo", "--signer", "guardian"]);
+    expect(g.code, g.stderr).to.equal(0);
+    expect(await paused()).to.equal(true);
     expectOneLineError(
       await hh(["rebalance", "--network", "localhost", "--vault", "demo"]),
       /^Error: demo: cannot rebalance: the vault is paused$/,
     );
-    expect(
-      (await hh(["vault:unpause", "--network", "localhost", "--vault", "demo", "--execute"])).code,
-    ).to.equal(0);
+    expect((await hh(["vault:unpause", "--network", "localhost", "--vault", "demo"])).code).to.equal(0);
+    expect(await paused()).to.equal(false);
+  });
+
+  it("reads a .env when present; a variable the shell sets wins over it", async () => {
+    const closed = await freePort();
+    const other = await freePort();
+    const dir = tempDir("ballast-env-");
+    try {
+      const file = path.join(dir.dir, ".env");
+      writeFileSync(file, `MAINNET_RPC_URL=http://127.0.0.1:${closed}\n`);
+      expectOneLineError(
+        await hh(["status", "--network", "mainnet"], { BALLAST_ENV_FILE: file }),
+        new RegExp(
+          `^Error: cannot reach the node at http://127\\.0\\.0\\.1:${closed} \\(--network mainnet\\)`,
+        ),
+      );
+      expectOneLineError(
+        await hh(["status", "--network", "mainnet"], {
+          BALLAST_ENV_FILE: file,
+          MAINNET_RPC_URL: `http://127.0.0.1:${other}`,
+        }),
+        new RegExp(
+          `^Error: cannot reach the node at http://127\\.0\\.0\\.1:${other} \\(--network mainnet\\)`,
+        ),
+      );
+      // Without it: the variable is missing, and the line says so.
+      expectOneLineError(await hh(["status", "--network", "mainnet"]), /^Error: MAINNET_RPC_URL is not set/);
+    } finally {
+      dir.remove();
+    }
   });
 
   it("operator mistakes and faults: one line each, exit 1", async () => {

@@ -2,41 +2,64 @@ import { expect } from "chai";
 import hre from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 
-import type { AdminResult } from "../../src/admin/changes";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { ZeroAddress, keccak256 } from "ethers";
+
+import type { AdminResult, SafeBatch } from "../../src/admin/changes";
 import { demoVaultPreset } from "../../src/vault/targetWeight";
 import { fundedVaultFixture, hedgeFixture } from "../shared/fixtures";
 import { runCaptured } from "../shared/helpers";
+import { TIMELOCK_ARTIFACT } from "../../src/deploy/vaults";
 
 const admin = (name: string, args: Record<string, unknown>) =>
-  runCaptured<AdminResult[]>(name, { execute: false, ...args });
+  runCaptured<AdminResult[]>(name, { dryRun: false, signer: "deployer", ...args });
+
+/** Hands the vault's ownership to `to` (Ownable2Step: the contract accepts, impersonated). */
+async function handOver(
+  vault: { transferOwnership(a: string): Promise<{ wait(): Promise<unknown> }>; connect(s: never): unknown },
+  to: string,
+): Promise<string> {
+  await (await vault.transferOwnership(to)).wait();
+  await hre.network.provider.send("hardhat_impersonateAccount", [to]);
+  await hre.network.provider.send("hardhat_setBalance", [to, "0xde0b6b3a7640000"]);
+  const v = vault.connect((await hre.ethers.getSigner(to)) as never) as {
+    acceptOwnership(): Promise<{ wait(): Promise<unknown> }>;
+  };
+  await (await v.acceptOwnership()).wait();
+  return to;
+}
 
 describe("admin tasks (vault:settings, vault:targets, vault:bands, vault:pause, vault:unpause)", () => {
   afterEach(() => {
     process.exitCode = 0;
   });
 
-  it("vault:settings is a dry run by default: prints the change, simulates, sends nothing", async () => {
+  it("vault:settings --dry-run prints the change, simulates, sends nothing", async () => {
     const { vault, admin: owner } = await fundedVaultFixture();
     const nonce = await hre.ethers.provider.getTransactionCount(owner.address);
     const { out, err } = await admin("vault:settings", {
       vault: "funded",
       set: "maxSlippageBps=150,cooldownSeconds=600",
+      dryRun: true,
     });
     expect(err).to.equal("");
     expect(out).to.include("maxSlippageBps 100 → 150");
     expect(out).to.include("cooldownSeconds 3600 → 600");
-    expect(out).to.match(/dry run: simulates cleanly as 0x[0-9a-f]{40}; pass --execute to send it/);
+    expect(out).to.match(
+      /dry run: simulates cleanly as 0x[0-9a-fA-F]{40}; run it without --dry-run to send it/,
+    );
     expect((await vault.engineSettings()).maxSlippageBps).to.equal(100n);
     expect(await hre.ethers.provider.getTransactionCount(owner.address)).to.equal(nonce);
   });
 
-  it("--execute sends it, and only the named fields change", async () => {
+  it("sends by default (the convention of every state-changing task), and only the named fields change", async () => {
     const { vault } = await fundedVaultFixture();
     const before = await vault.engineSettings();
     const { out, result } = await admin("vault:settings", {
       vault: "funded",
       set: "maxSlippageBps=90,minTradeValue=500000000",
-      execute: true,
     });
     // both tighten, so both apply at once
     expect(result!.map((r) => r.method)).to.deep.equal(["setEngineSettings", "setAmountSettings"]);
@@ -53,7 +76,6 @@ describe("admin tasks (vault:settings, vault:targets, vault:bands, vault:pause, 
     const { err } = await admin("vault:settings", {
       vault: "funded",
       set: "maxSlippageBps=9000",
-      execute: true,
     });
     expect(err).to.match(
       /^Error: funded: setEngineSettings would revert with OutOfBounds\(maxSlippageBps, 9000, 1, (\d+)\): maxSlippageBps = 9000 is outside its bounds 1 … \1; nothing sent\.$/,
@@ -62,7 +84,7 @@ describe("admin tasks (vault:settings, vault:targets, vault:bands, vault:pause, 
     expect((await vault.engineSettings()).maxSlippageBps).to.equal(100n);
 
     process.exitCode = 0;
-    const t = await admin("vault:targets", { vault: "funded", targets: "5000,3000,3000", execute: true });
+    const t = await admin("vault:targets", { vault: "funded", targets: "5000,3000,3000" });
     expect(t.err).to.equal(
       "Error: funded: setTargets would revert with TargetsDoNotSum(11000): the targets sum to 11000 bps; they must sum to 10000; nothing sent.",
     );
@@ -107,17 +129,17 @@ describe("admin tasks (vault:settings, vault:targets, vault:bands, vault:pause, 
     const { vault, admin: owner } = await fundedVaultFixture();
     const nonce = () => hre.ethers.provider.getTransactionCount(owner.address);
     const n0 = await nonce();
-    await admin("vault:pause", { vault: "funded", execute: true });
+    await admin("vault:pause", { vault: "funded" });
     expect(await vault.paused()).to.equal(true);
     expect(await nonce()).to.equal(n0 + 1);
-    const again = await admin("vault:pause", { vault: "funded", execute: true });
+    const again = await admin("vault:pause", { vault: "funded" });
     expect(again.out).to.equal(
       `vault funded (${await vault.getAddress()}) is already paused; nothing to send.`,
     );
     expect(again.result).to.deep.equal([]);
     expect(await nonce()).to.equal(n0 + 1);
-    await admin("vault:unpause", { vault: "funded", execute: true });
-    const twice = await admin("vault:unpause", { vault: "funded", execute: true });
+    await admin("vault:unpause", { vault: "funded" });
+    const twice = await admin("vault:unpause", { vault: "funded" });
     expect(twice.out).to.match(/is already unpaused; nothing to send\.$/);
     expect(await nonce()).to.equal(n0 + 2);
     expect(await vault.paused()).to.equal(false);
@@ -126,7 +148,11 @@ describe("admin tasks (vault:settings, vault:targets, vault:bands, vault:pause, 
 
   it("vault:settings takes enum names, and refuses a value its field cannot hold with one line, nothing sent", async () => {
     const { vault, admin: owner } = await fundedVaultFixture();
-    const named = await admin("vault:settings", { vault: "funded", set: "policy=Threshold,mode=ToBandEdge" });
+    const named = await admin("vault:settings", {
+      vault: "funded",
+      set: "policy=Threshold,mode=ToBandEdge",
+      dryRun: true,
+    });
     expect(named.out).to.include("policy 2 → 1");
     expect(named.out).to.include("mode 0 → 1");
     const n0 = await hre.ethers.provider.getTransactionCount(owner.address);
@@ -144,7 +170,7 @@ describe("admin tasks (vault:settings, vault:targets, vault:bands, vault:pause, 
     ];
     for (const [set, message] of cases) {
       process.exitCode = 0;
-      const { out, err } = await admin("vault:settings", { vault: "funded", set, execute: true });
+      const { out, err } = await admin("vault:settings", { vault: "funded", set });
       expect(err, set).to.equal(message);
       expect(out, set).to.equal("");
       expect(process.exitCode, set).to.equal(1);
@@ -155,82 +181,175 @@ describe("admin tasks (vault:settings, vault:targets, vault:bands, vault:pause, 
 
   it("vault:bands on a delta-hedged vault: one line naming its kind, nothing read or sent", async () => {
     await hedgeFixture();
-    const { err } = await admin("vault:bands", { vault: "Hedge", abs: "500,500", rel: "0,0", execute: true });
+    const { err } = await admin("vault:bands", { vault: "Hedge", abs: "500,500", rel: "0,0" });
     expect(err).to.equal("Error: setBands needs a target-weight vault; Hedge is a delta-hedge vault.");
     expect(process.exitCode).to.equal(1);
   });
 
-  it("pause and unpause with --execute; targets and bands queued, then applied by the same command", async () => {
+  it("pause and unpause; targets and bands queued, then applied by the same command", async () => {
     const { vault } = await fundedVaultFixture();
-    await admin("vault:pause", { vault: "funded", execute: true });
+    await admin("vault:pause", { vault: "funded" });
     expect(await vault.paused()).to.equal(true);
-    await admin("vault:unpause", { vault: "funded", execute: true });
+    await admin("vault:unpause", { vault: "funded" });
     expect(await vault.paused()).to.equal(false);
-    const first = await admin("vault:targets", { vault: "funded", targets: "5000,2500,2500", execute: true });
-    expect(first.out).to.match(/waits 86400 s: queueChange announces it now \(id 0x[0-9a-f]{64}\)/);
+    const first = await admin("vault:targets", { vault: "funded", targets: "5000,2500,2500" });
+    expect(first.out).to.match(
+      /waits 1 d: queueChange announces it now \(id 0x[0-9a-f]{64}\); run the same command again from \S+Z \(in 24 h\) to apply it/,
+    );
     const id = /id (0x[0-9a-f]{64})/.exec(first.out)![1];
     const eta = await vault.changeEta(id);
     expect(eta).to.be.greaterThan(0n);
     expect((await vault.targets())[0].map(Number)).to.deep.equal([4000, 3000, 3000]);
     // too early: one line, nothing sent
     process.exitCode = 0;
-    const early = await admin("vault:targets", { vault: "funded", targets: "5000,2500,2500", execute: true });
+    const early = await admin("vault:targets", { vault: "funded", targets: "5000,2500,2500" });
     expect(early.err).to.equal(
-      `Error: funded: setTargets is queued and applies from ${new Date(Number(eta) * 1000).toISOString()}; ` +
+      `Error: funded: setTargets is queued and applies from ${new Date(Number(eta) * 1000).toISOString().replace(".000Z", "Z")} (in 24 h); ` +
         `run the same command again then (or vault:cancel-change --id ${id}); nothing sent.`,
     );
     expect(process.exitCode).to.equal(1);
     process.exitCode = 0;
     await time.increaseTo(eta);
-    await admin("vault:targets", { vault: "funded", targets: "5000,2500,2500", execute: true });
+    await admin("vault:targets", { vault: "funded", targets: "5000,2500,2500" });
     expect((await vault.targets())[0].map(Number)).to.deep.equal([5000, 2500, 2500]);
     // widening a band applies at once; narrowing one is queued, and can be cancelled
-    await admin("vault:bands", { vault: "funded", abs: "600,600,600", rel: "0,0,0", execute: true });
+    await admin("vault:bands", { vault: "funded", abs: "600,600,600", rel: "0,0,0" });
     expect((await vault.targets())[1].map(Number)).to.deep.equal([600, 600, 600]);
     const narrow = await admin("vault:bands", {
       vault: "funded",
       abs: "300,300,300",
       rel: "0,0,0",
-      execute: true,
     });
     const bandsId = /id (0x[0-9a-f]{64})/.exec(narrow.out)![1];
     expect(await vault.changeEta(bandsId)).to.be.greaterThan(0n);
-    await admin("vault:cancel-change", { vault: "funded", id: bandsId, execute: true });
+    await admin("vault:cancel-change", { vault: "funded", id: bandsId });
     expect(await vault.changeEta(bandsId)).to.equal(0n);
     expect((await vault.targets())[1].map(Number)).to.deep.equal([600, 600, 600]);
   });
 
-  it("when a timelock owns the vault: the dry run prints the proposal; --execute refuses", async () => {
+  it("an owner that is a contract (a multisig): the deployer's send is refused in one line; --signer unsigned writes its Safe batch", async () => {
     const { vault, admin: owner } = await fundedVaultFixture();
-    // Any contract stands in for the timelock here; the hand-over to a real one is tested in deploy.spec.
-    const timelock = await (
+    // Any contract without getMinDelay stands in for a Safe here.
+    const safe = await (
       await hre.ethers.getContractFactory("OptionBook")
     ).deploy(owner.address, owner.address);
-    await (await vault.transferOwnership(await timelock.getAddress())).wait();
-    // Ownable2Step: a contract owner must accept; impersonate it to finish the transfer.
-    const tl = await timelock.getAddress();
-    await hre.network.provider.send("hardhat_impersonateAccount", [tl]);
-    await hre.network.provider.send("hardhat_setBalance", [tl, "0xde0b6b3a7640000"]);
-    await (await vault.connect(await hre.ethers.getSigner(tl)).acceptOwnership()).wait();
-    await hre.network.provider.send("hardhat_stopImpersonatingAccount", [tl]);
+    const sa = await handOver(vault, await safe.getAddress());
+    const n0 = await hre.ethers.provider.getTransactionCount(owner.address);
 
-    const dry = await admin("vault:settings", { vault: "funded", set: "maxSlippageBps=150" });
-    expect(dry.out).to.include(
-      `the owner is ${tl.toLowerCase()}; as the owner, the call simulates cleanly. Schedule it there: target ${await vault.getAddress()}, value 0, data 0x`,
+    const refused = await admin("vault:settings", { vault: "funded", set: "maxSlippageBps=90" });
+    expect(refused.err).to.equal(
+      `Error: the signer ${owner.address} is not the owner ${sa} (a contract: a timelock or a multisig): ` +
+        "pass --signer unsigned to write the transaction for it; nothing sent.",
     );
-    // a loosening change: what the timelock must send first is its announcement
-    expect(dry.result![0].method).to.equal("queueChange");
-    expect(dry.result![0].timelockProposal!.data).to.equal(
-      vault.interface.encodeFunctionData("queueChange", [
-        vault.interface.encodeFunctionData("setEngineSettings", [
-          { ...demoVaultPreset().settings, maxSlippageBps: 150 },
-        ]),
-      ]),
+    const out = path.join(os.tmpdir(), `ballast-batch-${process.pid}.json`);
+    process.exitCode = 0;
+    const u = await admin("vault:settings", {
+      vault: "funded",
+      set: "maxSlippageBps=150",
+      signer: "unsigned",
+      out,
+    });
+    expect(u.err).to.equal("");
+    expect(u.out).to.include(
+      `unsigned: simulated as the owner ${sa}; Safe Transaction Builder batch written to ${out}`,
     );
-    const exec = await admin("vault:settings", { vault: "funded", set: "maxSlippageBps=150", execute: true });
-    expect(exec.err).to.match(
-      /^Error: the signer 0x[0-9a-f]{40} is not the owner 0x[0-9a-f]{40} \(a contract, e.g. the timelock\): have the owner make the call/,
-    );
+    const batch = JSON.parse(fs.readFileSync(out, "utf8")) as SafeBatch;
+    fs.rmSync(out);
+    // A loosening change: what the multisig must send first is its announcement.
+    const inner = vault.interface.encodeFunctionData("setEngineSettings", [
+      { ...demoVaultPreset().settings, maxSlippageBps: 150 },
+    ]);
+    expect(batch).to.deep.include({ version: "1.0", chainId: "31337" });
+    expect(batch.meta.createdFromSafeAddress).to.equal(sa);
+    expect(batch.transactions).to.deep.equal([
+      {
+        to: await vault.getAddress(),
+        value: "0",
+        data: vault.interface.encodeFunctionData("queueChange", [inner]),
+      },
+    ]);
+    expect(await hre.ethers.provider.getTransactionCount(owner.address)).to.equal(n0);
     expect((await vault.engineSettings()).maxSlippageBps).to.equal(100n);
+    // The batch is what the owner can send: sent from the multisig's address, the change is queued.
+    await hre.network.provider.send("hardhat_impersonateAccount", [sa]);
+    await (await hre.ethers.getSigner(sa)).sendTransaction(batch.transactions[0]);
+    expect(await vault.changeEta(keccak256(inner))).to.be.greaterThan(0n);
+  });
+
+  it("an owner that is a TimelockController: the unsigned batch schedules the call on it, and the printed execute applies it", async () => {
+    const { vault, admin: owner } = await fundedVaultFixture();
+    const artifact = TIMELOCK_ARTIFACT;
+    const proposer = (await hre.ethers.getSigners())[6];
+    const timelock = await new hre.ethers.ContractFactory(
+      artifact.abi as never,
+      artifact.bytecode,
+      owner,
+    ).deploy(3600, [proposer.address], [proposer.address], ZeroAddress);
+    const tl = await handOver(vault, await timelock.getAddress());
+    const u = await admin("vault:settings", {
+      vault: "funded",
+      set: "maxSlippageBps=90",
+      signer: "unsigned",
+    });
+    expect(u.err).to.equal("");
+    const batch = u.result![0].unsigned!;
+    expect(batch.meta.createdFromSafeAddress).to.equal(""); // the proposer's Safe, which the tools do not know
+    expect(batch.transactions[0].to).to.equal(tl);
+    const exec = /execute it with data (0x[0-9a-f]+)/.exec(u.out)![1];
+    // The proposer sends the batch, waits out the delay, then executes: the setting is in force.
+    await (await proposer.sendTransaction(batch.transactions[0])).wait();
+    await time.increase(3600);
+    await (await proposer.sendTransaction({ to: tl, data: exec })).wait();
+    expect((await vault.engineSettings()).maxSlippageBps).to.equal(90n);
+  });
+
+  it("--signer guardian: pauses with the guardian's own account, refuses an owner's change in one line", async () => {
+    const { vault, guardian, admin: owner } = await fundedVaultFixture();
+    const g0 = await hre.ethers.provider.getTransactionCount(guardian.address);
+    const p = await admin("vault:pause", { vault: "funded", signer: "guardian" });
+    expect(p.err).to.equal("");
+    expect(await vault.paused()).to.equal(true);
+    expect(await hre.ethers.provider.getTransactionCount(guardian.address)).to.equal(g0 + 1);
+    process.exitCode = 0;
+    const n0 = await hre.ethers.provider.getTransactionCount(owner.address);
+    const s = await admin("vault:settings", {
+      vault: "funded",
+      set: "maxSlippageBps=90",
+      signer: "guardian",
+    });
+    expect(s.err).to.equal(
+      "Error: setEngineSettings is the owner's: the guardian may only pause and cancel queued changes. Use --signer deployer, ledger or unsigned.",
+    );
+    expect(s.out).to.equal("");
+    expect(await hre.ethers.provider.getTransactionCount(guardian.address)).to.equal(g0 + 1);
+    expect(await hre.ethers.provider.getTransactionCount(owner.address)).to.equal(n0);
+  });
+
+  it("signer mistakes: one line each, exit 1, nothing sent", async () => {
+    const { vault, admin: owner } = await fundedVaultFixture();
+    const n0 = await hre.ethers.provider.getTransactionCount(owner.address);
+    const cases: [Record<string, unknown>, string][] = [
+      [{ signer: "trezor" }, "Error: --signer 'trezor' is not one of deployer, guardian, ledger, unsigned."],
+      [{ out: "x.json" }, "Error: --out is for --signer unsigned (the batch file); other signers send."],
+      [
+        { signer: "unsigned", out: "/nonexistent-dir/batch.json" },
+        "Error: cannot write --out /nonexistent-dir/batch.json: ENOENT; nothing sent.",
+      ],
+      [
+        { signer: "ledger" },
+        "Error: LEDGER_ACCOUNT is not set: it names the Ledger address that signs with --signer ledger. Export it (see .env.example) and retry.",
+      ],
+    ];
+    for (const [flags, line] of cases) {
+      process.exitCode = 0;
+      const { err } = await admin("vault:pause", { vault: "funded", ...flags });
+      expect(
+        err.split("\n").filter((l) => l.startsWith("Error:")),
+        JSON.stringify(flags),
+      ).to.deep.equal([line]);
+      expect(process.exitCode).to.equal(1);
+    }
+    expect(await hre.ethers.provider.getTransactionCount(owner.address)).to.equal(n0);
+    expect(await vault.paused()).to.equal(false);
   });
 });

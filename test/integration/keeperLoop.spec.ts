@@ -317,6 +317,24 @@ describe("keeper loop (npx hardhat keeper)", () => {
     }
   });
 
+  it("--dry-run decides and simulates as usual, sends nothing, and says what it would have sent", async () => {
+    const { vault } = await fundedVaultFixture();
+    const [, , keeper] = await hre.ethers.getSigners();
+    const nonce = await hre.ethers.provider.getTransactionCount(keeper.address);
+    const k = await startKeeper(["funded"], { dryRun: true });
+    const would = await k.waitFor("dry-run");
+    expect(would.why).to.equal("urgent: deviation 12.00× band; would send (dry run)");
+    expect(Number(would.gasLimit)).to.be.greaterThan(100_000);
+    await k.waitFor("start");
+    await new Promise((r) => setTimeout(r, 300)); // more polls: said once
+    const summary = await k.stop();
+    expect(k.records.filter((r) => r.event === "dry-run")).to.have.length(1);
+    expect(summary).to.include({ sent: 0, confirmed: 0 });
+    expect(summary.wouldSend).to.be.greaterThan(1);
+    expect(await hre.ethers.provider.getTransactionCount(keeper.address)).to.equal(nonce);
+    expect((await vault.engineState()).lastRebalanceAt).to.equal(0n);
+  });
+
   it("replaces a transaction that sits unmined, with the same nonce and a higher fee", async () => {
     const { vault } = await fundedVaultFixture();
     await hre.network.provider.send("evm_setAutomine", [false]);
