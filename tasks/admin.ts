@@ -13,6 +13,14 @@ import {
   settingsChanges,
   targetsChange,
 } from "../src/admin/changes";
+import {
+  bandChange,
+  bookChange,
+  bookLimitsChange,
+  rateChange,
+  targetDeltaChange,
+  volatilityChange,
+} from "../src/admin/hedge";
 import { SIGNERS, preflight, runTask } from "../src/cli/connect";
 import { parseChoice, parseIntList } from "../src/cli/args";
 import { UserError } from "../src/config/env";
@@ -96,4 +104,52 @@ adminTask(
     ["abs", "absolute band per asset, bps of NAV (0 = off)"],
     ["rel", "relative band per asset, bps of the target (0 = off)"],
   ],
+);
+
+/* The delta-hedged vault's own parameters (src/admin/hedge.ts): values in a strategist's units. */
+adminTask(
+  "vault:book",
+  "Points a delta-hedged vault at another options book",
+  async (args, t) => [await bookChange(t, args.book)],
+  [["book", "the IOptionBook address"]],
+);
+adminTask(
+  "vault:volatility",
+  "Sets σ's source and bounds, e.g. --set sigma=80%,minSigma=0.1,maxSigma=3 or --set feed=0x…,maxStaleness=1h",
+  async (args, t) => [await volatilityChange(t, args.set)],
+  [
+    [
+      "set",
+      "comma-separated key=value: feed, maxStaleness (duration), sigma, minSigma, maxSigma (0.8 or 80%)",
+    ],
+  ],
+);
+adminTask(
+  "vault:rate",
+  "Sets r, annual and continuously compounded, e.g. --rate 4% or --rate 0.04",
+  async (args, t) => [await rateChange(t, args.rate)],
+  [["rate", "a fraction or a percentage (|r| ≤ 100%)"]],
+);
+adminTask(
+  "vault:target-delta",
+  "Sets the hedge's target net delta in underlying units, e.g. --delta 0 or --delta -0.5",
+  async (args, t) => [await targetDeltaChange(t, args.delta)],
+  [["delta", "underlying units (WETH for an ETH hedge)"]],
+);
+adminTask(
+  "vault:band",
+  "Sets the no-trade band, e.g. --set policy=WhalleyWilmott,costBps=10,riskAversion=1,minHalfWidth=0.1",
+  async (args, t) => [await bandChange(t, args.set)],
+  [
+    [
+      "set",
+      "comma-separated key=value: policy (Absolute, RelativeToGross, WhalleyWilmott), relativeBps, costBps, absolute, riskAversion, minHalfWidth, maxHalfWidth",
+    ],
+  ],
+);
+adminTask(
+  "vault:book-limits",
+  "Sets how the hedge follows its book, e.g. --set expiryUnwind=1d,bookCooldown=1h",
+  async (args, t) => [await bookLimitsChange(t, args.set)],
+  [["set", "comma-separated key=value: expiryUnwind, bookCooldown (durations)"]],
 );

@@ -1,7 +1,13 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {IDeltaHedgeVault, HedgeStatus} from "../interfaces/IDeltaHedgeVault.sol";
+import {
+    BandConfig,
+    BookLimits,
+    IDeltaHedgeVault,
+    HedgeStatus,
+    VolatilitySettings
+} from "../interfaces/IDeltaHedgeVault.sol";
 import {
     AmountSettings,
     AssetConfig,
@@ -47,6 +53,15 @@ struct Simulation {
     bytes revertData; // its revert data when it failed
 }
 
+/// @notice A delta-hedged vault's own parameters (what its vault:* tasks set).
+struct HedgeParams {
+    address book;
+    VolatilitySettings volatility;
+    int256 rateWad;
+    BandConfig band;
+    BookLimits limits;
+}
+
 /// @notice A vault's whole status, everything `npx hardhat status`, `rebalance` and `keeper` read.
 struct VaultStatus {
     address vault;
@@ -64,6 +79,7 @@ struct VaultStatus {
     uint256 totalSupply; // target-weight vaults: shares outstanding
     uint256 changeDelaySeconds; // how long targets and loosening changes wait (0: delta-hedged)
     HedgeStatus hedge; // delta-hedged vaults
+    HedgeParams hedgeParams; // delta-hedged vaults
 }
 
 /// @notice The chain's state the reads were made at, and the keeper's ETH. (No base fee: nodes run
@@ -127,8 +143,13 @@ contract BallastLens {
         } catch {} // solhint-disable-line no-empty-blocks
         s.assets = _assets(v);
         if (s.kind == VaultKind.TargetWeight) _targetWeight(ITargetWeightVault(vault), s);
-        else s.hedge = IDeltaHedgeVault(vault).hedgeStatus();
+        else _hedge(IDeltaHedgeVault(vault), s);
         if (s.status.reason == Reason.Due) s.simulation = simulator.run(vault);
+    }
+
+    function _hedge(IDeltaHedgeVault v, VaultStatus memory s) private view {
+        s.hedge = v.hedgeStatus();
+        s.hedgeParams = HedgeParams(v.book(), v.volatility(), v.rateWad(), v.band(), v.bookLimits());
     }
 
     /// @dev The vault's kind, or None for an address without code or without a Ballast `vaultKind()`.

@@ -275,6 +275,26 @@ async function writeUnsigned(
   return batch;
 }
 
+/** The range a Solidity integer type holds ("uint16", "int256"). */
+function typeRange(type: string): { min: bigint; max: bigint } | undefined {
+  const m = /^(u?)int(\d+)$/.exec(type);
+  if (!m) return undefined;
+  const bits = BigInt(m[2]);
+  return m[1]
+    ? { min: 0n, max: (1n << bits) - 1n }
+    : { min: -(1n << (bits - 1n)), max: (1n << (bits - 1n)) - 1n };
+}
+
+/**
+ * Refuses a value its Solidity field cannot hold, in one line naming the flag, the field's type and
+ * its range (ethers would otherwise throw an encoding dump). Shared by every admin change.
+ */
+export function assertFits(flag: string, type: string, value: bigint): void {
+  const r = typeRange(type);
+  if (r && (value < r.min || value > r.max))
+    throw new UserError(`${flag}=${value} is out of range (a ${type}: ${r.min} … ${r.max}); nothing sent.`);
+}
+
 const ENGINE_KEYS = [
   "policy",
   "mode",
@@ -344,16 +364,12 @@ export async function settingsChanges(
     const fields = contract.interface.getFunction(method)!.inputs[0].components!;
     for (const k of touched) {
       const field = fields.find((f) => f.name === k)!;
-      const bits = Number(/^uint(\d+)$/.exec(field.type)?.[1] ?? 256);
-      const enumSize = ENUM_SETTINGS[k] ? Object.keys(ENUM_SETTINGS[k]).length : undefined;
-      const max = enumSize !== undefined ? BigInt(enumSize - 1) : (1n << BigInt(bits)) - 1n;
-      if (assignments[k] > max) {
-        const range =
-          enumSize !== undefined
-            ? `one of ${Object.keys(ENUM_SETTINGS[k]).join(", ")}`
-            : `a ${field.type}: 0 … ${max}`;
-        throw new UserError(`--set ${k}=${assignments[k]} is out of range (${range}); nothing sent.`);
-      }
+      const names = ENUM_SETTINGS[k] ? Object.keys(ENUM_SETTINGS[k]) : undefined;
+      if (names && assignments[k] >= BigInt(names.length))
+        throw new UserError(
+          `--set ${k}=${assignments[k]} is out of range (one of ${names.join(", ")}); nothing sent.`,
+        );
+      assertFits(`--set ${k}`, field.type, assignments[k]);
     }
     const current = (await contract[getter]()) as Record<string, bigint>;
     const next = Object.fromEntries(keys.map((k) => [k, k in assignments ? assignments[k] : current[k]]));

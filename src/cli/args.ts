@@ -62,6 +62,8 @@ export const DURATION_RANGES = {
   "wait-timeout": { min: 1, max: 7 * 86400 },
   advance: { min: 1, max: 3650 * 86400 },
   "report-every": { min: 60, max: 86400 },
+  /** A vault parameter in seconds (the vault checks its own bounds; 0 is often "off"). */
+  parameter: { min: 0, max: 3650 * 86400 },
 } as const;
 
 /** A number in [min, max] (a multiple, a count). */

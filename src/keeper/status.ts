@@ -7,6 +7,7 @@ import { UserError } from "../config/env";
 import { renderTable } from "../format/table";
 import { plural } from "../format/units";
 import { Mode, Policy, type ReasonName, reasonName } from "../vault/enums";
+import { BandPolicy } from "../vault/deltaHedge";
 import { type VaultKindName, kindName } from "../vault/kind";
 import { type LensChain, type LensVault, readLens } from "../vault/lens";
 import { hedgeUrgency, targetWeightUrgency } from "./decision";
@@ -61,6 +62,27 @@ export interface VaultStatusReport {
     underlying: number;
     liveLegs: number;
     clipped: boolean;
+    /** Its parameters (what vault:book, :volatility, :rate, :target-delta, :band, :book-limits set). */
+    book: string;
+    /** σ's feed (the zero address: the admin σ below is used), its staleness limit, the admin σ and the bounds. */
+    volatility: {
+      feed: string;
+      maxStalenessSeconds: number;
+      sigma: number;
+      minSigma: number;
+      maxSigma: number;
+    };
+    rate: number;
+    band: {
+      policy: string;
+      relativeBps: number;
+      costBps: number;
+      absolute: number;
+      riskAversion: number;
+      minHalfWidth: number;
+      maxHalfWidth: number;
+    };
+    limits: { expiryUnwindSeconds: number; bookCooldownSeconds: number };
   };
   /** What rebalance() would do now (legs, bounds, the simulated reward); `legs` is empty unless Due. */
   plan: RebalancePlan;
@@ -177,6 +199,7 @@ export function reportFromLens(
   };
   if (kind === "delta-hedge") {
     const h = s.hedge;
+    const p = s.hedgeParams;
     report.urgency = hedgeUrgency(h.netDeltaWad, h.targetDeltaWad, h.halfWidthWad);
     report.hedge = {
       netDelta: num(h.netDeltaWad),
@@ -188,6 +211,31 @@ export function reportFromLens(
       underlying: num(h.underlyingWad),
       liveLegs: Number(h.liveLegs),
       clipped: h.clipped,
+      book: p.book,
+      volatility: {
+        feed: p.volatility.feed,
+        maxStalenessSeconds: Number(p.volatility.maxStalenessSeconds),
+        sigma: num(p.volatility.sigmaWad),
+        minSigma: num(p.volatility.minSigmaWad),
+        maxSigma: num(p.volatility.maxSigmaWad),
+      },
+      rate: num(p.rateWad),
+      band: {
+        policy:
+          Object.keys(BandPolicy).find(
+            (k) => BigInt(BandPolicy[k as keyof typeof BandPolicy]) === p.band.policy,
+          ) ?? String(p.band.policy),
+        relativeBps: Number(p.band.relativeBps),
+        costBps: Number(p.band.costBps),
+        absolute: num(p.band.absoluteWad),
+        riskAversion: num(p.band.riskAversionWad),
+        minHalfWidth: num(p.band.minHalfWidthWad),
+        maxHalfWidth: num(p.band.maxHalfWidthWad),
+      },
+      limits: {
+        expiryUnwindSeconds: Number(p.limits.expiryUnwindSeconds),
+        bookCooldownSeconds: Number(p.limits.bookCooldownSeconds),
+      },
     };
   } else {
     s.assets.forEach((a, i) => {
@@ -414,6 +462,20 @@ export function formatStatus(r: VaultStatusReport): string {
       `  net Δ ${h.netDelta.toFixed(4)} vs target ${h.targetDelta.toFixed(4)} ± ${h.halfWidth.toFixed(4)}; ` +
         `book Δ ${h.bookDelta.toFixed(4)}, Γ ${h.bookGamma.toExponential(4)}; σ ${(h.sigma * 100).toFixed(1)}%; ` +
         `${plural(h.liveLegs, "live leg")}; holding ${h.underlying.toFixed(4)}${h.clipped ? "; CLIPPED (cannot sell enough)" : ""}`,
+    );
+    const v = h.volatility;
+    const pct = (x: number) => `${+(x * 100).toFixed(4)}%`;
+    const b = h.band;
+    const policy =
+      b.policy === "Absolute"
+        ? `Absolute ±${b.absolute}`
+        : b.policy === "RelativeToGross"
+          ? `RelativeToGross ${b.relativeBps} bps of the book's gross size`
+          : `WhalleyWilmott (cost ${b.costBps} bps, risk aversion ${b.riskAversion})`;
+    lines.push(
+      `  hedge: book ${h.book}; σ ${/^0x0+$/.test(v.feed) ? `set at ${pct(v.sigma)}` : `from feed ${v.feed} (stale after ${formatDuration(v.maxStalenessSeconds)})`} ` +
+        `within ${pct(v.minSigma)} … ${pct(v.maxSigma)}; r ${pct(h.rate)}; band ${policy}, clamped ${b.minHalfWidth} … ${b.maxHalfWidth}; ` +
+        `expiry unwind ${formatDuration(h.limits.expiryUnwindSeconds)}, book cooldown ${h.limits.bookCooldownSeconds === 0 ? "off" : formatDuration(h.limits.bookCooldownSeconds)}`,
     );
   }
   lines.push(`  roles: owner ${r.roles.owner}, guardian ${r.roles.guardian}`, ...settingsLines(r));

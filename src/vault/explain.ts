@@ -42,7 +42,12 @@ const wad = (x: unknown) => formatUnits(x as bigint, 18);
  * the code and SPEC); this follows them after a colon.
  */
 const WORDS: Record<string, (a: Result, c: RevertContext) => string> = {
-  OutOfBounds: (a) => `${argText(a[0])} = ${a[1]} is outside its bounds ${a[2]} … ${a[3]}`,
+  OutOfBounds: (a) => {
+    const name = argText(a[0]);
+    // A WAD parameter (rateWad, sigmaWad, …) reads as the decimal it stands for.
+    const v = (x: unknown) => (name.endsWith("Wad") ? formatUnits(x as bigint, 18) : String(x));
+    return `${name} = ${v(a[1])} is outside its bounds ${v(a[2])} … ${v(a[3])}`;
+  },
   TargetsDoNotSum: (a) => `the targets sum to ${a[0]} bps; they must sum to 10000`,
   InvalidAssetCount: (a, c) =>
     c.symbols

@@ -352,4 +352,113 @@ describe("admin tasks (vault:settings, vault:targets, vault:bands, vault:pause, 
     expect(await hre.ethers.provider.getTransactionCount(owner.address)).to.equal(n0);
     expect(await vault.paused()).to.equal(false);
   });
+  describe("the delta-hedged vault's own parameters", () => {
+    it("vault:volatility, vault:rate, vault:target-delta, vault:band, vault:book-limits: strategist's units in, the contract's integers out", async () => {
+      const { vault } = await hedgeFixture();
+      const vol = await vault.volatility();
+      const dry = await admin("vault:volatility", {
+        vault: "Hedge",
+        set: "sigma=90%,maxStaleness=2h",
+        dryRun: true,
+      });
+      expect(dry.err).to.equal("");
+      expect(vol.sigmaWad).to.equal(8n * 10n ** 17n); // the demo preset's 80 %
+      expect(dry.out).to.include("sigmaWad 0.8 (80.0%) → 0.9 (90.0%)");
+      expect(dry.out).to.include("maxStalenessSeconds");
+      expect((await vault.volatility()).sigmaWad).to.equal(vol.sigmaWad); // a dry run
+      await admin("vault:volatility", { vault: "Hedge", set: "sigma=90%,maxStaleness=2h" });
+      const after = await vault.volatility();
+      expect(after.sigmaWad).to.equal(9n * 10n ** 17n);
+      expect(after.maxStalenessSeconds).to.equal(7200n);
+      expect(after.minSigmaWad).to.equal(vol.minSigmaWad); // the rest as it was
+      expect(after.feed).to.equal(vol.feed);
+
+      const r = await admin("vault:rate", { vault: "Hedge", rate: "5%" });
+      expect(r.err).to.equal("");
+      expect(await vault.rateWad()).to.equal(5n * 10n ** 16n);
+      await admin("vault:target-delta", { vault: "Hedge", delta: "-0.5" });
+      expect(await vault.targetDeltaWad()).to.equal(-5n * 10n ** 17n);
+      const b = await admin("vault:band", { vault: "Hedge", set: "policy=RelativeToGross,relativeBps=150" });
+      expect(b.out).to.include("policy Absolute → RelativeToGross");
+      const band = await vault.band();
+      expect([band.policy, band.relativeBps]).to.deep.equal([1n, 150n]);
+      await admin("vault:book-limits", { vault: "Hedge", set: "expiryUnwind=2d" });
+      expect((await vault.bookLimits()).expiryUnwindSeconds).to.equal(2n * 86400n);
+      // status shows what was set.
+      const { out } = await runCaptured("status", { vault: "Hedge", json: false });
+      expect(out).to.match(
+        /σ set at 90% within .*; r 5%; band RelativeToGross 150 bps of the book's gross size, .*expiry unwind 2 d/,
+      );
+    });
+
+    it("vault:book points the hedge at another book; the status follows it", async () => {
+      const { vault, admin: owner } = await hedgeFixture();
+      const other = await (
+        await hre.ethers.getContractFactory("OptionBook")
+      ).deploy(owner.address, owner.address);
+      const to = await other.getAddress();
+      const { out, err } = await admin("vault:book", { vault: "Hedge", book: to });
+      expect(err).to.equal("");
+      expect(out).to.include(`→ ${to}`);
+      expect(await vault.book()).to.equal(to);
+    });
+
+    it("mistakes: one line each, exit 1, nothing sent", async () => {
+      const { vault, admin: owner } = await hedgeFixture();
+      const n0 = await hre.ethers.provider.getTransactionCount(owner.address);
+      const rate = await vault.rateWad();
+      const cases: [string, Record<string, unknown>, string][] = [
+        [
+          "vault:rate",
+          { vault: "Hedge", rate: "fast" },
+          "Error: --rate 'fast' is not a number or a percentage, e.g. 0.8 or 80%.",
+        ],
+        [
+          "vault:rate",
+          { vault: "Hedge", rate: "200%" },
+          "Error: Hedge: setRate would revert with OutOfBounds(rateWad, 2000000000000000000, 0, 1000000000000000000): rateWad = 2.0 is outside its bounds 0.0 … 1.0; nothing sent.",
+        ],
+        [
+          "vault:band",
+          { vault: "Hedge", set: "relativeBps=70000" },
+          "Error: --set relativeBps=70000 is out of range (a uint16: 0 … 65535); nothing sent.",
+        ],
+        [
+          "vault:band",
+          { vault: "Hedge", set: "policy=Wide" },
+          "Error: policy 'Wide' is one of Absolute, RelativeToGross, WhalleyWilmott.",
+        ],
+        [
+          "vault:volatility",
+          { vault: "Hedge", set: "vol=1" },
+          "Error: --set: unknown key 'vol'; known: feed, maxStaleness, sigma, minSigma, maxSigma.",
+        ],
+        [
+          "vault:book",
+          { vault: "Hedge", book: "0x1234" },
+          "Error: --book '0x1234' is not an address (0x + 40 hex digits).",
+        ],
+        [
+          "vault:target-delta",
+          { vault: "Hedge", delta: "1e3" },
+          "Error: --delta '1e3' is not an amount of the underlying, e.g. 0.5 or -2.",
+        ],
+      ];
+      for (const [name, flags, line] of cases) {
+        process.exitCode = 0;
+        const { err } = await admin(name, flags);
+        expect(err, name).to.equal(line);
+        expect(process.exitCode, name).to.equal(1);
+      }
+      expect(await vault.rateWad()).to.equal(rate);
+      expect(await hre.ethers.provider.getTransactionCount(owner.address)).to.equal(n0);
+    });
+
+    it("a hedge parameter on a target-weight vault: one line naming its kind", async () => {
+      await fundedVaultFixture();
+      const { err } = await admin("vault:rate", { vault: "funded", rate: "4%" });
+      expect(err).to.equal("Error: setRate needs a delta-hedge vault; funded is a target-weight vault.");
+      expect(process.exitCode).to.equal(1);
+    });
+  });
 });

@@ -64,6 +64,10 @@ describe("status (npx hardhat status)", () => {
     expect(report.hedge!.liveLegs).to.equal(1);
     expect(report.urgency).to.be.closeTo(Math.abs(report.hedge!.netDelta) / 0.5, 1e-6);
     expect(formatStatus(report)).to.match(/net Δ -\d+\.\d{4} vs target 0\.0000 ± 0\.5000; book Δ/);
+    // Its own parameters, as the demo preset set them (σ 80 % in [5 %, 300 %], r 4 %, an absolute band).
+    expect(formatStatus(report)).to.include(
+      `hedge: book ${await vault.book()}; σ set at 80% within 5% … 300%; r 4%; band Absolute ±0.5, clamped 0.01 … 1000; expiry unwind 1 d, book cooldown 4 h`,
+    );
   });
 
   it("--json: one document with the chain id, block and timestamp; every integer a string, exact", async () => {

@@ -19,6 +19,15 @@ describe("reverts and reasons in words", () => {
     ).to.equal(
       "OutOfBounds(maxSlippageBps, 10000, 1, 500): maxSlippageBps = 10000 is outside its bounds 1 … 500",
     );
+    // A WAD parameter reads as its decimal.
+    expect(
+      revertText(
+        iface,
+        revert("OutOfBounds", [encodeBytes32String("rateWad"), 2n * 10n ** 18n, 0, 10n ** 18n]),
+      ),
+    ).to.equal(
+      "OutOfBounds(rateWad, 2000000000000000000, 0, 1000000000000000000): rateWad = 2.0 is outside its bounds 0.0 … 1.0",
+    );
     expect(revertText(iface, revert("TargetsDoNotSum", [11000]))).to.equal(
       "TargetsDoNotSum(11000): the targets sum to 11000 bps; they must sum to 10000",
     );
