@@ -20,3 +20,14 @@ export const formatInt = (n: bigint | number): string => Number(n).toLocaleStrin
 
 /** "1 leg", "2 legs". */
 export const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** An amount of ETH in wei, to four significant digits: "0.0003977 ETH", "1.25 ETH". */
+export function formatEth(wei: bigint): string {
+  if (wei === 0n) return "0 ETH";
+  return `${(Number(wei) / 1e18).toLocaleString("en-US", { maximumSignificantDigits: 4 })} ETH`;
+}
+
+/** A token amount to the precision its decimals allow (at most 6 shown), with separators: "12.5 USDC". */
+export function formatToken(x: number, symbol: string, decimals = 18): string {
+  return `${x.toLocaleString("en-US", { maximumFractionDigits: Math.min(decimals, 6) })} ${symbol}`;
+}

@@ -47,8 +47,6 @@ export interface Economics {
 const quoteText = (x: number, symbol: string) =>
   `${x.toLocaleString("en-US", { maximumSignificantDigits: x < 1 ? 2 : undefined, maximumFractionDigits: 2 })} ${symbol}`;
 
-const gwei = formatGwei;
-
 /** Send, hold for gas, or idle (nothing due), with a one-line reason for the log. */
 export function decide(
   view: TriggerView,
@@ -61,14 +59,14 @@ export function decide(
   if (baseFeeWei > policy.hardCapWei) {
     return {
       action: "hold",
-      why: `base fee ${gwei(baseFeeWei)} above the hard cap ${gwei(policy.hardCapWei)}`,
+      why: `base fee ${formatGwei(baseFeeWei)} above the hard cap ${formatGwei(policy.hardCapWei)}`,
     };
   }
   if (baseFeeWei > policy.baseFeeCeilingWei && !urgent) {
     return {
       action: "hold",
       why:
-        `base fee ${gwei(baseFeeWei)} above the ceiling ${gwei(policy.baseFeeCeilingWei)}; ` +
+        `base fee ${formatGwei(baseFeeWei)} above the ceiling ${formatGwei(policy.baseFeeCeilingWei)}; ` +
         `deviation ${view.urgency.toFixed(2)}× band, urgent from ${policy.urgentMultiple}×`,
     };
   }

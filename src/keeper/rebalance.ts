@@ -1,4 +1,11 @@
-import { Interface, formatEther, formatUnits, type Signer, type TransactionReceipt } from "ethers";
+import {
+  Interface,
+  formatEther,
+  formatUnits,
+  parseEther,
+  type Signer,
+  type TransactionReceipt,
+} from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { UserError } from "../config/env";
@@ -7,10 +14,11 @@ import { classifySendError, eip1559Fees } from "./decision";
 import { formatPlan } from "./plan";
 import { sendLean, waitForReceipt } from "./send";
 import { sleep } from "../cli/sleep";
+import { formatDuration } from "../cli/args";
 import { POLL, type VaultStatusReport, revertContext, vaultStatus, vaultStatuses } from "./status";
 import { revertText } from "../vault/explain";
 import { assertCanPay } from "./funds";
-import { formatGwei, formatInt } from "../format/units";
+import { formatEth, formatGwei, formatInt, formatToken } from "../format/units";
 
 /**
  * One rebalance of one vault, as `npx hardhat rebalance` runs it: read the trigger, print the plan,
@@ -58,7 +66,6 @@ export interface RebalanceResult {
   after?: VaultStatusReport;
 }
 
-const gwei = formatGwei;
 /** The latest block's base fee (0 on chains without one). */
 export async function baseFee(hre: HardhatRuntimeEnvironment): Promise<bigint> {
   const block = await hre.ethers.provider.getBlock("latest");
@@ -147,24 +154,24 @@ async function gasGate(
   if (opts.gasMode === "skip") {
     return {
       ok: false,
-      why: `base fee ${gwei(fee)} is above --max-gas-price ${gwei(cap)}; skipped (pass --gas-mode wait to wait instead)`,
+      why: `base fee ${formatGwei(fee)} is above --max-gas-price ${formatGwei(cap)}; skipped (pass --gas-mode wait to wait instead)`,
       fee,
     };
   }
   opts.log(
-    `${name}: base fee ${gwei(fee)} is above --max-gas-price ${gwei(cap)}; waiting up to ${opts.waitTimeoutSeconds}s for it to fall`,
+    `${name}: base fee ${formatGwei(fee)} is above --max-gas-price ${formatGwei(cap)}; waiting up to ${formatDuration(opts.waitTimeoutSeconds)} for it to fall`,
   );
   const deadline = Date.now() + opts.waitTimeoutSeconds * 1000;
   while (Date.now() < deadline) {
     await sleep(Math.min(5, opts.waitTimeoutSeconds / 4) * 1000); // at least four looks per wait
     fee = await baseFee(hre);
     if (fee <= cap) {
-      opts.log(`${name}: base fee ${gwei(fee)} is now at or below the cap; going ahead`);
+      opts.log(`${name}: base fee ${formatGwei(fee)} is now at or below the cap; going ahead`);
       return { ok: true, why: "", fee };
     }
   }
   throw new UserError(
-    `${name}: base fee still ${gwei(fee)} after waiting ${opts.waitTimeoutSeconds}s, above --max-gas-price ${gwei(cap)}; nothing sent. ` +
+    `${name}: base fee still ${formatGwei(fee)} after waiting ${formatDuration(opts.waitTimeoutSeconds)}, above --max-gas-price ${formatGwei(cap)}; nothing sent. ` +
       `Retry later or raise the cap.`,
   );
 }
@@ -307,11 +314,12 @@ export function formatResult(r: RebalanceResult): string[] {
     case "raced":
       return [
         `${r.name}: already rebalanced by someone else: ${r.why}` +
-          (r.txHash ? ` (tx ${r.txHash}, gas ${r.gasUsed})` : ""),
+          (r.txHash ? ` (tx ${r.txHash}, gas ${formatInt(r.gasUsed ?? 0n)})` : ""),
       ];
     case "rebalanced":
       return [
-        `${r.name}: rebalanced in ${r.txHash}: gas ${r.gasUsed} (${r.feeEth} ETH), reward ${r.rewardQuote ?? 0} ${r.before.assets[0]?.symbol ?? ""}`,
+        `${r.name}: rebalanced in ${r.txHash}: gas ${formatInt(r.gasUsed ?? 0n)} (${formatEth(parseEther(r.feeEth ?? "0"))}), ` +
+          `reward ${formatToken(r.rewardQuote ?? 0, r.before.plan.quote.symbol, r.before.plan.quote.decimals)}`,
         ...formatChange(r.before, r.after!),
       ];
   }

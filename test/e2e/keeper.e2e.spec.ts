@@ -203,7 +203,9 @@ describe("end to end against `npx hardhat node` (subprocesses)", function () {
         LOCALHOST_RPC_URL: proxy.url,
       });
       expect(r.code, r.stderr).to.equal(0);
-      expect(r.stdout).to.match(/^demo: rebalanced in 0x[0-9a-f]{64}: gas \d+ /m);
+      expect(r.stdout).to.match(
+        /^demo: rebalanced in 0x[0-9a-f]{64}: gas [\d,]+ \([\d.]+ ETH\), reward [\d.,]+ USDC$/m,
+      );
       console.log(`      rebalance: ${proxy.total()} requests ${JSON.stringify(proxy.counts())}`);
       expect(await rebalancedCount("demo")).to.equal(before + 1);
       expect(proxy.total(), JSON.stringify(proxy.counts())).to.be.at.most(10);

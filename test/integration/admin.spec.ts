@@ -89,6 +89,13 @@ describe("admin tasks (vault:settings, vault:targets, vault:bands, vault:pause, 
       "Error: funded: setTargets would revert with TargetsDoNotSum(11000): the targets sum to 11000 bps; they must sum to 10000; nothing sent.",
     );
     expect((await vault.targets())[0].map(Number)).to.deep.equal([4000, 3000, 3000]);
+
+    // A count that does not match names the vault's assets, in order.
+    process.exitCode = 0;
+    const c = await admin("vault:targets", { vault: "funded", targets: "5000,5000" });
+    expect(c.err).to.equal(
+      "Error: funded: setTargets would revert with InvalidAssetCount(2): 2 values given; the vault has 3 assets, in order USDC, WETH, WBTC; nothing sent.",
+    );
   });
 
   it("bad arguments: one line each, exit code 1", async () => {

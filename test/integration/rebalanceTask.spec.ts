@@ -51,7 +51,12 @@ describe("rebalance task (npx hardhat rebalance)", () => {
     expect(out).to.match(/^ {2}buy {2}WETH: [\d,.]+ USDC in, at least [\d,.]+ WETH out/m);
     expect(out).to.match(/^ {2}simulation ok: reward [\d.]+ USDC, gas ≈ [\d,]+$/m);
     expect(out).to.include(`sent ${r.txHash}`);
-    expect(out).to.match(new RegExp(`^funded: rebalanced in ${r.txHash}: gas ${receipt!.gasUsed} `, "m"));
+    expect(out).to.match(
+      new RegExp(
+        `^funded: rebalanced in ${r.txHash}: gas ${receipt!.gasUsed.toLocaleString("en-US")} \\(0\\.\\d+ ETH\\), reward [\\d.]+ USDC$`,
+        "m",
+      ),
+    );
     expect(out).to.match(/^ {2}USDC {3}100\.00% → \d+\.\d\d% \(target 40\.00%\)$/m);
   });
 
@@ -104,7 +109,7 @@ describe("rebalance task (npx hardhat rebalance)", () => {
     await new Promise((r) => setTimeout(r, 500));
     await setBaseFee("20");
     const { out, result } = await waiting;
-    expect(out).to.match(/waiting up to 8s for it to fall/);
+    expect(out).to.match(/waiting up to 8 s for it to fall/);
     expect(out).to.match(/base fee 20\.00 gwei is now at or below the cap; going ahead/);
     expect(result![0].outcome).to.equal("rebalanced");
     expect((await vault.engineState()).lastRebalanceAt).to.be.greaterThan(0n);
@@ -121,7 +126,7 @@ describe("rebalance task (npx hardhat rebalance)", () => {
       waitTimeout: "1",
     });
     expect(err).to.match(
-      /^Error: funded: base fee still 80\.00 gwei after waiting 1s, above --max-gas-price 50\.00 gwei; nothing sent\. Retry later or raise the cap\.$/,
+      /^Error: funded: base fee still 80\.00 gwei after waiting 1 s, above --max-gas-price 50\.00 gwei; nothing sent\. Retry later or raise the cap\.$/,
     );
     expect(process.exitCode).to.equal(1);
     expect(await nonceOf(keeper.address)).to.equal(nonce);
@@ -175,7 +180,7 @@ describe("rebalance task (npx hardhat rebalance)", () => {
     expect((await hre.ethers.provider.getTransactionReceipt(theirs.hash))!.status).to.equal(1);
     expect((await hre.ethers.provider.getTransactionReceipt(r.txHash!))!.status).to.equal(0);
     expect(out).to.match(
-      /^funded: already rebalanced by someone else: another transaction rebalanced first; ours reverted harmlessly \(cooling down until .*\) \(tx 0x[0-9a-f]{64}, gas \d+\)$/m,
+      /^funded: already rebalanced by someone else: another transaction rebalanced first; ours reverted harmlessly \(cooling down until .*\) \(tx 0x[0-9a-f]{64}, gas [\d,]+\)$/m,
     );
     expect(process.exitCode ?? 0).to.equal(0);
   });

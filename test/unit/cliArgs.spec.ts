@@ -2,7 +2,7 @@ import { expect } from "chai";
 
 import { UserError } from "../../src/config/env";
 import { DURATION_RANGES, formatDuration, parseDuration, parseNumber } from "../../src/cli/args";
-import { formatGwei, formatInt, plural } from "../../src/format/units";
+import { formatEth, formatGwei, formatInt, formatToken, plural } from "../../src/format/units";
 import { decide, ethPriceInQuote } from "../../src/keeper/decision";
 import { runCaptured } from "../shared/helpers";
 
@@ -62,6 +62,13 @@ describe("task arguments: bounded, with units", () => {
     expect(formatGwei(1n)).to.equal("1 wei");
     expect(formatGwei(999_999n)).to.equal("999999 wei");
     expect(formatInt(397_656n)).to.equal("397,656");
+    // Fees to four significant digits, not 18 decimals; token amounts to their own decimals.
+    expect(formatEth(397_656_000_000_000n)).to.equal("0.0003977 ETH");
+    expect(formatEth(1_250_000_000_000_000_000n)).to.equal("1.25 ETH");
+    expect(formatEth(0n)).to.equal("0 ETH");
+    expect(formatToken(12.5, "USDC", 6)).to.equal("12.5 USDC");
+    expect(formatToken(1234.56789012, "USDC", 6)).to.equal("1,234.56789 USDC");
+    expect(formatToken(0.123456789, "WBTC", 8)).to.equal("0.123457 WBTC");
     expect([plural(1, "live leg"), plural(2, "leg"), plural(0, "leg")]).to.deep.equal([
       "1 live leg",
       "2 legs",
