@@ -5,3 +5,4 @@ import "./keeper";
 import "./local";
 import "./rebalance";
 import "./status";
+import "./demo";

@@ -3,7 +3,8 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { loadPrices, sample, type PricePoint } from "../data/prices";
 import { TAGS } from "../deployments";
-import { usd } from "../format/table";
+import { pct, usd } from "../format/table";
+import { blackScholesPrices, toWad } from "../math/reference";
 import { loadLocalMarket, movePrices } from "../market/localMarket";
 import { reasonName } from "../vault/enums";
 import {
@@ -63,6 +64,51 @@ export interface HedgeDemoStep {
   netAfter: number;
   calls: number;
   reason: string;
+  /** NAV the step's rebalance lost to fees and price impact, and the reward it paid (USD). */
+  cost: number;
+  reward: number;
+  /** The vault's holdings at the feed price after the step (USDC + WETH), USD. */
+  vaultValue: number;
+  /** What the book's short calls are worth (Black–Scholes at the vault's σ and r), USD. */
+  callsValue: number;
+  /** Since the start: the vault's value change less the calls' value change (the writer's hedged P&L). */
+  hedgedPnl: number;
+}
+
+/** The CSV columns of the delta-hedge demo (one row per step). */
+export function deltaHedgeCsv(steps: HedgeDemoStep[]): string[][] {
+  return [
+    [
+      "date",
+      "eth_usd",
+      "book_delta",
+      "half_width",
+      "net_delta_before",
+      "calls",
+      "reason",
+      "net_delta_after",
+      "cost_usd",
+      "reward_usdc",
+      "vault_value_usd",
+      "calls_value_usd",
+      "hedged_pnl_usd",
+    ],
+    ...steps.map((s) => [
+      s.point.time.toISOString(),
+      String(s.point.ethUsd),
+      s.bookDelta.toFixed(6),
+      s.halfWidth.toFixed(6),
+      s.netBefore.toFixed(6),
+      String(s.calls),
+      s.calls > 0 ? "Due" : s.reason,
+      s.netAfter.toFixed(6),
+      s.cost.toFixed(6),
+      s.reward.toFixed(6),
+      s.vaultValue.toFixed(2),
+      s.callsValue.toFixed(2),
+      s.hedgedPnl.toFixed(2),
+    ]),
+  ];
 }
 
 const eth = (x: bigint) => Number(formatUnits(x, 18));
@@ -88,18 +134,15 @@ export async function runDeltaHedgeDemo(
   await movePrices(market, pricesAt(points[0]), arbitrageur);
 
   const book = await deployLocalOptionBook(hre, "demoHedge", guardian.address);
-  const vault = await deployLocalDeltaHedgeVault(
-    hre,
-    "demoHedge",
-    hedgeDemoPreset(),
-    await book.getAddress(),
-  );
+  const preset = hedgeDemoPreset();
+  const vault = await deployLocalDeltaHedgeVault(hre, "demoHedge", preset, await book.getAddress());
   const now = (await hre.ethers.provider.getBlock("latest"))!.timestamp;
+  const expiry = now + opts.expiryDays * 86_400;
   const strike = Math.round(points[0].ethUsd * opts.strikeOverSpot);
   await (
     await book
       .connect(guardian)
-      .addLeg(true, false, BigInt(strike) * WAD, BigInt(opts.callsEth) * WAD, now + opts.expiryDays * 86_400)
+      .addLeg(true, false, BigInt(strike) * WAD, BigInt(opts.callsEth) * WAD, expiry)
   ).wait();
   const fundAmount = parseUnits(opts.fundUsdc, 6);
   await (await market.tokens.USDC.mint(admin.address, fundAmount)).wait();
@@ -115,6 +158,23 @@ export async function runDeltaHedgeDemo(
   log("");
   const header = "date         ETH/USD   book Δ   band ±H   net Δ before   action           net Δ after";
   log(header);
+  // The calls' value off-chain (the reference Black–Scholes, decimal.js), at the vault's own σ and r.
+  const callsValue = async (spot: number) => {
+    const t = (await hre.ethers.provider.getBlock("latest"))!.timestamp;
+    const price = blackScholesPrices({
+      spotWad: toWad(spot),
+      strikeWad: BigInt(strike) * WAD,
+      sigmaWad: BigInt(preset.volatility.sigmaWad),
+      tauSeconds: BigInt(Math.max(0, expiry - t)),
+      rateWad: BigInt(preset.rateWad),
+    }).call;
+    return price.toNumber() * opts.callsEth;
+  };
+  const vaultValue = async (spot: number) =>
+    Number(formatUnits(await market.tokens.USDC.balanceOf(await vault.getAddress()), 6)) +
+    Number(formatUnits(await market.tokens.WETH.balanceOf(await vault.getAddress()), 18)) * spot;
+  const v0 = await vaultValue(points[0].ethUsd);
+  const c0 = await callsValue(points[0].ethUsd);
   const steps: HedgeDemoStep[] = [];
   for (const [i, point] of points.entries()) {
     if (i > 0) {
@@ -130,6 +190,11 @@ export async function runDeltaHedgeDemo(
       netAfter: eth(before.netDeltaWad),
       calls: 0,
       reason: reasonName(before.reason),
+      cost: 0,
+      reward: 0,
+      vaultValue: 0,
+      callsValue: 0,
+      hedgedPnl: 0,
     };
     const details: string[] = [];
     if (step.reason === "Due") {
@@ -142,6 +207,10 @@ export async function runDeltaHedgeDemo(
         } catch {
           continue;
         }
+        if (parsed?.name === "Rebalanced") {
+          step.cost += Number(formatUnits(parsed.args.navBeforeWad - parsed.args.navAfterWad, 18));
+          step.reward += Number(formatUnits(parsed.args.reward, 6));
+        }
         if (parsed?.name === "RebalanceLeg") {
           const amountEth = parsed.args.isSell ? parsed.args.amountIn : parsed.args.amountOut;
           const amountUsdc = parsed.args.isSell ? parsed.args.amountOut : parsed.args.amountIn;
@@ -153,6 +222,9 @@ export async function runDeltaHedgeDemo(
       }
       step.netAfter = eth((await vault.hedgeStatus()).netDeltaWad);
     }
+    step.vaultValue = await vaultValue(point.ethUsd);
+    step.callsValue = await callsValue(point.ethUsd);
+    step.hedgedPnl = step.vaultValue - v0 - (step.callsValue - c0);
     steps.push(step);
     log(
       [
@@ -171,5 +243,17 @@ export async function runDeltaHedgeDemo(
   const worstAfter = Math.max(0, ...steps.filter((s) => s.calls > 0).map((s) => Math.abs(s.netAfter)));
   log("");
   log(`rebalance() calls: ${calls}; largest |net Δ| left after a rebalance: ${worstAfter.toFixed(3)} ETH`);
+  const last = steps[steps.length - 1];
+  const cost = steps.reduce((a, s) => a + s.cost, 0);
+  const reward = steps.reduce((a, s) => a + s.reward, 0);
+  log(
+    `hedge cost: ${usd(cost, 2)} USD of trading (fees and price impact) and ${usd(reward, 2)} USDC of keeper rewards ` +
+      `over ${calls} rebalance${calls === 1 ? "" : "s"}`,
+  );
+  log(
+    `P&L of the writer since ${points[0].time.toISOString().slice(0, 10)} (calls at Black–Scholes, σ ${pct(Number(preset.volatility.sigmaWad) / 1e18, 0)}): ` +
+      `unhedged ${usd(-(last.callsValue - c0), 2)} USD (the calls went from ${usd(c0, 2)} to ${usd(last.callsValue, 2)}); ` +
+      `hedged ${usd(last.hedgedPnl, 2)} USD (the vault's holdings moved ${usd(last.vaultValue - v0, 2)} against them)`,
+  );
   return steps;
 }

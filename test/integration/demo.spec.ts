@@ -1,9 +1,13 @@
 import { expect } from "chai";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import hre from "hardhat";
 
 import { DEFAULT_HEDGE_DEMO, runDeltaHedgeDemo } from "../../src/demo/deltaHedgeDemo";
 import { DEFAULT_DEMO, runTargetWeightDemo } from "../../src/demo/targetWeightDemo";
 import { demoVaultPreset } from "../../src/vault/targetWeight";
+import { runCaptured } from "../shared/helpers";
 
 describe("demo (npm run demo)", () => {
   it("replays real history and keeps every weight in band after each rebalance", async () => {
@@ -33,6 +37,22 @@ describe("demo (npm run demo)", () => {
       true,
     );
     expect(lines.some((l) => /bought [\d.]+ WETH with/.test(l))).to.equal(true);
+    // Each row shows the drift that fired the trigger: out of band before every rebalance, in band
+    // (or held by a time gate) before every step without one.
+    for (const s of summary.steps) {
+      if (s.calls > 0) expect(s.outOfBand, s.point.time.toISOString()).to.equal(true);
+      else if (s.reason === "WithinBand") expect(s.driftBefore).to.be.lessThan(band);
+    }
+    // The tracking summary: its share of time out of band is the share of starred rows after the first rebalance.
+    const rows = lines.filter((l) => /^2022-06-\d\d /.test(l)).slice(1);
+    const starred = rows.filter((l) => /%\* /.test(l)).length;
+    expect(summary.tracking.timeOutOfBand).to.be.closeTo(starred / rows.length, 1e-9);
+    expect(summary.tracking.maxDrift).to.be.lessThan(0.6); // the all-cash start is not counted
+    expect(summary.tracking.costBps).to.be.closeTo((summary.totalCost / 1_000_000) * 1e4, 5);
+    expect(lines.some((l) => l.startsWith("tracking (after the first rebalance"))).to.equal(true);
+    // ETH and BTC fell: the sentence on why rebalancing trails buy-and-hold.
+    expect(summary.finalNav).to.be.lessThan(summary.holdNav);
+    expect(lines.some((l) => l.startsWith("why it trails buy and hold: in a falling market"))).to.equal(true);
   });
 
   it("hedges a short-call book on real ETH history: every rebalance leaves net delta inside the band", async () => {
@@ -58,6 +78,54 @@ describe("demo (npm run demo)", () => {
       expect(s.bookDelta).to.be.lessThan(0);
     }
     expect(steps[steps.length - 1].bookDelta).to.be.lessThan(steps[0].bookDelta);
+    // Hedge P&L: ETH rallied, so the short calls lost the writer money; the hedge held most of it back.
+    const last = steps[steps.length - 1];
+    const unhedged = -(last.callsValue - steps[0].callsValue);
+    expect(unhedged).to.be.lessThan(0);
+    expect(Math.abs(last.hedgedPnl)).to.be.lessThan(0.2 * Math.abs(unhedged));
+    expect(steps.reduce((a, s) => a + s.cost, 0)).to.be.greaterThan(0);
+    expect(lines.some((l) => l.startsWith("hedge cost: "))).to.equal(true);
+    expect(
+      lines.some((l) => /^P&L of the writer .* unhedged -[\d,.]+ USD .* hedged -?[\d,.]+ USD/.test(l)),
+    ).to.equal(true);
     expect(lines.some((l) => /bought [\d.]+ WETH with/.test(l))).to.equal(true);
+  });
+
+  it("npx hardhat demo --csv writes both runs' rows; a folder it cannot write is one line", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ballast-demo-"));
+    try {
+      const { result, err } = await runCaptured<{
+        targetWeight: { steps: unknown[] };
+        deltaHedge: unknown[];
+      }>("demo", {
+        csv: dir,
+      });
+      expect(err).to.equal("");
+      const tw = fs.readFileSync(path.join(dir, "target-weight.csv"), "utf8").trim().split("\n");
+      const dh = fs.readFileSync(path.join(dir, "delta-hedge.csv"), "utf8").trim().split("\n");
+      expect(tw[0]).to.equal(
+        "date,eth_usd,btc_usd,drift_before,out_of_band,calls,reason,weight_usdc,weight_weth,weight_wbtc,drift_after,traded_usd,cost_usd,reward_usdc,nav_usd",
+      );
+      expect(tw).to.have.length(result!.targetWeight.steps.length + 1);
+      expect(dh).to.have.length(result!.deltaHedge.length + 1);
+      expect(tw[1]).to.match(/^2022-05-01T00:00:00\.000Z,2736\.52,37680\.67,0\.600000,true,3,Due,/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    // A path under a regular file cannot be a folder.
+    const file = path.join(os.tmpdir(), `ballast-not-a-dir-${process.pid}`);
+    fs.writeFileSync(file, "");
+    process.exitCode = 0;
+    try {
+      const bad = await runCaptured("demo", { csv: path.join(file, "csv") });
+      expect(bad.err).to.equal(
+        `Error: cannot write CSV files into --csv ${path.join(file, "csv")}: ENOTDIR.`,
+      );
+      expect(bad.out).to.equal("");
+      expect(process.exitCode).to.equal(1);
+    } finally {
+      fs.rmSync(file);
+    }
+    process.exitCode = 0;
   });
 });
