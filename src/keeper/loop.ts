@@ -492,8 +492,9 @@ export async function runKeeper(
                 address: v.address,
                 block: Number(lens.chain.blockNumber),
                 why:
-                  "the vault answered before and now has no code at this block: the node likely restarted " +
-                  "on a fresh chain or was pointed at another network; redeploy there or point --network back",
+                  "the vault answered before and no Ballast vault answers at its address at this block (no code, " +
+                  "or other code): the node likely restarted on a fresh chain or was pointed at another network; " +
+                  "redeploy there or point --network back",
               });
             return undefined;
           }

@@ -145,12 +145,12 @@ describe("end to end against `npx hardhat node` (subprocesses)", function () {
   it("rebalance --all sends, prints the tx hash, gas and before/after, and the chain agrees", async () => {
     const r = await hh(["rebalance", "--network", "localhost", "--all"]);
     expect(r.code, r.stderr).to.equal(0);
-    const hashes = [...r.stdout.matchAll(/^(\w+): rebalanced in (0x[0-9a-f]{64}): gas (\d+) /gm)];
+    const hashes = [...r.stdout.matchAll(/^(\w+): rebalanced in (0x[0-9a-f]{64}): gas ([\d,]+) /gm)];
     expect(hashes.map((m) => m[1])).to.deep.equal(["demo", "hedge"]);
     for (const [, , hash, gas] of hashes) {
       const receipt = await rpc.getTransactionReceipt(hash);
       expect(receipt!.status).to.equal(1);
-      expect(receipt!.gasUsed.toString()).to.equal(gas);
+      expect(receipt!.gasUsed.toString()).to.equal(gas.replace(/,/g, "")); // printed with separators
     }
     expect(r.stdout).to.match(/^ {2}USDC {3}100\.00% → \d+\.\d\d% \(target 40\.00%\)$/m);
     expect(r.stdout).to.match(/^ {2}net Δ -\d+\.\d{4} → -?0\.\d{4} \(target 0\.0000 ± 0\.5000\)/m);

@@ -304,7 +304,9 @@ describe("keeper loop (npx hardhat keeper)", () => {
       await hre.network.provider.send("hardhat_setCode", [funded, "0x"]);
       const gone = await k.waitFor("vault-missing");
       expect(gone).to.include({ vault: "funded", address: funded, level: "error" });
-      expect(gone.why).to.match(/no code at this block: the node likely restarted on a fresh chain/);
+      expect(gone.why).to.match(
+        /no Ballast vault answers at its address at this block \(no code, or other code\): the node likely restarted on a fresh chain/,
+      );
       const ticks = k.records.filter((r) => r.event === "vault-missing").length;
       await new Promise((r) => setTimeout(r, 400)); // several polls: said once, not every poll
       expect(k.records.filter((r) => r.event === "vault-missing")).to.have.length(ticks);
