@@ -20,3 +20,22 @@ export function packLegs(legs: BookLeg[]): string {
   });
   return "0x" + words.map((w) => w.toString(16).padStart(64, "0")).join("");
 }
+
+/** The inverse of `packLegs`: a book as OptionBook.packedLegs() returns it (0x-hex). */
+export function unpackLegs(packed: string): BookLeg[] {
+  const hex = packed.startsWith("0x") ? packed.slice(2) : packed;
+  const legs: BookLeg[] = [];
+  for (let i = 0; i + 128 <= hex.length; i += 128) {
+    const word0 = BigInt(`0x${hex.slice(i, i + 64)}`);
+    const word1 = BigInt(`0x${hex.slice(i + 64, i + 128)}`);
+    legs.push({
+      strikeWad: word0 >> 128n,
+      sizeWad: word0 & MASK_128,
+      lnStrikeWad: BigInt.asIntN(128, word1 >> 128n),
+      expiry: (word1 >> 64n) & ((1n << 40n) - 1n),
+      isCall: (word1 & 1n) === 1n,
+      isLong: (word1 & 2n) === 2n,
+    });
+  }
+  return legs;
+}
