@@ -6,6 +6,7 @@ import { measureOverhead, type OverheadResult } from "../src/bench/gas";
 import { benchGreeks, renderGreeksSection } from "../src/bench/greeks";
 import { measureHedgeRebalance, renderHedgeSection } from "../src/bench/hedgeGas";
 import { measureSplit, renderSplitSection } from "../src/bench/venues";
+import { measureBacktest, renderBacktestSection } from "../src/bench/backtest";
 
 /**
  * `npm run bench`: measures the engine overhead of rebalance() for 2, 4 and 8 assets and the gas and
@@ -16,7 +17,26 @@ const OUT = path.join(__dirname, "..", "bench", "results.md");
 const TARGET_BASE = 50_000n;
 const TARGET_PER_LEG = 30_000n;
 
+/** The backtest's section alone (`BENCH_ONLY=backtest npm run bench`): replaces it in results.md, keeps the rest. */
+function backtestOnly() {
+  process.stdout.write("timing the default backtest and the month through the contracts... ");
+  const b = measureBacktest();
+  console.log(
+    `${b.wallSeconds.toFixed(1)} s; through the contracts ${b.chain.agrees ? "agrees" : "DISAGREES"}`,
+  );
+  const old = fs.readFileSync(OUT, "utf8");
+  const at = old.indexOf("\n## Backtest\n");
+  const rest =
+    at < 0
+      ? old
+      : old.slice(0, at) +
+        old.slice(old.indexOf("\n## ", at + 5) >= 0 ? old.indexOf("\n## ", at + 5) : old.length);
+  fs.writeFileSync(OUT, rest.trimEnd() + "\n" + renderBacktestSection(b).join("\n"));
+  console.log(`wrote ${path.relative(process.cwd(), OUT)}`);
+}
+
 async function main() {
+  if (process.env.BENCH_ONLY === "backtest") return backtestOnly();
   const rows: OverheadResult[] = [];
   for (const n of [2, 4, 8]) {
     process.stdout.write(`measuring ${n}-asset vault... `);
@@ -38,6 +58,9 @@ async function main() {
   process.stdout.write("measuring a leg split across venues... ");
   const split = await measureSplit(hre);
   console.log(split.rows.map((r) => `${r.venues} venues ${r.costBps.toFixed(1)} bps`).join(", "));
+  process.stdout.write("timing the default backtest and the month through the contracts... ");
+  const backtest = measureBacktest();
+  console.log(`${backtest.wallSeconds.toFixed(1)} s`);
   const base = rows[0];
   const last = rows[rows.length - 1];
   const perLeg = (last.overhead - base.overhead) / BigInt(last.legs - base.legs);
@@ -86,6 +109,7 @@ async function main() {
     "",
     ...renderHedgeSection(hedge),
     ...renderGreeksSection(greeks),
+    ...renderBacktestSection(backtest),
   ];
   fs.mkdirSync(path.dirname(OUT), { recursive: true });
   fs.writeFileSync(OUT, lines.join("\n"));

@@ -6,3 +6,4 @@ import "./local";
 import "./rebalance";
 import "./status";
 import "./demo";
+import "./backtest";

@@ -47,13 +47,13 @@ describe("off-chain helpers", () => {
     });
 
     it("rejects malformed rows with their line number", () => {
-      expect(() => parsePriceCsv("timestamp,eth_usd,btc_usd\n2022-01-01 00:00:00,abc,1\n")).to.throw(
-        /line 2: malformed/,
-      );
+      expect(() =>
+        parsePriceCsv("timestamp,eth_usd,btc_usd\n2022-01-01 00:00:00,abc,1\n2022-01-01 01:00:00,1,1\n"),
+      ).to.throw(/line 2, column eth_usd: 'abc' is not a positive price/);
       expect(() =>
         parsePriceCsv("timestamp,eth_usd,btc_usd\n2022-01-01 01:00:00,1,1\n2022-01-01 00:00:00,1,1\n"),
-      ).to.throw(/line 3: timestamps not increasing/);
-      expect(() => parsePriceCsv("time,a,b\n")).to.throw(/unexpected header/);
+      ).to.throw(/line 3 \(2022-01-01 00:00:00\) is earlier than the line before it/);
+      expect(() => parsePriceCsv("time,a,b\n1640995200,1,1\n1640998800,1,1\n")).to.throw(/unexpected header/);
     });
 
     it("samples every N hours within [from, to)", () => {

@@ -14,7 +14,9 @@ describe("README task reference", () => {
   const rowOf = (name: string) => rows.find((r) => r.split("|")[1].includes(`\`${name}\``));
   // The tasks registered by tasks/*.ts: every task whose action file lives in this repository.
   const ours = Object.values(hre.tasks)
-    .filter((t) => !t.isSubtask && /^(status|rebalance|keeper|deploy|demo|local:|vault:)/.test(t.name))
+    .filter(
+      (t) => !t.isSubtask && /^(status|rebalance|keeper|deploy|demo|backtest|local:|vault:)/.test(t.name),
+    )
     .map((t) => t.name);
 
   it("has a row for every task the project registers", () => {
