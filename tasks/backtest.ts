@@ -41,6 +41,10 @@ task(
     "the hedged book: ETH of 30-day at-the-money calls sold, rolled at expiry (100)",
   )
   .addOptionalParam("sigma", "σ the book is priced and hedged at, e.g. 0.65")
+  .addOptionalParam(
+    "vaultConfig",
+    "JSON file: the vaults' targets, settings, amounts, book limits and book (README)",
+  )
   .addOptionalParam("out", "folder for summary.csv, one CSV per policy and the charts (backtest-results)")
   .addFlag("noCharts", "skip the SVG and PNG charts")
   .addFlag(
@@ -89,7 +93,7 @@ task(
           console.log(
             kind === "target-weight"
               ? "Target-weight vault"
-              : `Delta-hedged vault (short ${options.book.size} ETH of 30-day calls, σ ${options.book.sigma})`,
+              : `Delta-hedged vault (short ${report.options.book.size} ETH of ${report.options.book.tenorDays}-day calls, σ ${report.options.book.sigma})`,
           );
           console.log(table(kind, report));
           const best = paretoBest(kind, report);

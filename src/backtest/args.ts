@@ -20,6 +20,7 @@ export interface BacktestArgs {
   nav?: string;
   bookSize?: string;
   sigma?: string;
+  vaultConfig?: string;
 }
 
 const FEE_TIERS = ["100", "500", "3000", "10000"] as const;
@@ -27,7 +28,8 @@ const VAULTS = ["both", "target-weight", "delta-hedge"] as const;
 
 /** Flags → options, each mistake one UserError naming the flag; nothing is read or written here. */
 export function backtestOptions(a: BacktestArgs): BacktestOptions {
-  const o: BacktestOptions = { ...DEFAULT_OPTIONS, book: { ...DEFAULT_OPTIONS.book } };
+  const o: BacktestOptions = { ...DEFAULT_OPTIONS, bookFlags: {} };
+  o.configFile = a.vaultConfig;
   if (a.prices !== undefined) o.pricesFile = a.prices;
   o.from = a.from;
   o.to = a.to;
@@ -52,7 +54,8 @@ export function backtestOptions(a: BacktestArgs): BacktestOptions {
     o.gasPriceGwei = parseNumber("gas-price", a.gasPrice, { min: 0, max: 10_000 });
   if (a.ethPrice !== undefined) o.ethPrice = parsePrice("eth-price", a.ethPrice);
   if (a.nav !== undefined) o.nav = parseNumber("nav", a.nav, { min: 100, max: 1e12 });
-  if (a.bookSize !== undefined) o.book.size = parseNumber("book-size", a.bookSize, { min: 0.001, max: 1e7 });
-  if (a.sigma !== undefined) o.book.sigma = parseNumber("sigma", a.sigma, { min: 0.05, max: 3 });
+  if (a.bookSize !== undefined)
+    o.bookFlags.size = parseNumber("book-size", a.bookSize, { min: 0.001, max: 1e7 });
+  if (a.sigma !== undefined) o.bookFlags.sigma = parseNumber("sigma", a.sigma, { min: 0.05, max: 3 });
   return o;
 }

@@ -31,7 +31,7 @@ export async function throughContracts(
         hedge: run.hedge,
         weightConfig: run.config("target-weight"),
         hedgeConfig: run.config("delta-hedge"),
-        book: options.book,
+        book: run.book,
       },
       () => progress.tick(1),
     );

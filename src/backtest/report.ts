@@ -201,7 +201,7 @@ export function charts(report: BacktestReport): Chart[] {
     out.push(valueChart(kind, report.results));
     const best = paretoBest(kind, report);
     if (best) {
-      const targets = weightScenario(report.market.columns)
+      const targets = weightScenario(report.market.columns, report.setup.weight)
         .targetBps.slice(1)
         .map((t) => t / 1e4);
       out.push(trackingChart(best, report.market.columns, targets));

@@ -3,6 +3,7 @@ import path from "node:path";
 
 import { UserError } from "../config/env";
 import { type PriceSeries, checkGaps, loadSeries, PRICE_FILE } from "../data/prices";
+import { NO_SETUP, type VaultSetup, loadSetup } from "./config";
 import { DEFAULT_POLICIES, type HedgePolicy, type WeightPolicy, parsePolicies } from "./policies";
 import {
   type BookPlan,
@@ -35,7 +36,11 @@ export interface BacktestOptions {
   /** Quote per ETH for gas when the series has no ETH column. */
   ethPrice?: number;
   nav: number;
+  /** The hedged book: DEFAULT_BOOK, then the configuration's, then `bookFlags` (--book-size, --sigma). */
   book: BookPlan;
+  bookFlags: Partial<BookPlan>;
+  /** `--vault-config`: the vaults' settings beyond the demo presets. */
+  configFile?: string;
   ewmaDecayPerDay: number;
   referenceVol: number;
 }
@@ -53,6 +58,7 @@ export const DEFAULT_OPTIONS: BacktestOptions = {
   gasPriceGwei: 10,
   nav: 1_000_000,
   book: DEFAULT_BOOK,
+  bookFlags: {},
   ewmaDecayPerDay: 0.94,
   referenceVol: 0.6,
 };
@@ -135,6 +141,7 @@ export interface BacktestReport {
   options: BacktestOptions;
   market: { source: string; from: number; to: number; rows: number; columns: string[] };
   results: PolicyResult[];
+  setup: VaultSetup;
   frontier: Set<string>;
   seconds: number;
 }
@@ -147,6 +154,9 @@ export interface PreparedRun {
   market: Market;
   config: (kind: "target-weight" | "delta-hedge") => RunConfig;
   vols: number[][];
+  /** The hedged book in force (defaults, configuration, flags). */
+  book: BookPlan;
+  setup: VaultSetup;
 }
 
 export function prepareRun(o: BacktestOptions): PreparedRun {
@@ -156,8 +166,16 @@ export function prepareRun(o: BacktestOptions): PreparedRun {
   const hedge: HedgePolicy[] = o.vaults.includes("delta-hedge")
     ? parsePolicies("delta-hedge", o.hedgePolicies)
     : [];
+  const setup = o.configFile === undefined ? NO_SETUP : loadSetup(o.configFile);
+  const book: BookPlan = { ...o.book, ...setup.hedge.book, ...o.bookFlags };
   const series = loadSeries(o.pricesFile);
   const market = prepareMarket(series, o);
+  const targets = setup.weight.targetBps;
+  if (weight.length > 0 && targets && targets.length !== market.columns.length + 1)
+    throw new UserError(
+      `--vault-config ${o.configFile}: targetWeight.targetBps has ${targets.length} targets, the prices have ${market.columns.length} ` +
+        `assets besides the quote: give ${market.columns.length + 1}, quote first.`,
+    );
   const gas = snapshotGas();
   const cost = (units: (legs: number) => number): CostModel => ({
     feePips: o.feePips,
@@ -172,11 +190,12 @@ export function prepareRun(o: BacktestOptions): PreparedRun {
     ewmaDecayPerDay: o.ewmaDecayPerDay,
     referenceVol: o.referenceVol,
     cost: cost(kind === "target-weight" ? gas.weight : () => gas.hedge),
+    setup,
   });
   const vols = market.prices.map((col) =>
     ewmaVolatility(market.times, col, o.ewmaDecayPerDay, o.referenceVol),
   );
-  return { weight, hedge, series, market, config, vols };
+  return { weight, hedge, series, market, config, vols, book, setup };
 }
 
 export interface Progress {
@@ -191,7 +210,7 @@ export function runBacktest(
   progress?: Progress,
   prepared = prepareRun(o),
 ): BacktestReport {
-  const { weight, hedge, series, market, config, vols } = prepared;
+  const { weight, hedge, series, market, config, vols, book, setup } = prepared;
   const started = Date.now();
   const rows = market.times.length;
   progress?.start(rows * (weight.length + hedge.length));
@@ -202,13 +221,14 @@ export function runBacktest(
   const results: PolicyResult[] = [];
   try {
     for (const p of weight) results.push(runWeightPolicy(p, config("target-weight"), vols, tick));
-    for (const p of hedge) results.push(runHedgePolicy(p, config("delta-hedge"), o.book, vols[0], tick));
+    for (const p of hedge) results.push(runHedgePolicy(p, config("delta-hedge"), book, vols[0], tick));
   } finally {
     progress?.stop();
   }
   const { frontier } = compare(results);
   return {
-    options: o,
+    options: { ...o, book },
+    setup,
     market: {
       source: series.source,
       from: market.times[0],

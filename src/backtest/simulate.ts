@@ -22,6 +22,7 @@ import {
   normCdf,
   underlyingWad,
 } from "./hedgeModel";
+import { NO_SETUP, type VaultSetup } from "./config";
 import type { HedgePolicy, VolBand, WeightPolicy } from "./policies";
 import { buyAsset, liquidityFor, sellAsset } from "./pool";
 import { type WeightConfig, deviationWad, targetWeightStatus } from "./targetWeightModel";
@@ -75,6 +76,8 @@ export interface RunConfig {
   ewmaDecayPerDay: number;
   /** Volatility the vol-scaled band is calibrated at: the band is its nominal width when σ equals this. */
   referenceVol: number;
+  /** The vaults' settings beyond the demo presets (`--vault-config`). */
+  setup: VaultSetup;
 }
 
 /** What one policy did, in quote units unless named otherwise. */
@@ -277,16 +280,23 @@ function result(
   };
 }
 
-/** The target-weight vault the backtest replays: the demo preset's settings, targets for the series' columns. */
-export function weightScenario(columns: string[]): {
+/**
+ * The target-weight vault the backtest replays: the demo preset's settings and amounts with the
+ * configuration's over them; its targets, or 40 % quote and the rest split equally among the columns.
+ */
+export function weightScenario(
+  columns: string[],
+  setup: VaultSetup["weight"] = NO_SETUP.weight,
+): {
   assets: ModelAsset[];
   targetBps: number[];
   settings: ModelSettings;
   amounts: ModelAmounts;
 } {
   const preset = demoVaultPreset();
-  const targetBps =
-    columns.length === 2
+  const targetBps = setup.targetBps
+    ? setup.targetBps
+    : columns.length === 2
       ? preset.assets.map((a) => a.targetBps)
       : (() => {
           const each = Math.floor(6000 / columns.length);
@@ -295,14 +305,14 @@ export function weightScenario(columns: string[]): {
   return {
     assets: [{ decimals: 6, poolFee: 0 }, ...columns.map((c) => ({ decimals: decimalsOf(c), poolFee: 0 }))],
     targetBps,
-    settings: modelSettings(preset.settings as typeof DEFAULT_ENGINE_SETTINGS),
-    amounts: amountsOf(preset.amounts),
+    settings: { ...modelSettings(preset.settings as typeof DEFAULT_ENGINE_SETTINGS), ...setup.settings },
+    amounts: { ...amountsOf(preset.amounts), ...setup.amounts },
   };
 }
 
 /** The target-weight vault's holdings at the first row: NAV `nav` (quote) at its targets. */
-export function startingBalances(market: Market, nav: number): bigint[] {
-  const sc = weightScenario(market.columns);
+export function startingBalances(market: Market, nav: number, setup: VaultSetup["weight"]): bigint[] {
+  const sc = weightScenario(market.columns, setup);
   const spot = [1, ...market.prices.map((col) => col[0])];
   return sc.assets.map((a, i) =>
     BigInt(Math.floor(((nav * sc.targetBps[i]) / 1e4 / spot[i]) * 10 ** a.decimals)),
@@ -317,7 +327,7 @@ export function runWeightPolicy(
   onRow?: () => void,
 ): PolicyResult {
   const { market, cost } = cfg;
-  const sc = weightScenario(market.columns);
+  const sc = weightScenario(market.columns, cfg.setup.weight);
   const assets = sc.assets.map((a, i) => (i === 0 ? a : { ...a, poolFee: poolOf(cost, i, 1).feePips }));
   const s = settingsOf(sc.settings, policy.settings);
   const config: WeightConfig = {
@@ -331,7 +341,7 @@ export function runWeightPolicy(
     return relBps === 0 ? abs : bandBps === 0 ? rel : Math.min(abs, rel);
   };
   // Start at target (as after the vault's first rebalance); the base holds this allocation forever.
-  let balances = startingBalances(market, cfg.nav);
+  let balances = startingBalances(market, cfg.nav, cfg.setup.weight);
   let state: ModelState = { lastRebalanceAt: 0, rebalancesClearAt: 0, costClearAt: 0, rewardsClearAt: 0 };
   const l = newLedger();
   let nextCheck = market.times[0];
@@ -481,8 +491,13 @@ export function runHedgePolicy(
 ): PolicyResult {
   const { market, cost } = cfg;
   const preset = demoHedgePreset();
-  const s = settingsOf(modelSettings(preset.settings as typeof DEFAULT_ENGINE_SETTINGS), policy.settings);
-  const amounts = amountsOf(preset.amounts);
+  const setup = cfg.setup.hedge;
+  const s = settingsOf(
+    { ...modelSettings(preset.settings as typeof DEFAULT_ENGINE_SETTINGS), ...setup.settings },
+    policy.settings,
+  );
+  const amounts = { ...amountsOf(preset.amounts), ...setup.amounts };
+  const limits = { ...preset.limits, ...setup.limits };
   const assets: ModelAsset[] = [
     { decimals: 6, poolFee: 0 },
     { decimals: decimalsOf(market.columns[0]), poolFee: poolOf(cost, 1, 1).feePips },
@@ -491,13 +506,13 @@ export function runHedgePolicy(
   const config = {
     band: policy.band,
     targetDeltaWad: 0n,
-    bookCooldownSeconds: preset.limits.bookCooldownSeconds,
+    bookCooldownSeconds: limits.bookCooldownSeconds,
     sigmaWad: 0n,
     minSigmaWad: preset.volatility.minSigmaWad,
     maxSigmaWad: preset.volatility.maxSigmaWad,
   };
   const fixedSigmaWad = sigmaWadOf(book.sigma);
-  const unwind = preset.limits.expiryUnwindSeconds;
+  const unwind = limits.expiryUnwindSeconds;
   let balances = hedgeStartingBalances(market, book);
   let state: ModelState = { lastRebalanceAt: 0, rebalancesClearAt: 0, costClearAt: 0, rewardsClearAt: 0 };
   let memory: HedgeMemory = { bookId: -1, bookRebalancedAt: 0 };

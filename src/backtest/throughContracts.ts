@@ -191,10 +191,11 @@ async function replayPolicy(
 ): Promise<ChainResult> {
   const { market } = cfg;
   const base = demoVaultPreset();
-  const sc = weightScenario(market.columns);
+  const sc = weightScenario(market.columns, cfg.setup.weight);
   const preset = {
     ...base,
-    settings: { ...base.settings, ...policy.settings },
+    settings: { ...base.settings, ...cfg.setup.weight.settings, ...policy.settings },
+    amounts: { ...base.amounts, ...cfg.setup.weight.amounts },
     assets: ["USDC", ...ctx.symbols].map((symbol, i) => ({
       symbol,
       targetBps: sc.targetBps[i],
@@ -207,7 +208,7 @@ async function replayPolicy(
   const vault = (await deployLocalTargetWeightVault(hre, `Backtest${n}`, preset)) as ITargetWeightVault;
   const address = await vault.getAddress();
   // The model's start, donated: the vault holds exactly what the model starts with.
-  const start = startingBalances(market, cfg.nav);
+  const start = startingBalances(market, cfg.nav, cfg.setup.weight);
   for (const [i, sym] of ["USDC", ...ctx.symbols].entries())
     await (await lm.tokens[sym].mint(address, start[i])).wait();
   const keeper = ctx.keeper;
@@ -276,9 +277,12 @@ async function replayHedgePolicy(
   const feed = policy.volFeed
     ? await (await hre.ethers.getContractFactory("MockV3Aggregator")).deploy(8, feedWad(vol[0]) / 10n ** 10n)
     : undefined;
+  const setup = cfg.setup.hedge;
   const preset = {
     ...base,
-    settings: { ...base.settings, ...policy.settings },
+    settings: { ...base.settings, ...setup.settings, ...policy.settings },
+    amounts: { ...base.amounts, ...setup.amounts },
+    limits: { ...base.limits, ...setup.limits },
     band: policy.band,
     rateWad: sigmaWadOf(book.rate),
     volatility: {

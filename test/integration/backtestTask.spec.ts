@@ -122,6 +122,8 @@ describe("backtest task", function () {
       to: `2024-03-0${1 + CHAIN_DAYS}`,
       weightPolicies: "time:1d,abs:200,vol:300:150:600",
       hedgePolicies: "abs:2,ww-vol:10:0.0005",
+      // Both sides deploy the configured vault: with the chain on the demo's 40/30/30, nothing would agree.
+      vaultConfig: write("chain.json", JSON.stringify({ targetWeight: { targetBps: [5000, 2500, 2500] } })),
       throughContracts: true,
       out,
       noCharts: true,
@@ -158,6 +160,46 @@ describe("backtest task", function () {
     expect(fs.readFileSync(path.join(out, "through-contracts.csv"), "utf8").split("\n")[0]).to.match(
       /^vault,policy,model_rebalances,/,
     );
+  });
+
+  it("--vault-config sets the vaults: targets, settings and the book, under the policy being tested", async () => {
+    const out = path.join(tmp, "config");
+    const config = write(
+      "vaults.json",
+      JSON.stringify({
+        targetWeight: { targetBps: [5000, 2500, 2500], settings: { maxTradeBps: 10_000, rewardBps: 0 } },
+        deltaHedge: { book: { size: 40, tenorDays: 7 }, limits: { bookCooldownSeconds: 0 } },
+      }),
+    );
+    const { out: stdout, err } = await runCaptured("backtest", {
+      from: "2024-03-01",
+      to: "2024-03-15",
+      weightPolicies: "hold,time:1d",
+      hedgePolicies: "unhedged,abs:2",
+      vaultConfig: config,
+      out,
+      noCharts: true,
+      json: true,
+      throughContracts: false,
+    });
+    expect(err).to.equal("");
+    const doc = JSON.parse(stdout);
+    expect(doc.settings.book).to.deep.include({ size: 40, tenorDays: 7, sigma: 0.65 });
+    // The configured targets: every daily close of the daily policy sits at 25 % of NAV per asset.
+    const rows = fs
+      .readFileSync(path.join(out, "target-weight-time_1d.csv"), "utf8")
+      .trim()
+      .split("\n")
+      .slice(1);
+    for (const r of rows) {
+      const [, , , eth, btc] = r.split(",").map(Number);
+      expect(eth).to.be.closeTo(0.25, 0.02);
+      expect(btc).to.be.closeTo(0.25, 0.02);
+    }
+    // rewardBps 0: the keeper is paid nothing.
+    const daily = doc.policies.find((p: { policy: string }) => p.policy === "time:1d");
+    expect(daily.rebalances).to.be.greaterThan(10);
+    expect(daily.rewardsQuote).to.equal(0);
   });
 
   describe("bad input: one line, exit code 1, nothing written", () => {
@@ -260,6 +302,35 @@ describe("backtest task", function () {
           ),
         },
         /^Error: --through-contracts replays on the local market's WETH and WBTC pools: the prices need eth_usd and btc_usd columns, in that order, not btc_usd, eth_usd\.$/,
+      ],
+      [
+        "a --vault-config whose targets do not sum to 10000",
+        {
+          vaultConfig: write("sum.json", JSON.stringify({ targetWeight: { targetBps: [5000, 2500, 2000] } })),
+        },
+        /^Error: sum\.json: targetWeight\.targetBps: must sum to 10000 \(quote first\)\.$/,
+      ],
+      [
+        "a --vault-config with a setting out of the vault's bounds",
+        {
+          vaultConfig: write("bounds.json", JSON.stringify({ deltaHedge: { settings: { rewardBps: 80 } } })),
+        },
+        /^Error: bounds\.json: deltaHedge\.settings\.rewardBps: Too big: expected number to be <=50\.$/,
+      ],
+      [
+        "a --vault-config with an unknown key",
+        { vaultConfig: write("unknown.json", JSON.stringify({ targetWeight: { targets: [1] } })) },
+        /^Error: unknown\.json: targetWeight: Unrecognized key: "targets"\.$/,
+      ],
+      [
+        "a --vault-config with targets for other assets",
+        { vaultConfig: write("count.json", JSON.stringify({ targetWeight: { targetBps: [5000, 5000] } })) },
+        /^Error: --vault-config .*count\.json: targetWeight\.targetBps has 2 targets, the prices have 2 assets besides the quote: give 3, quote first\.$/,
+      ],
+      [
+        "a --vault-config that is not JSON",
+        { vaultConfig: write("bad.json", "{targets") },
+        /^Error: bad\.json is not JSON: .*\.$/,
       ],
       [
         "an unknown fee tier",
