@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 
 import { UserError } from "../config/env";
+import { isoTime } from "../format/time";
 
 /** One hourly observation of the shipped price history (data/eth_btc_usd_1h.csv). */
 export interface PricePoint {
@@ -93,9 +94,8 @@ export function checkGaps(s: PriceSeries, maxGapSeconds: number): void {
   for (let i = 1; i < s.times.length; i++) {
     const gap = s.times[i] - s.times[i - 1];
     if (gap > maxGapSeconds) {
-      const at = (t: number) => new Date(t * 1000).toISOString().replace(".000Z", "Z");
       throw new UserError(
-        `${s.source}: ${(gap / 3600).toFixed(1)} h without a price between ${at(s.times[i - 1])} and ${at(s.times[i])} ` +
+        `${s.source}: ${(gap / 3600).toFixed(1)} h without a price between ${isoTime(s.times[i - 1])} and ${isoTime(s.times[i])} ` +
           `(at most ${maxGapSeconds / 3600} h allowed): fill the gap or raise --max-gap.`,
       );
     }

@@ -171,8 +171,6 @@ describe("backtest model against the contracts (differential)", function () {
     const stateWord = BigInt(
       await hre.network.provider.send("eth_getStorageAt", [address, slotHex(ENGINE_SLOT + 2n)]),
     );
-    const keep = stateWord & ((1n << 16n) - 1n); // active, paused
-    const venueVersion = (stateWord >> 176n) & 0xffffffffn; // after two bools and four uint40s
     // OpenZeppelin's ERC20 keeps `_balances` at slot 0: the vault's balance is at keccak256(vault, 0).
     const balanceSlot = BigInt(
       keccak256(AbiCoder.defaultAbiCoder().encode(["address", "uint256"], [address, 0])),
@@ -193,12 +191,7 @@ describe("backtest model against the contracts (differential)", function () {
         prices = [...(await vault.pricesWad())];
       }
       const s = d.settings;
-      const state: ModelState = {
-        lastRebalanceAt: Math.max(0, now + Math.min(0, d.clocks[0])),
-        rebalancesClearAt: Math.max(0, now + d.clocks[1]),
-        costClearAt: Math.max(0, now + d.clocks[2]),
-        rewardsClearAt: Math.max(0, now + d.clocks[3]),
-      };
+      const state = clocksAt(now, d.clocks);
       const config: WeightConfig = {
         targetBps: d.targets,
         absBandBps: d.absBandBps,
@@ -215,29 +208,7 @@ describe("backtest model against the contracts (differential)", function () {
         return BigInt(Math.floor(units));
       });
 
-      await setSlot(address, ENGINE_SLOT, packSettings(s));
-      await setSlot(
-        address,
-        ENGINE_SLOT + 1n,
-        pack([
-          [amounts.minTradeValue, 96],
-          [amounts.maxRewardPerCall, 80],
-          [amounts.rewardCapPerPeriod, 80],
-        ]),
-      );
-      await setSlot(
-        address,
-        ENGINE_SLOT + 2n,
-        keep |
-          pack([
-            [0, 16],
-            [state.lastRebalanceAt, 40],
-            [state.rebalancesClearAt, 40],
-            [state.costClearAt, 40],
-            [state.rewardsClearAt, 40],
-          ]) |
-          (venueVersion << 176n),
-      );
+      await writeEngine(address, s, amounts, state, stateWord);
       await setSlot(address, TW_SLOT, pack(config.targetBps.map((t) => [t, 16])));
       await setSlot(address, TW_SLOT + 1n, pack(config.absBandBps.map((t) => [t, 16])));
       await setSlot(address, TW_SLOT + 2n, pack(config.relBandBps.map((t) => [t, 16])));
@@ -334,39 +305,12 @@ describe("backtest model against the contracts (differential)", function () {
       snapshot = await hre.network.provider.send("evm_snapshot", []);
       const now = start + 120 + d.offsetSeconds;
       const s = d.settings;
-      const state: ModelState = {
-        lastRebalanceAt: Math.max(0, now + Math.min(0, d.clocks[0])),
-        rebalancesClearAt: Math.max(0, now + d.clocks[1]),
-        costClearAt: Math.max(0, now + d.clocks[2]),
-        rewardsClearAt: Math.max(0, now + d.clocks[3]),
-      };
+      const state = clocksAt(now, d.clocks);
       // The feeds publish the drawn spot (and a quote of ~1) a minute before `now`.
       await hre.network.provider.send("evm_setNextBlockTimestamp", [now - 60]);
       await (await feeds[0].updateAnswer(BigInt(d.quoteE8))).wait();
       await (await feeds[1].updateAnswer(BigInt(d.spotE8))).wait();
-      await setSlot(address, ENGINE_SLOT, packSettings(s));
-      await setSlot(
-        address,
-        ENGINE_SLOT + 1n,
-        pack([
-          [d.amounts.minTradeValue, 96],
-          [d.amounts.maxRewardPerCall, 80],
-          [d.amounts.rewardCapPerPeriod, 80],
-        ]),
-      );
-      await setSlot(
-        address,
-        ENGINE_SLOT + 2n,
-        (stateWord & 0xffffn) |
-          pack([
-            [0, 16],
-            [state.lastRebalanceAt, 40],
-            [state.rebalancesClearAt, 40],
-            [state.costClearAt, 40],
-            [state.rewardsClearAt, 40],
-          ]) |
-          (((stateWord >> 176n) & 0xffffffffn) << 176n),
-      );
+      await writeEngine(address, s, d.amounts, state, stateWord);
       await setSlot(
         address,
         HEDGE_SLOT,
@@ -514,6 +458,48 @@ describe("backtest model against the contracts (differential)", function () {
       expect(reasons.get(r) ?? 0, `${r} among ${JSON.stringify([...reasons])}`).to.be.greaterThan(0);
   });
 });
+
+/** The breaker's clocks and the last rebalance, drawn relative to `now` (the last one never ahead of it). */
+function clocksAt(now: number, clocks: number[]): ModelState {
+  return {
+    lastRebalanceAt: Math.max(0, now + Math.min(0, clocks[0])),
+    rebalancesClearAt: Math.max(0, now + clocks[1]),
+    costClearAt: Math.max(0, now + clocks[2]),
+    rewardsClearAt: Math.max(0, now + clocks[3]),
+  };
+}
+
+/**
+ * Writes the engine's three slots: settings, amounts and state, the state keeping `stateWord`'s flags
+ * (active, paused: the low 16 bits) and venue version (32 bits after two bools and four uint40s).
+ */
+async function writeEngine(
+  address: string,
+  s: ModelSettings,
+  amounts: ModelAmounts,
+  state: ModelState,
+  stateWord: bigint,
+): Promise<void> {
+  await setSlot(address, ENGINE_SLOT, packSettings(s));
+  await setSlot(
+    address,
+    ENGINE_SLOT + 1n,
+    pack([
+      [amounts.minTradeValue, 96],
+      [amounts.maxRewardPerCall, 80],
+      [amounts.rewardCapPerPeriod, 80],
+    ]),
+  );
+  const clocks = pack([
+    [0, 16],
+    [state.lastRebalanceAt, 40],
+    [state.rebalancesClearAt, 40],
+    [state.costClearAt, 40],
+    [state.rewardsClearAt, 40],
+  ]);
+  const kept = (stateWord & 0xffffn) | (((stateWord >> 176n) & 0xffffffffn) << 176n);
+  await setSlot(address, ENGINE_SLOT + 2n, kept | clocks);
+}
 
 function packSettings(s: ModelSettings): bigint {
   return pack([
