@@ -117,12 +117,21 @@ export async function driftedVault(hre: HardhatRuntimeEnvironment, n: number): P
 export interface OverheadResult {
   assets: number;
   legs: number;
-  /** gasUsed of rebalance(). */
+  /**
+   * gasUsed of rebalance() on the fresh local pools, where a swap writes a pool's fee-growth slot for
+   * the first time (zero to non-zero, +17,100 per leg whose direction has never traded there).
+   */
   rebalanceGas: bigint;
+  /** gasUsed of the same rebalance() once every pool has traded both ways: a mature pool's figure. */
+  steadyRebalanceGas: bigint;
   /** gasUsed of one SwapRouter.multicall carrying the same exactInputSingle swaps, from an EOA. */
   routerGas: bigint;
+  /** The router multicall's gasUsed on the warmed pools. */
+  steadyRouterGas: bigint;
   /** Execution gas (gasUsed less intrinsic) of rebalance() minus that of the router multicall. */
   overhead: bigint;
+  /** The same on the warmed pools (both pay the same pool writes, so it should equal `overhead`). */
+  steadyOverhead: bigint;
   /** Where rebalance()'s gas goes (see gasBreakdown). */
   breakdown: Record<string, number>;
 }
@@ -172,7 +181,7 @@ export async function measureOverhead(hre: HardhatRuntimeEnvironment, n: number)
   await hre.network.provider.send("evm_revert", [snapshot]);
 
   const quote = await market.tokens.USDC.getAddress();
-  const calls = [];
+  const calls: string[] = [];
   for (const leg of legs) {
     const cfg = await vault.assetConfig(leg.asset);
     const [tokenIn, tokenOut] = leg.isSell ? [cfg.token, quote] : [quote, cfg.token];
@@ -191,15 +200,53 @@ export async function measureOverhead(hre: HardhatRuntimeEnvironment, n: number)
       ]),
     );
   }
-  const direct = await mined(market.router.connect(swapper).getFunction("multicall")(calls));
-  const directTx = await hre.ethers.provider.getTransaction(direct.hash);
-  const overhead = receipt.gasUsed - intrinsicGas(tx.data) - (direct.gasUsed - intrinsicGas(directTx!.data));
+  const routerExecution = async () => {
+    const direct = await mined(market.router.connect(swapper).getFunction("multicall")(calls));
+    const directTx = await hre.ethers.provider.getTransaction(direct.hash);
+    return { gasUsed: direct.gasUsed, execution: direct.gasUsed - intrinsicGas(directTx!.data) };
+  };
+  const beforeRouter = await hre.network.provider.send("evm_snapshot", []);
+  const direct = await routerExecution();
+  const overhead = receipt.gasUsed - intrinsicGas(tx.data) - direct.execution;
+  await hre.network.provider.send("evm_revert", [beforeRouter]);
+
+  // Steady state: every pool has traded both ways (a tiny swap each way, 1e-4 of a token), so no
+  // fee-growth slot is written for the first time; then the same rebalance and the same router calls.
+  for (const s of BENCH_SYMBOLS.slice(1, n)) {
+    const [asset, decimals] = [await market.tokens[s].getAddress(), localToken(s).decimals];
+    const fee = (await vault.assetConfig(BENCH_SYMBOLS.indexOf(s))).poolFee;
+    for (const [tokenIn, tokenOut, unit] of [
+      [asset, quote, decimals],
+      [quote, asset, localToken("USDC").decimals],
+    ] as const) {
+      await mined(
+        market.router.connect(swapper).getFunction("exactInputSingle")({
+          tokenIn,
+          tokenOut,
+          fee,
+          recipient: swapper.address,
+          deadline: 2n ** 40n,
+          amountIn: 10n ** BigInt(Math.max(unit - 4, 0)),
+          amountOutMinimum: 0,
+          sqrtPriceLimitX96: 0,
+        }),
+      );
+    }
+  }
+  const warmed = await hre.network.provider.send("evm_snapshot", []);
+  const steadyTx = await vault.connect(keeper).rebalance();
+  const steady = await mined(Promise.resolve(steadyTx));
+  await hre.network.provider.send("evm_revert", [warmed]);
+  const steadyDirect = await routerExecution();
   return {
     assets: n,
     legs: legs.length,
     rebalanceGas: receipt.gasUsed,
+    steadyRebalanceGas: steady.gasUsed,
     routerGas: direct.gasUsed,
+    steadyRouterGas: steadyDirect.gasUsed,
     overhead,
+    steadyOverhead: steady.gasUsed - intrinsicGas(steadyTx.data) - steadyDirect.execution,
     breakdown,
   };
 }
