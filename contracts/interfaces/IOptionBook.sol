@@ -8,7 +8,7 @@ struct OptionLeg {
     uint40 expiry; // unix seconds
     uint128 strikeWad; // quote per underlying, WAD
     uint128 sizeWad; // underlying units, WAD, > 0
-    int128 lnStrikeWad; // ln(strike) as Solady's lnWad computes it (BlackScholesLib.strike), WAD
+    int128 lnStrikeE36; // ln(strike) × 1e36 as BlackScholesLib.strike computes it (lnRatioE36, within 1.3e-25)
 }
 
 /// @title IOptionBook

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {FixedPointMathLib} from "solady/src/utils/FixedPointMathLib.sol";
 import {WAD} from "./ConstantsLib.sol";
 
 /// @title NormalDistLib
@@ -19,8 +18,8 @@ import {WAD} from "./ConstantsLib.sol";
 ///
 ///      Error bound (absolute, WAD): the rational's exact-arithmetic error is 4.1e-17 (at z ≈ 0.02,
 ///      measured against a 50-digit reference); the fixed-point evaluation adds at most 2 wei
-///      (e^{−z²/2} from Solady's expWad, ±1 wei; the final floor division, 1 wei; the 2^-64 Horner
-///      steps, < 1e-21). |Φ − Φ_exact| ≤ 4.4e-17 everywhere; the differential test asserts ≤ 1e-16.
+///      (e^{−z²/2}, the library's own binary exponential, within 1 wei — see `cdfAndExp`; the final
+///      floor division, 1 wei; the 2^-64 Horner steps, < 1e-21). |Φ − Φ_exact| ≤ 4.4e-17 everywhere; the differential test asserts ≤ 1e-16.
 ///      φ: |φ − φ_exact| ≤ 2 wei.
 ///
 ///      Rounding: Φ(−z) is floored, so Φ(x) rounds down for x ≤ 0 and up for x > 0, which makes
@@ -35,10 +34,35 @@ library NormalDistLib {
     uint256 internal constant ONE_X64 = 1 << 64;
     /// @dev Beyond z = 9 the tail Φ(−z) < 1.2e-19 and the library returns the exact limits 0 and 1.
     uint256 internal constant Z_LIMIT_X64 = 9 << 64;
-    /// @dev An exponent (negated) past expWad's zero cut-off at −41.45: e^{−50} returns 0.
-    uint256 internal constant BEYOND_EXP_RANGE_WAD = 50e18;
+    /// @dev 1.0 in the exponential's binary basis.
+    uint256 private constant ONE_X96 = 1 << 96;
     /// @dev 1/√(2π) × 2^64, rounded to nearest (0.398942280401432677939946059934…).
     uint256 internal constant INV_SQRT_2PI_X64 = 7359186146747302452;
+
+    // The exponential e^{−z²/2} is evaluated here rather than by a general exp: its argument is
+    // already binary (z in 2^-64), non-positive and above −40.5, so it needs no range checks and no
+    // decimal conversions. y = z²/2 = k·ln 2 + ln2/2 − t with k = ⌊y / ln 2⌋ and |t| ≤ ln2/2, so
+    // e^{−y} = 2^{−k} · 2^{−1/2} · e^{t}, and e^{t} is its Taylor series to t^14/14! in 2^-96 (the
+    // terms left out are below 0.3466^15/15! = 9.6e-20 relative).
+    /// @dev ln 2 and ln 2 / 2 × 2^96, rounded to nearest.
+    uint256 private constant LN2_X96 = 54916777467707473351141471128;
+    uint256 private constant HALF_LN2_X96 = 27458388733853736675570735564;
+    /// @dev 1e18 / √2 × 2^64, rounded to nearest: the WAD output and the 2^{−1/2} in one factor.
+    uint256 private constant WAD_SQRT_HALF_X64 = 13043817825332782212349571806252508369;
+    // 2^96 / n!, rounded to nearest, n = 2 … 14 (n = 0 and 1 are 2^96 itself).
+    uint256 private constant E2 = 39614081257132168796771975168;
+    uint256 private constant E3 = 13204693752377389598923991723;
+    uint256 private constant E4 = 3301173438094347399730997931;
+    uint256 private constant E5 = 660234687618869479946199586;
+    uint256 private constant E6 = 110039114603144913324366598;
+    uint256 private constant E7 = 15719873514734987617766657;
+    uint256 private constant E8 = 1964984189341873452220832;
+    uint256 private constant E9 = 218331576593541494691204;
+    uint256 private constant E10 = 21833157659354149469120;
+    uint256 private constant E11 = 1984832514486740860829;
+    uint256 private constant E12 = 165402709540561738402;
+    uint256 private constant E13 = 12723285349273979877;
+    uint256 private constant E14 = 908806096376712848;
 
     // Hart 5666 numerator P(z) = Σ P_i z^i; West's decimals × 2^64, rounded to nearest.
     uint256 internal constant P0 = 4062099735652764000329; // 220.206867912376
@@ -89,52 +113,62 @@ library NormalDistLib {
     /// @param numerator Any scale, |numerator| < 2^191.
     /// @param denominator The same scale, > 0.
     /// @return cdfWad Φ(x) in WAD: the floored tail Φ(−|x|) for x < 0, 1e18 minus it otherwise.
-    /// @return expWad e^{−x²/2} in WAD from Solady's expWad (±1 wei); 0 when |x| ≥ 9.
+    /// @return expWad e^{−x²/2} in WAD, rounded to nearest (within 1 wei; exactly 1e18 at 0); 0 when |x| ≥ 9.
+    /// @dev One assembly body on purpose: it is every book leg's hot path, and a helper call for the
+    ///      exponential costs gas per leg.
+    // solhint-disable-next-line function-max-lines
     function cdfAndExp(
         int256 numerator,
         uint256 denominator
     ) internal pure returns (uint256 cdfWad, uint256 expWad) {
         int256 xX64;
-        uint256 halfXSquaredWad;
-        uint256 p;
-        uint256 q;
         assembly ("memory-safe") {
             xX64 := sdiv(shl(64, numerator), denominator)
             // z = |x| as (x ^ m) − m with m = 0 or −1 by sign.
             let m := sar(255, xX64)
             let z := sub(xor(xX64, m), m)
-            switch lt(z, Z_LIMIT_X64)
-            case 0 {
-                // Past the limit: an exponent below expWad's cut-off (−41.4) makes it return 0 at
-                // once, and P/Q = 0/1 makes the tail 0, so Φ is exactly 0 or 1 without a branch below.
-                halfXSquaredWad := BEYOND_EXP_RANGE_WAD
-                q := 1
-            }
-            default {
-                // z²/2 in WAD, floored: z < 9 so z² < 2^135 and z²·1e18 < 2^195.
-                halfXSquaredWad := shr(129, mul(mul(z, z), WAD))
+            // Past the limit: Φ is exactly 0 or 1 and the exponential 0 (both stay 0 below).
+            if lt(z, Z_LIMIT_X64) {
                 // Horner in 2^-64: p < 2^82, q < 2^86 and z < 2^68, so no product reaches 2^160.
-                p := add(shr(64, mul(P6, z)), P5)
+                let p := add(shr(64, mul(P6, z)), P5)
                 p := add(shr(64, mul(p, z)), P4)
                 p := add(shr(64, mul(p, z)), P3)
                 p := add(shr(64, mul(p, z)), P2)
                 p := add(shr(64, mul(p, z)), P1)
                 p := add(shr(64, mul(p, z)), P0)
-                q := add(shr(64, mul(Q7, z)), Q6)
+                let q := add(shr(64, mul(Q7, z)), Q6)
                 q := add(shr(64, mul(q, z)), Q5)
                 q := add(shr(64, mul(q, z)), Q4)
                 q := add(shr(64, mul(q, z)), Q3)
                 q := add(shr(64, mul(q, z)), Q2)
                 q := add(shr(64, mul(q, z)), Q1)
                 q := add(shr(64, mul(q, z)), Q0)
+                // y = z²/2 in 2^-96 (z < 9·2^64: z² < 2^135), then y = k·ln 2 + ln2/2 − t, |t| ≤ ln2/2.
+                let y := shr(33, mul(z, z))
+                let k := div(y, LN2_X96)
+                let t := sub(HALF_LN2_X96, sub(y, mul(k, LN2_X96))) // signed
+                // e^t by Horner in 2^-96, signed t: every partial sum is < 1.5·2^96 and |t| < 0.35·2^96.
+                let e := add(E13, sar(96, mul(E14, t)))
+                e := add(E12, sar(96, mul(e, t)))
+                e := add(E11, sar(96, mul(e, t)))
+                e := add(E10, sar(96, mul(e, t)))
+                e := add(E9, sar(96, mul(e, t)))
+                e := add(E8, sar(96, mul(e, t)))
+                e := add(E7, sar(96, mul(e, t)))
+                e := add(E6, sar(96, mul(e, t)))
+                e := add(E5, sar(96, mul(e, t)))
+                e := add(E4, sar(96, mul(e, t)))
+                e := add(E3, sar(96, mul(e, t)))
+                e := add(E2, sar(96, mul(e, t)))
+                e := add(ONE_X96, sar(96, mul(e, t)))
+                e := add(ONE_X96, sar(96, mul(e, t)))
+                // e^{−y} = e^t · 2^{−1/2} · 2^{−k} in WAD, rounded to nearest (so e^0 is exactly 1e18):
+                // e < 2^97 and the factor < 2^124, so the product and its half-unit stay below 2^222.
+                let shift := add(160, k)
+                expWad := shr(shift, add(mul(e, WAD_SQRT_HALF_X64), shl(sub(shift, 1), 1)))
+                // Φ(−z) = e^{−z²/2}·P/Q, floored: expWad ≤ 2^60 and p < 2^82.
+                cdfWad := div(mul(expWad, p), q)
             }
-        }
-        // halfXSquaredWad ≤ 50e18: the cast is exact. Below z = 9 (z²/2 < 40.5) expWad is in range.
-        // forge-lint: disable-next-line(unsafe-typecast) -- halfXSquaredWad <= 50e18 (above): far below 2^255
-        expWad = uint256(FixedPointMathLib.expWad(-int256(halfXSquaredWad)));
-        assembly ("memory-safe") {
-            // Φ(−z) = e^{−z²/2}·P/Q, floored: expWad ≤ 2^60 and p < 2^82; q ≥ 1.
-            cdfWad := div(mul(expWad, p), q)
             if iszero(slt(xX64, 0)) {
                 cdfWad := sub(WAD, cdfWad)
             }

@@ -6,7 +6,7 @@ import {OptionLeg} from "../interfaces/IOptionBook.sol";
 /// @title OptionLegLib
 /// @notice The packed leg format books publish and vaults read: two 32-byte words per leg.
 /// @dev Word 0: strikeWad (high 128 bits) | sizeWad (low 128 bits).
-///      Word 1: lnStrikeWad (int128, high 128 bits) | expiry (bits 64..127) | flags (low 64 bits:
+///      Word 1: lnStrikeE36 (int128, high 128 bits) | expiry (bits 64..127) | flags (low 64 bits:
 ///      bit 0 = call, bit 1 = long).
 library OptionLegLib {
     /// @dev Bytes per packed leg.
@@ -20,7 +20,7 @@ library OptionLegLib {
     function pack(OptionLeg memory leg) internal pure returns (uint256 word0, uint256 word1) {
         word0 = (uint256(leg.strikeWad) << 128) | leg.sizeWad;
         uint256 flags = (leg.isCall ? CALL_FLAG : 0) | (leg.isLong ? LONG_FLAG : 0);
-        word1 = (uint256(uint128(leg.lnStrikeWad)) << 128) | (uint256(leg.expiry) << 64) | flags;
+        word1 = (uint256(uint128(leg.lnStrikeE36)) << 128) | (uint256(leg.expiry) << 64) | flags;
     }
 
     function unpack(uint256 word0, uint256 word1) internal pure returns (OptionLeg memory leg) {
@@ -29,7 +29,7 @@ library OptionLegLib {
         // forge-lint: disable-next-line(unsafe-typecast) -- unpacks the 128-bit size field of the packed word: truncation is the decoding
         leg.sizeWad = uint128(word0);
         // forge-lint: disable-next-line(unsafe-typecast) -- unpacks the signed 128-bit ln(strike) field of the packed word: truncation is the decoding
-        leg.lnStrikeWad = int128(uint128(word1 >> 128));
+        leg.lnStrikeE36 = int128(uint128(word1 >> 128));
         // forge-lint: disable-next-line(unsafe-typecast) -- unpacks the 40-bit expiry field of the packed word: truncation is the decoding
         leg.expiry = uint40(word1 >> 64);
         leg.isCall = word1 & CALL_FLAG != 0;

@@ -49,15 +49,16 @@ library BookGreeksLib {
         BlackScholesLib.Spot memory s = BlackScholesLib.spot(spotWad);
         BlackScholesLib.Strike memory k = BlackScholesLib.Strike(0, 0);
         BlackScholesLib.Expiry memory e;
-        // Accumulators live on the stack; g is written once at the end.
+        // Accumulators; g is written once at the end. Per leg only four move (delta, gamma, gross and
+        // the expiry's gamma): the gamma sum and the live count are settled once per expiry.
         int256 delta;
         int256 gamma;
         uint256 gross;
         uint256 live;
-        uint256 currentExpiry;
+        uint256 currentExpiry; // 0 until the first live leg
         uint256 discount; // e^{−rτ} of the current expiry, WAD
         uint256 expiryGamma; // Σ |size·Γ| of the current expiry
-        uint256 absGammaSum;
+        uint256 absGammaSum; // Σ |size·Γ| of the expiries before the current one
         uint256 weightedDiscount; // Σ over expiries of expiryGamma · discount / WAD
         uint256 fadeWad = WAD; // the current expiry's size scale, τ / unwindSeconds inside the window
         for (uint256 i; i < n; ++i) {
@@ -66,12 +67,15 @@ library BookGreeksLib {
             uint256 expiry = uint40(w1 >> 64);
             if (expiry <= nowSeconds) {
                 // An expired leg after a live one: out of order.
-                if (live != 0) return (false, g);
+                if (currentExpiry != 0) return (false, g);
                 continue;
             }
             if (expiry != currentExpiry) {
                 if (expiry < currentExpiry) return (false, g);
+                // The live legs are the suffix from the first one on (an expired leg after it fails above).
+                if (currentExpiry == 0) live = n - i;
                 weightedDiscount += _mulDivDown(expiryGamma, discount, WAD);
+                absGammaSum += expiryGamma;
                 expiryGamma = 0;
                 currentExpiry = expiry;
                 uint256 tau = expiry - nowSeconds;
@@ -92,7 +96,7 @@ library BookGreeksLib {
                 return (false, g);
             k.strikeWad = strikeWad;
             // forge-lint: disable-next-line(unsafe-typecast) -- unpacks the signed 128-bit ln(strike) field of the packed word: truncation is the decoding
-            k.lnStrikeWad = int128(uint128(w1 >> 128));
+            k.lnStrikeE36 = int128(uint128(w1 >> 128));
             (uint256 callDelta, uint256 gammaE36) = BlackScholesLib.deltaGamma(s, e, k);
             // forge-lint: disable-next-line(unsafe-typecast) -- unpacks the 128-bit size field of the packed word: truncation is the decoding
             uint256 size = uint128(w0);
@@ -105,7 +109,11 @@ library BookGreeksLib {
                 int256 legDelta = int256((size * callDelta) / WAD);
                 // forge-lint: disable-next-line(unsafe-typecast) -- size < 2^128 fits int256
                 if (w1 & 1 == 0) legDelta -= int256(size);
-                uint256 legGamma = _mulDivDown(size, gammaE36, WAD);
+                // size·Γ/WAD: the plain product unless Γ ≥ 2^128 (S·σ√τ below ~1e-6), then 512-bit.
+                uint256 legGamma =
+                    gammaE36 >> 128 == 0
+                        ? (size * gammaE36) / WAD
+                        : FixedPointMathLib.fullMulDiv(size, gammaE36, WAD);
                 if (w1 & 2 != 0) {
                     delta += legDelta;
                     // forge-lint: disable-next-line(unsafe-typecast) -- one leg's gamma: size < 2^128 times a bounded density, far below 2^255
@@ -116,12 +124,11 @@ library BookGreeksLib {
                     gamma -= int256(legGamma);
                 }
                 gross += size;
-                ++live;
                 expiryGamma += legGamma;
-                absGammaSum += legGamma;
             }
         }
         weightedDiscount += _mulDivDown(expiryGamma, discount, WAD);
+        absGammaSum += expiryGamma;
         (g.deltaWad, g.gammaE36, g.grossSizeWad, g.liveLegs) = (delta, gamma, gross, live);
         if (absGammaSum != 0)
             g.discountWad = FixedPointMathLib.fullMulDiv(weightedDiscount, WAD, absGammaSum);

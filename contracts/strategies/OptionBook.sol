@@ -86,8 +86,9 @@ contract OptionBook is IOptionBook, Ownable2Step {
             strikeWad: uint128(strikeWad),
             // forge-lint: disable-next-line(unsafe-typecast) -- sizeWad <= type(uint128).max, checked above
             sizeWad: uint128(sizeWad),
-            // |ln K| < 70e18 over the strike domain: fits int128.
-            lnStrikeWad: int128(k.lnStrikeWad)
+            // ln K ∈ [−9.3, 27.7] over the strike domain: × 1e36 it fits int128 (< 1.7e38).
+            // forge-lint: disable-next-line(unsafe-typecast) -- |ln K| × 1e36 < 2.8e37 over the strike domain, checked by strike(): it fits int128
+            lnStrikeE36: int128(k.lnStrikeE36)
         });
 
         OptionLeg[] memory current = _legs();

@@ -78,6 +78,6 @@ contract BlackScholesGasHarness {
             leg.rateWad
         );
         expiryGas = before - gasleft();
-        checksum = uint256(s.lnSpotWad) ^ uint256(k.lnStrikeWad) ^ e.volE36 ^ e.gammaFactorE48;
+        checksum = uint256(s.lnSpotE36) ^ uint256(k.lnStrikeE36) ^ e.volE36 ^ e.gammaFactorE48;
     }
 }

@@ -41,6 +41,33 @@ contract BlackScholesHarness {
             BlackScholesLib.deltaGamma(leg.spotWad, leg.strikeWad, leg.sigmaWad, leg.tauSeconds, leg.rateWad);
     }
 
+    /// @notice The validating one-shot entry point for every leg, in one eth_call.
+    function oneShotBatch(
+        GreeksLeg[] calldata legs
+    ) external pure returns (uint256[] memory callDeltasWad, uint256[] memory gammasE36) {
+        callDeltasWad = new uint256[](legs.length);
+        gammasE36 = new uint256[](legs.length);
+        for (uint256 i; i < legs.length; ++i) {
+            GreeksLeg calldata leg = legs[i];
+            (callDeltasWad[i], gammasE36[i]) = BlackScholesLib.deltaGamma(
+                leg.spotWad,
+                leg.strikeWad,
+                leg.sigmaWad,
+                leg.tauSeconds,
+                leg.rateWad
+            );
+        }
+    }
+
+    /// @notice ln(a/b) × 1e36 at full precision, for each pair.
+    function lnRatioBatch(
+        uint256[] calldata a,
+        uint256[] calldata b
+    ) external pure returns (int256[] memory lnE36) {
+        lnE36 = new int256[](a.length);
+        for (uint256 i; i < a.length; ++i) lnE36[i] = BlackScholesLib.lnRatioE36(a[i], b[i]);
+    }
+
     function d1Wad(GreeksLeg calldata leg) external pure returns (int256) {
         (
             BlackScholesLib.Spot memory s,

@@ -5,7 +5,7 @@ export interface BookLeg {
   expiry: bigint; // unix seconds
   strikeWad: bigint;
   sizeWad: bigint; // underlying units
-  lnStrikeWad: bigint; // ln K as Solady's lnWad computes it
+  lnStrikeE36: bigint; // ln K × 1e36 as BlackScholesLib.strike computes it
 }
 
 const MASK_128 = (1n << 128n) - 1n;
@@ -15,7 +15,7 @@ export function packLegs(legs: BookLeg[]): string {
   const words = legs.flatMap((leg) => {
     const word0 = (leg.strikeWad << 128n) | leg.sizeWad;
     const flags = (leg.isCall ? 1n : 0n) | (leg.isLong ? 2n : 0n);
-    const word1 = ((BigInt.asUintN(128, leg.lnStrikeWad) & MASK_128) << 128n) | (leg.expiry << 64n) | flags;
+    const word1 = ((BigInt.asUintN(128, leg.lnStrikeE36) & MASK_128) << 128n) | (leg.expiry << 64n) | flags;
     return [word0, word1];
   });
   return "0x" + words.map((w) => w.toString(16).padStart(64, "0")).join("");
@@ -31,7 +31,7 @@ export function unpackLegs(packed: string): BookLeg[] {
     legs.push({
       strikeWad: word0 >> 128n,
       sizeWad: word0 & MASK_128,
-      lnStrikeWad: BigInt.asIntN(128, word1 >> 128n),
+      lnStrikeE36: BigInt.asIntN(128, word1 >> 128n),
       expiry: (word1 >> 64n) & ((1n << 40n) - 1n),
       isCall: (word1 & 1n) === 1n,
       isLong: (word1 & 2n) === 2n,

@@ -73,6 +73,16 @@ export async function collectLegs(
 
 const E36 = new D("1e36");
 
+const yearsOf = (leg: LegInput): Dec => new D(leg.tauSeconds.toString()).div(SECONDS_PER_YEAR);
+
+/** S·σ√τ of a leg, exact. */
+function volOf(leg: LegInput): Dec {
+  return fromWad(leg.spotWad).times(fromWad(leg.sigmaWad)).times(yearsOf(leg).sqrt());
+}
+
+/** The whole-wei rounding the price bound allows on top of its relative part: three wei. */
+export const PRICE_ROUNDING = new D("3e-18");
+
 /** Where a maximum error was found, for the failure message and the report. */
 export interface Worst<T> {
   error: Dec;
@@ -118,7 +128,10 @@ export interface LegReport {
   /** Relative error of gamma over the legs with φ(d1) ≥ GAMMA_RELATIVE_FLOOR. */
   gammaRelative: Worst<LegInput>;
   gammaRelativeLegs: number;
-  /** Absolute error of gamma (per unit price) over the other legs. */
+  /**
+   * Over the other legs, the absolute error of gamma times S·σ√τ: the error in units of φ(d1), which
+   * the library's bound there (two wei of φ over S·σ√τ) is stated in.
+   */
   gammaAbsolute: Worst<LegInput>;
 }
 
@@ -142,7 +155,7 @@ export function compareLegs(legs: LegInput[], outputs: LegOutputs[]): LegReport[
         report.gammaRelativeLegs++;
         report.gammaRelative = worse(report.gammaRelative, gammaError.div(ref.gamma), leg);
       } else {
-        report.gammaAbsolute = worse(report.gammaAbsolute, gammaError, leg);
+        report.gammaAbsolute = worse(report.gammaAbsolute, gammaError.times(volOf(leg)), leg);
       }
     });
   });
@@ -160,7 +173,10 @@ export interface FullLegResult {
 
 export interface PriceReport {
   legs: number;
-  /** |price error| / (S + K), the scale the library's price bound is stated in. */
+  /**
+   * (|price error| − 3 wei) / (S + K·e^{−rτ}), floored at 0: the form the library's price bound is
+   * stated in (the discounted strike, which r = −100% over 10 years makes 22,026·K).
+   */
   price: Worst<LegInput>;
   /** |vega error| / (1 + S√τ): vega is a WAD output, so one wei is its floor. */
   vega: Worst<LegInput>;
@@ -179,16 +195,20 @@ export function comparePrices(legs: LegInput[], results: FullLegResult[]): Price
     const r = results[i];
     const ref = blackScholes(leg);
     const prices = blackScholesPrices(leg);
-    const scale = fromWad(leg.spotWad).plus(fromWad(leg.strikeWad));
+    const discount = fromWad(leg.rateWad).neg().times(yearsOf(leg)).exp();
+    const scale = fromWad(leg.spotWad).plus(fromWad(leg.strikeWad).times(discount));
     const priceError = D.max(
       fromWad(r.callWad).minus(prices.call).abs(),
       fromWad(r.putWad).minus(prices.put).abs(),
-    ).div(scale);
+    )
+      .minus(PRICE_ROUNDING)
+      .clampedTo(0, Infinity)
+      .div(scale);
     report.price = worse(report.price, priceError, leg);
     if (leg.tauSeconds > 0n) {
       const pdf = normPdf(ref.d1);
       report.d1Weighted = worse(report.d1Weighted, fromWad(r.d1Wad).minus(ref.d1).abs().times(pdf), leg);
-      const sqrtTau = new D(leg.tauSeconds.toString()).div(SECONDS_PER_YEAR).sqrt();
+      const sqrtTau = yearsOf(leg).sqrt();
       const vegaScale = fromWad(leg.spotWad).times(sqrtTau).plus(1);
       report.vega = worse(report.vega, fromWad(r.vegaWad).minus(ref.vega).abs().div(vegaScale), leg);
     }

@@ -116,3 +116,135 @@ export function legGrid(options: LegGridOptions): LegInput[] {
   }
   return legs;
 }
+
+/** The library's documented domain (BlackScholesLib's constants, SPEC §8.2), in WAD and seconds. */
+export const DOMAIN = {
+  minPriceWad: 10n ** 14n,
+  maxPriceWad: 10n ** 30n,
+  minSigmaWad: 10n ** 15n,
+  maxSigmaWad: 10n ** 19n,
+  maxTauSeconds: 10n * BigInt(SECONDS_PER_YEAR),
+  maxAbsRateWad: WAD,
+} as const;
+
+const clampPrice = (x: bigint) =>
+  x < DOMAIN.minPriceWad ? DOMAIN.minPriceWad : x > DOMAIN.maxPriceWad ? DOMAIN.maxPriceWad : x;
+
+/**
+ * Seeded random legs over the whole documented domain: S log-uniform on [1e-4, 1e12], σ log-uniform
+ * on [0.1%, 1,000%], τ log-uniform on [1 s, 10 y] (one leg in twenty expired, τ = 0), r uniform on
+ * [−100%, +100%]. A third of the strikes are log-uniform over the whole price range (mostly deep in or
+ * out of the money); the rest put d1 uniform on [−10, 10] — K = S·e^{(r + σ²/2)τ − d1·σ√τ}, clamped to
+ * the domain — so the legs where the Greeks are not at their limits, including the forward at the
+ * strike with the spot far from it, are most of the sample.
+ */
+export function domainGrid(count: number, seed = 2026): LegInput[] {
+  const random = seededRandom(seed);
+  const logUniform = (lo: number, hi: number) => Math.exp(Math.log(lo) + random() * Math.log(hi / lo));
+  const legs: LegInput[] = [];
+  for (let i = 0; i < count; i++) {
+    const spot = new D(logUniform(1e-4, 1e12).toPrecision(15));
+    const sigma = new D(logUniform(1e-3, 10).toPrecision(12));
+    const tauSeconds = random() < 0.05 ? 0n : BigInt(Math.round(logUniform(1, 10 * SECONDS_PER_YEAR)));
+    const rate = new D((random() * 2 - 1).toFixed(12));
+    let strike: Dec;
+    if (random() < 1 / 3) {
+      strike = new D(logUniform(1e-4, 1e12).toPrecision(15));
+    } else {
+      const tau = new D(tauSeconds.toString()).div(SECONDS_PER_YEAR);
+      const d1 = new D((random() * 20 - 10).toFixed(9));
+      const exponent = rate
+        .plus(sigma.times(sigma).div(2))
+        .times(tau)
+        .minus(d1.times(sigma).times(tau.sqrt()));
+      strike = spot.times(exponent.exp());
+    }
+    legs.push({
+      spotWad: clampPrice(wad(spot.toFixed(18))),
+      strikeWad: clampPrice(wad(strike.toDecimalPlaces(18).toFixed(18))),
+      sigmaWad: wad(sigma.toFixed()),
+      tauSeconds: tauSeconds > DOMAIN.maxTauSeconds ? DOMAIN.maxTauSeconds : tauSeconds,
+      rateWad: wad(rate.toFixed()),
+    });
+  }
+  return legs;
+}
+
+/**
+ * Corners where earlier versions broke their documented bounds, each named for the failure message:
+ * the forward at the strike with the spot 6.6% below it and σ√τ = 2.6e-4 (delta 1.4e-15 and vega
+ * 5.5e-16 with WAD logarithms); r = −100% over 10 years, where the discounted strike is 22,026·K
+ * (prices); and S + K near 1e-4, where whole-wei rounding is all of the error.
+ */
+export const CORNER_LEGS: { name: string; leg: LegInput }[] = [
+  {
+    name: "forward at the strike, spot 6.6% below, σ = 0.1%, τ = 24 days, r = +100%",
+    leg: {
+      spotWad: wad("2221.12"),
+      strikeWad: wad("2371.99"),
+      sigmaWad: wad("0.001"),
+      tauSeconds: 24n * BigInt(DAY),
+      rateWad: WAD,
+    },
+  },
+  {
+    name: "forward at the strike, spot e^{-10} of it, σ = 0.1%, τ = 10 years, r = +100%",
+    leg: {
+      spotWad: wad(1),
+      strikeWad: wad(new D(10).exp().toFixed(18)),
+      sigmaWad: wad("0.001"),
+      tauSeconds: 10n * BigInt(SECONDS_PER_YEAR),
+      rateWad: WAD,
+    },
+  },
+  {
+    name: "forward at the strike, spot above it, σ = 0.1%, τ = 1 year, r = −100%",
+    leg: {
+      spotWad: wad(3000),
+      strikeWad: wad(new D(3000).times(new D(-1).exp()).toFixed(18)),
+      sigmaWad: wad("0.001"),
+      tauSeconds: BigInt(SECONDS_PER_YEAR),
+      rateWad: -WAD,
+    },
+  },
+  {
+    name: "r = −100%, τ = 10 years: discounted strike 22,026·K, at the money forward",
+    leg: {
+      spotWad: wad(2000),
+      strikeWad: wad(new D(2000).times(new D(-10).exp()).toFixed(18)),
+      sigmaWad: wad("0.2"),
+      tauSeconds: 10n * BigInt(SECONDS_PER_YEAR),
+      rateWad: -WAD,
+    },
+  },
+  {
+    name: "r = −100%, τ = 10 years, spot at the strike",
+    leg: {
+      spotWad: wad(2000),
+      strikeWad: wad(2000),
+      sigmaWad: wad("0.5"),
+      tauSeconds: 10n * BigInt(SECONDS_PER_YEAR),
+      rateWad: -WAD,
+    },
+  },
+  {
+    name: "S + K near 1e-4 (both at the domain's lowest price), at the money",
+    leg: {
+      spotWad: DOMAIN.minPriceWad,
+      strikeWad: DOMAIN.minPriceWad + 7n,
+      sigmaWad: wad("0.8"),
+      tauSeconds: 30n * BigInt(DAY),
+      rateWad: wad("0.05"),
+    },
+  },
+  {
+    name: "smallest σ√τ of the domain (σ = 0.1%, τ = 1 s), spot one part in 1e7 above the strike",
+    leg: {
+      spotWad: wad("2000.0002"),
+      strikeWad: wad(2000),
+      sigmaWad: DOMAIN.minSigmaWad,
+      tauSeconds: 1n,
+      rateWad: WAD,
+    },
+  },
+];

@@ -27,7 +27,7 @@ function toBookLeg(l: Awaited<ReturnType<OptionBook["legs"]>>[number]): BookLeg 
     expiry: l.expiry,
     strikeWad: l.strikeWad,
     sizeWad: l.sizeWad,
-    lnStrikeWad: l.lnStrikeWad,
+    lnStrikeE36: l.lnStrikeE36,
   };
 }
 
@@ -485,7 +485,7 @@ describe("DeltaHedgeVault", () => {
           expiry: now + 11n * 365n * 86_400n,
           strikeWad: wad(3000),
           sizeWad: WAD,
-          lnStrikeWad: 0n,
+          lnStrikeE36: 0n,
         },
       ];
       await (await hostile.set(0, packLegs(legs), hre.ethers.ZeroAddress, hre.ethers.ZeroAddress)).wait();

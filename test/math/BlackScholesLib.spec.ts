@@ -6,12 +6,22 @@ import { ethers } from "hardhat";
 import {
   BATCH,
   type FullLegResult,
+  type LegReport,
   GAMMA_RELATIVE_FLOOR,
   comparePrices,
   collectLegs,
   compareLegs,
 } from "../../src/math/differential";
-import { LEG_GRID, NEAR_MONEY_GRID, legGrid, wad } from "../../src/math/grids";
+import {
+  CORNER_LEGS,
+  DOMAIN,
+  LEG_GRID,
+  NEAR_MONEY_GRID,
+  domainGrid,
+  legGrid,
+  seededRandom,
+  wad,
+} from "../../src/math/grids";
 import {
   D,
   type LegInput,
@@ -21,17 +31,23 @@ import {
   fromWad,
   normPdf,
 } from "../../src/math/reference";
+import type { BlackScholesHarness } from "../../typechain-types";
 import { sampleSize, thinned } from "../shared/coverage";
 
 const RUNS = sampleSize(process.env.MATH_RUNS, 1_000, 100);
 const E36 = new D("1e36");
-// The library's domain (BlackScholesLib constants), restated here so a change there fails a test.
-const MIN_PRICE = 10n ** 14n;
-const MAX_PRICE = 10n ** 30n;
-const MIN_SIGMA = 10n ** 15n;
-const MAX_SIGMA = 10n ** 19n;
-const MAX_TAU = 10n * BigInt(SECONDS_PER_YEAR);
-const MAX_RATE = WAD;
+// The library's domain (BlackScholesLib constants, restated in src/math/grids.ts so a change there
+// fails a test).
+const {
+  minPriceWad: MIN_PRICE,
+  maxPriceWad: MAX_PRICE,
+  minSigmaWad: MIN_SIGMA,
+  maxSigmaWad: MAX_SIGMA,
+  maxTauSeconds: MAX_TAU,
+  maxAbsRateWad: MAX_RATE,
+} = DOMAIN;
+// Legs of the random grid over the whole domain (src/math/grids.ts, domainGrid).
+const DOMAIN_LEGS = sampleSize(process.env.DOMAIN_LEGS, 1_500, 150);
 
 async function harnessesFixture() {
   const bs = await ethers.deployContract("BlackScholesHarness");
@@ -42,6 +58,50 @@ async function harnessesFixture() {
 function describeLeg(leg: LegInput | undefined): string {
   if (leg === undefined) return "-";
   return `S=${fromWad(leg.spotWad)} K=${fromWad(leg.strikeWad)} σ=${fromWad(leg.sigmaWad)} τ=${leg.tauSeconds}s r=${fromWad(leg.rateWad)}`;
+}
+
+/**
+ * SPEC §8.4's delta and gamma bounds on one report: delta ≤ 1e-16, gamma ≤ 1e-12 relative where
+ * φ(d1) ≥ 1e-6 and two wei of φ over S·σ√τ elsewhere; and most legs in the relative bucket, so the
+ * sample is not all at the limits.
+ */
+function expectLegBounds(report: LegReport, legs: number) {
+  expect(
+    report.delta.error.lte("1e-16"),
+    `delta ${report.delta.error.toExponential(3)} at ${describeLeg(report.delta.at)}`,
+  ).to.be.true;
+  expect(
+    report.gammaRelative.error.lte("1e-12"),
+    `gamma ${report.gammaRelative.error.toExponential(3)} at ${describeLeg(report.gammaRelative.at)}`,
+  ).to.be.true;
+  expect(
+    report.gammaAbsolute.error.lte("3e-18"),
+    `gamma abs ${report.gammaAbsolute.error.toExponential(3)} (× Sσ√τ) at ${describeLeg(report.gammaAbsolute.at)}`,
+  ).to.be.true;
+  expect(report.gammaRelativeLegs).to.be.greaterThan(legs / 3);
+}
+
+/**
+ * SPEC §8.4's price and vega bounds, and d1's error weighted by φ(d1) (its contribution to delta: the
+ * logarithms' 2.6e-25 over σ√τ, < 6e-19 on the whole domain, plus the WAD truncation of the output).
+ */
+async function expectPriceBounds(bs: BlackScholesHarness, legs: LegInput[]) {
+  const results: FullLegResult[] = [];
+  for (let i = 0; i < legs.length; i += BATCH.legs)
+    results.push(...(await bs.evaluate(legs.slice(i, i + BATCH.legs))));
+  const report = comparePrices(legs, results);
+  expect(
+    report.price.error.lte("1e-16"),
+    `price ${report.price.error.toExponential(3)} at ${describeLeg(report.price.at)}`,
+  ).to.be.true;
+  expect(
+    report.vega.error.lte("3e-18"),
+    `vega ${report.vega.error.toExponential(3)} at ${describeLeg(report.vega.at)}`,
+  ).to.be.true;
+  expect(
+    report.d1Weighted.error.lte("1e-17"),
+    `d1 ${report.d1Weighted.error.toExponential(3)} at ${describeLeg(report.d1Weighted.at)}`,
+  ).to.be.true;
 }
 
 /** A price in the domain, log-uniform over [1e-4, 1e12]. */
@@ -88,46 +148,90 @@ describe("BlackScholesLib", () => {
         const { bs } = await loadFixture(harnessesFixture);
         const legs = thinned(legGrid(grid), 8);
         const [report] = compareLegs(legs, [await collectLegs((part) => bs.deltaGammaBatch(part), legs)]);
-        expect(
-          report.delta.error.lte("1e-16"),
-          `delta ${report.delta.error.toExponential(3)} at ${describeLeg(report.delta.at)}`,
-        ).to.be.true;
-        expect(
-          report.gammaRelative.error.lte("1e-12"),
-          `gamma ${report.gammaRelative.error.toExponential(3)} at ${describeLeg(report.gammaRelative.at)}`,
-        ).to.be.true;
-        // Sanity of the split: most legs are in the relative bucket, and the rest are tiny in absolute terms.
-        expect(report.gammaRelativeLegs).to.be.greaterThan(legs.length / 3);
-        expect(
-          report.gammaAbsolute.error.lte("1e-15"),
-          `gamma abs ${report.gammaAbsolute.error.toExponential(3)}`,
-        ).to.be.true;
+        expectLegBounds(report, legs.length);
       });
     }
 
-    it("prices within (S + K)·1e-16, vega within (1 + S√τ)·3e-18 and d1 consistent with delta", async () => {
+    describe("on the whole documented domain and the corners where WAD logarithms failed", () => {
+      const legs = [...domainGrid(DOMAIN_LEGS), ...CORNER_LEGS.map((c) => c.leg)];
+
+      for (const [path, call] of [
+        ["per-leg deltaGamma(spot, expiry, strike)", "deltaGammaBatch"],
+        ["one-shot deltaGamma(S, K, σ, τ, r)", "oneShotBatch"],
+      ] as const) {
+        it(`${path}: delta within 1e-16, gamma within 1e-12 relative (2 wei of φ elsewhere)`, async () => {
+          const { bs } = await loadFixture(harnessesFixture);
+          const [report] = compareLegs(legs, [await collectLegs((part) => bs[call](part), legs)]);
+          expectLegBounds(report, legs.length);
+        });
+      }
+
+      it("prices within (S + K·e^{−rτ})·1e-16 + 3 wei, vega within (1 + S√τ)·3e-18, d1 within 1e-17 / φ(d1)", async () => {
+        const { bs } = await loadFixture(harnessesFixture);
+        await expectPriceBounds(bs, legs);
+      });
+
+      for (const { name, leg } of CORNER_LEGS) {
+        it(`corner: ${name}`, async () => {
+          const { bs } = await loadFixture(harnessesFixture);
+          const ref = blackScholes(leg);
+          const [[perLeg], [oneShot], [full]] = await Promise.all([
+            bs.deltaGammaBatch([leg]),
+            bs.oneShotBatch([leg]),
+            bs.evaluate([leg]),
+          ]);
+          for (const delta of [perLeg[0], oneShot[0]])
+            expect(fromWad(delta).minus(ref.callDelta).abs().lte("1e-16"), `delta ${fromWad(delta)}`).to.be
+              .true;
+          const [prices] = [comparePrices([leg], [full])];
+          expect(prices.price.error.lte("1e-16"), `price ${prices.price.error.toExponential(3)}`).to.be.true;
+          expect(prices.vega.error.lte("3e-18"), `vega ${prices.vega.error.toExponential(3)}`).to.be.true;
+        });
+      }
+    });
+
+    it("lnRatioE36: within 2e-25 of ln(a/b) over the price domain, exactly antisymmetric, 0 at a = b", async () => {
+      const { bs } = await loadFixture(harnessesFixture);
+      const random = seededRandom(1_000_003);
+      const price = () => {
+        const exponent = 14 + random() * 16; // [1e14, 1e30] wei, log-uniform
+        const x = BigInt(new D(10).pow(exponent).toFixed(0));
+        return x < MIN_PRICE ? MIN_PRICE : x > MAX_PRICE ? MAX_PRICE : x;
+      };
+      const a: bigint[] = [];
+      const b: bigint[] = [];
+      for (let i = 0; i < thinned(Array.from({ length: 600 }), 6).length; i++) {
+        const x = price();
+        a.push(x);
+        // Half independent, half within ±40% of a (where the series' argument is largest).
+        b.push(i % 2 === 0 ? price() : (x * BigInt(Math.floor((0.6 + 0.8 * random()) * 1e9))) / 10n ** 9n);
+      }
+      // Domain ends, a power of two apart, and one wei apart at both ends of the domain.
+      a.push(MIN_PRICE, MAX_PRICE, wad(2), MIN_PRICE + 1n, MAX_PRICE);
+      b.push(MAX_PRICE, MIN_PRICE, wad(1), MIN_PRICE, MAX_PRICE - 1n);
+      const [forward, backward] = await Promise.all([bs.lnRatioBatch(a, b), bs.lnRatioBatch(b, a)]);
+      let worst = new D(0);
+      a.forEach((x, i) => {
+        const exact = new D(x.toString()).div(b[i].toString()).ln();
+        const error = new D(forward[i].toString()).div(E36).minus(exact).abs();
+        if (error.gt(worst)) worst = error;
+        expect(backward[i], `ln(b/a) = −ln(a/b) at ${x}, ${b[i]}`).to.equal(-forward[i]);
+      });
+      expect(worst.lte("2e-25"), `ln error ${worst.toExponential(3)}`).to.be.true;
+      const same = await bs.lnRatioBatch(
+        [MIN_PRICE, wad(3000), MAX_PRICE],
+        [MIN_PRICE, wad(3000), MAX_PRICE],
+      );
+      expect(same).to.deep.equal([0n, 0n, 0n]);
+    });
+
+    it("prices within (S + K·e^{−rτ})·1e-16 + 3 wei, vega within (1 + S√τ)·3e-18 and d1 consistent with delta", async () => {
       const { bs } = await loadFixture(harnessesFixture);
       const legs = thinned(
         [...legGrid(LEG_GRID).filter((_, i) => i % 11 === 0), ...legGrid(NEAR_MONEY_GRID)],
         4,
       );
-      const results: FullLegResult[] = [];
-      for (let i = 0; i < legs.length; i += BATCH.legs) {
-        results.push(...(await bs.evaluate(legs.slice(i, i + BATCH.legs))));
-      }
-      const report = comparePrices(legs, results);
-      expect(
-        report.price.error.lte("1e-16"),
-        `price ${report.price.error.toExponential(3)} at ${describeLeg(report.price.at)}`,
-      ).to.be.true;
-      expect(
-        report.vega.error.lte("3e-18"),
-        `vega ${report.vega.error.toExponential(3)} at ${describeLeg(report.vega.at)}`,
-      ).to.be.true;
-      // d1's error weighted by φ(d1) is its contribution to delta: the stored logarithms' ±2 wei over
-      // σ√τ (≤ 8.1e-18 by the library's near-money switch) plus the WAD truncation of the output.
-      expect(report.d1Weighted.error.lte("1e-17"), `d1 ${report.d1Weighted.error.toExponential(3)}`).to.be
-        .true;
+      await expectPriceBounds(bs, legs);
     });
   });
 

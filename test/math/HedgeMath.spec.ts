@@ -36,7 +36,7 @@ async function leg(
     expiry,
     strikeWad,
     sizeWad: wad(size),
-    lnStrikeWad: (await bs.strike(strikeWad)).lnStrikeWad,
+    lnStrikeE36: (await bs.strike(strikeWad)).lnStrikeE36,
   };
 }
 

@@ -29,7 +29,7 @@ describe("OptionBook", () => {
           BigInt(now + 30 * DAY),
           wad(3500),
           wad(1),
-          (await bs.strike(wad(3500))).lnStrikeWad,
+          (await bs.strike(wad(3500))).lnStrikeE36,
         ]);
       const legs = await book.legs();
       expect(legs.map((l) => Number(l.expiry))).to.deep.equal([
@@ -38,7 +38,7 @@ describe("OptionBook", () => {
         now + 30 * DAY,
       ]);
       expect(legs.map((l) => l.strikeWad)).to.deep.equal([wad(2500), wad(3000), wad(3500)]);
-      for (const leg of legs) expect(leg.lnStrikeWad).to.equal((await bs.strike(leg.strikeWad)).lnStrikeWad);
+      for (const leg of legs) expect(leg.lnStrikeE36).to.equal((await bs.strike(leg.strikeWad)).lnStrikeE36);
       expect(await book.legCount()).to.equal(3n);
       expect((await book.packedLegs()).length).to.equal(2 + 3 * 64 * 2); // 0x + 64 bytes per leg
     });
