@@ -141,28 +141,16 @@ library BlackScholesLib {
         uint256 tauSeconds,
         int256 rateWad
     ) internal pure returns (Expiry memory e) {
-        if (sigmaWad < MIN_SIGMA_WAD || sigmaWad > MAX_SIGMA_WAD) revert VolatilityOutOfDomain(sigmaWad);
-        if (tauSeconds > MAX_TAU_SECONDS) revert TimeToExpiryOutOfDomain(tauSeconds);
-        if (rateWad > MAX_ABS_RATE_WAD || rateWad < -MAX_ABS_RATE_WAD) revert RateOutOfDomain(rateWad);
+        (e.sqrtTauE27, e.volE36, e.driftE36) = _volAndDrift(sigmaWad, tauSeconds, rateWad);
         e.tauSeconds = tauSeconds;
         e.rateWad = rateWad;
         if (tauSeconds == 0) {
             // At or past expiry: the smallest σ√τ makes d1 = ln(S/K)·1e36 — beyond ±9 for any S ≠ K in
             // the domain (|ln(S/K)| ≥ 1e-30 there), exactly 0 for S = K — and a zero gamma factor
             // zeroes gamma, so deltaGamma() needs no branch for expired legs.
+            // (√τ and the drift are 0 already.)
             e.volE36 = 1;
             return e;
-        }
-        unchecked {
-            // τ ≤ 3.2e8 s: τ·1e54 < 2^210.
-            e.sqrtTauE27 = FixedPointMathLib.sqrt((tauSeconds * 1e54) / SECONDS_PER_YEAR);
-            // σ ≤ 1e19, √τ ≤ 3.2e27: product < 2^115.
-            e.volE36 = (sigmaWad * e.sqrtTauE27) / 1e9;
-            // (2r + σ²) in 1e36 ≤ 1.02e38, times τ < 2^157; exact until the one division.
-            // forge-lint: disable-next-line(unsafe-typecast) -- WAD and sigma^2 (sigma <= MAX_SIGMA_WAD) are far below 2^255
-            int256 twiceRatePlusVariance = rateWad * 2 * int256(WAD) + int256(sigmaWad * sigmaWad);
-            // forge-lint: disable-next-line(unsafe-typecast) -- tauSeconds <= MAX_TAU_SECONDS and the year are small constants
-            e.driftE36 = (twiceRatePlusVariance * int256(tauSeconds)) / int256(2 * SECONDS_PER_YEAR);
         }
         // S·σ√τ ≤ 1e30·3.2e37; the numerator needs 512 bits, hence fullMulDiv (once per expiry).
         e.gammaFactorE48 = FixedPointMathLib.fullMulDiv(INV_SQRT_2PI_E36, 1e66, s.spotWad * e.volE36);
@@ -194,6 +182,17 @@ library BlackScholesLib {
             volE36 := mload(add(e, 0x60))
             gammaFactorE48 := mload(add(e, 0xa0))
         }
+        return deltaGammaAt(numeratorE36, volE36, gammaFactorE48);
+    }
+
+    /// @notice `deltaGamma(s, e, k)` from its three inputs, for a loop that keeps them on the stack:
+    ///         d1's numerator ln S − ln K + drift (`s.lnSpotE36 + e.driftE36 − k.lnStrikeE36`), and the
+    ///         expiry's `volE36` and `gammaFactorE48`. Same results, same bounds.
+    function deltaGammaAt(
+        int256 numeratorE36,
+        uint256 volE36,
+        uint256 gammaFactorE48
+    ) internal pure returns (uint256 callDeltaWad, uint256 gammaE36) {
         // No expiry branch: an expired Expiry has σ√τ = 1e-36, drift 0 and gamma factor 0, so d1 is
         // ±(huge) or exactly 0 and this path yields the intrinsic delta (1, ½, 0) and gamma 0 itself.
         uint256 expWad;
@@ -275,9 +274,7 @@ library BlackScholesLib {
         int256 rateWad
     ) internal pure returns (uint256 callDeltaWad, uint256 gammaE36) {
         if (spotWad < MIN_PRICE_WAD || spotWad > MAX_PRICE_WAD) revert SpotOutOfDomain(spotWad);
-        if (sigmaWad < MIN_SIGMA_WAD || sigmaWad > MAX_SIGMA_WAD) revert VolatilityOutOfDomain(sigmaWad);
-        if (tauSeconds > MAX_TAU_SECONDS) revert TimeToExpiryOutOfDomain(tauSeconds);
-        if (rateWad > MAX_ABS_RATE_WAD || rateWad < -MAX_ABS_RATE_WAD) revert RateOutOfDomain(rateWad);
+        (, uint256 volE36, int256 driftE36) = _volAndDrift(sigmaWad, tauSeconds, rateWad);
         if (strikeWad < MIN_PRICE_WAD || strikeWad > MAX_PRICE_WAD) revert StrikeOutOfDomain(strikeWad);
         if (tauSeconds == 0) {
             // Intrinsic: 1, ½, 0 for S >, =, < K; no gamma.
@@ -290,15 +287,9 @@ library BlackScholesLib {
                 0
             );
         }
-        uint256 volE36;
         int256 numeratorE36 = lnRatioE36(spotWad, strikeWad);
         unchecked {
-            // As in expiry(): √τ·1e27 (τ·1e54 < 2^210), σ√τ·1e36 (< 2^115), the drift exact to one division.
-            volE36 = (sigmaWad * FixedPointMathLib.sqrt((tauSeconds * 1e54) / SECONDS_PER_YEAR)) / 1e9;
-            // forge-lint: disable-next-line(unsafe-typecast) -- WAD and sigma^2 (sigma <= MAX_SIGMA_WAD) are far below 2^255
-            int256 twiceRatePlusVariance = rateWad * 2 * int256(WAD) + int256(sigmaWad * sigmaWad);
-            // forge-lint: disable-next-line(unsafe-typecast) -- tauSeconds <= MAX_TAU_SECONDS and the year are small constants
-            numeratorE36 += (twiceRatePlusVariance * int256(tauSeconds)) / int256(2 * SECONDS_PER_YEAR);
+            numeratorE36 += driftE36; // |ln(S/K)| ≤ 37e36, |drift| ≤ 510e36
         }
         uint256 expWad;
         (callDeltaWad, expWad) = NormalDistLib.cdfAndExp(numeratorE36, volE36);
@@ -319,6 +310,30 @@ library BlackScholesLib {
     // ----------------------------------------------------------------------------------------------
     // Internals
     // ----------------------------------------------------------------------------------------------
+
+    /// @dev Reverts unless σ, τ and r lie in the domain (checked in that order); then √τ (1e27), σ√τ
+    ///      (1e36) and the drift (r + σ²/2)τ (1e36), all 0 when τ = 0: what expiry() stores and the
+    ///      one-shot deltaGamma() uses, from one piece of arithmetic (one call: it is on both hot paths).
+    function _volAndDrift(
+        uint256 sigmaWad,
+        uint256 tauSeconds,
+        int256 rateWad
+    ) private pure returns (uint256 sqrtTauE27, uint256 volE36, int256 driftE36) {
+        if (sigmaWad < MIN_SIGMA_WAD || sigmaWad > MAX_SIGMA_WAD) revert VolatilityOutOfDomain(sigmaWad);
+        if (tauSeconds > MAX_TAU_SECONDS) revert TimeToExpiryOutOfDomain(tauSeconds);
+        if (rateWad > MAX_ABS_RATE_WAD || rateWad < -MAX_ABS_RATE_WAD) revert RateOutOfDomain(rateWad);
+        unchecked {
+            // τ ≤ 3.2e8 s: τ·1e54 < 2^210.
+            sqrtTauE27 = FixedPointMathLib.sqrt((tauSeconds * 1e54) / SECONDS_PER_YEAR);
+            // σ ≤ 1e19, √τ ≤ 3.2e27: product < 2^115.
+            volE36 = (sigmaWad * sqrtTauE27) / 1e9;
+            // (2r + σ²) in 1e36 ≤ 1.02e38, times τ < 2^157; exact until the one division.
+            // forge-lint: disable-next-line(unsafe-typecast) -- WAD and sigma^2 (sigma <= MAX_SIGMA_WAD) are far below 2^255
+            int256 twiceRatePlusVariance = rateWad * 2 * int256(WAD) + int256(sigmaWad * sigmaWad);
+            // forge-lint: disable-next-line(unsafe-typecast) -- tauSeconds <= MAX_TAU_SECONDS and the year are small constants
+            driftE36 = (twiceRatePlusVariance * int256(tauSeconds)) / int256(2 * SECONDS_PER_YEAR);
+        }
+    }
 
     /// @dev d1's numerator ln(S/K) + (r + σ²/2)τ at 1e-36: |ln(S/K)| ≤ 37, the drift ≤ 510, so it stays
     ///      below 5.5e38, inside cdfAndExp's 2^191 bound. The denominator is volE36 ≥ 1.7e29.

@@ -26,6 +26,10 @@ struct BookGreeks {
 /// BlackScholesLib; sizes in underlying units (WAD). Rounding: each leg's products truncate toward
 /// zero (≤ 1 wei of delta per leg); nothing here moves value.
 library BookGreeksLib {
+    /// @dev The strike domain as one unsigned comparison: strike − MIN ≤ MAX − MIN.
+    uint256 private constant MIN_STRIKE = BlackScholesLib.MIN_PRICE_WAD;
+    uint256 private constant STRIKE_SPAN = BlackScholesLib.MAX_PRICE_WAD - BlackScholesLib.MIN_PRICE_WAD;
+
     /// @param packed The book, OptionLegLib format, at most OptionLegLib.MAX_LEGS legs (the caller checks).
     /// @param nowSeconds The valuation time (block.timestamp).
     /// @param unwindSeconds The fade window before each expiry (> 0).
@@ -47,8 +51,10 @@ library BookGreeksLib {
         g.discountWad = WAD;
         if (n == 0) return (true, g);
         BlackScholesLib.Spot memory s = BlackScholesLib.spot(spotWad);
-        BlackScholesLib.Strike memory k = BlackScholesLib.Strike(0, 0);
-        BlackScholesLib.Expiry memory e;
+        // The current expiry's inputs to deltaGammaAt, on the stack: ln S + drift, σ√τ, gamma factor.
+        int256 baseE36;
+        uint256 volE36;
+        uint256 gammaFactorE48;
         // Accumulators; g is written once at the end. Per leg only four move (delta, gamma, gross and
         // the expiry's gamma): the gamma sum and the live count are settled once per expiry.
         int256 delta;
@@ -61,19 +67,27 @@ library BookGreeksLib {
         uint256 absGammaSum; // Σ |size·Γ| of the expiries before the current one
         uint256 weightedDiscount; // Σ over expiries of expiryGamma · discount / WAD
         uint256 fadeWad = WAD; // the current expiry's size scale, τ / unwindSeconds inside the window
-        for (uint256 i; i < n; ++i) {
-            (uint256 w0, uint256 w1) = OptionLegLib.words(packed, i);
-            // forge-lint: disable-next-line(unsafe-typecast) -- unpacks the 40-bit expiry field of OptionLegLib's packed word: truncation is the decoding
-            uint256 expiry = uint40(w1 >> 64);
-            if (expiry <= nowSeconds) {
-                // An expired leg after a live one: out of order.
-                if (currentExpiry != 0) return (false, g);
-                continue;
+        for (uint256 i; i < n;) {
+            uint256 w0;
+            uint256 w1;
+            uint256 expiry;
+            assembly ("memory-safe") {
+                let p := add(add(packed, 0x20), shl(6, i)) // LEG_BYTES = 64
+                w0 := mload(p)
+                w1 := mload(add(p, 0x20))
+                expiry := and(shr(64, w1), 0xffffffffff) // the 40-bit expiry field
+                i := add(i, 1) // i < n ≤ MAX_LEGS
             }
             if (expiry != currentExpiry) {
+                if (expiry <= nowSeconds) {
+                    // An expired leg after a live one: out of order.
+                    if (currentExpiry != 0) return (false, g);
+                    continue;
+                }
                 if (expiry < currentExpiry) return (false, g);
-                // The live legs are the suffix from the first one on (an expired leg after it fails above).
-                if (currentExpiry == 0) live = n - i;
+                // The live legs are the suffix from the first one on (i is already past it; an expired
+                // leg after it fails above).
+                if (currentExpiry == 0) live = n + 1 - i;
                 weightedDiscount += _mulDivDown(expiryGamma, discount, WAD);
                 absGammaSum += expiryGamma;
                 expiryGamma = 0;
@@ -81,7 +95,8 @@ library BookGreeksLib {
                 uint256 tau = expiry - nowSeconds;
                 if (tau > BlackScholesLib.MAX_TAU_SECONDS) return (false, g);
                 fadeWad = tau < unwindSeconds ? (tau * WAD) / unwindSeconds : WAD;
-                e = BlackScholesLib.expiry(s, sigmaWad, tau, rateWad);
+                BlackScholesLib.Expiry memory e = BlackScholesLib.expiry(s, sigmaWad, tau, rateWad);
+                (baseE36, volE36, gammaFactorE48) = (s.lnSpotE36 + e.driftE36, e.volE36, e.gammaFactorE48);
                 // |rτ| ≤ 10 over the domain.
                 discount = uint256(
                     FixedPointMathLib.expWad(
@@ -90,14 +105,22 @@ library BookGreeksLib {
                     )
                 );
             }
-            uint256 strikeWad = w0 >> 128;
-            // An external book's leg outside the Greeks' domain makes the whole book unusable.
-            if (strikeWad < BlackScholesLib.MIN_PRICE_WAD || strikeWad > BlackScholesLib.MAX_PRICE_WAD)
-                return (false, g);
-            k.strikeWad = strikeWad;
-            // forge-lint: disable-next-line(unsafe-typecast) -- unpacks the signed 128-bit ln(strike) field of the packed word: truncation is the decoding
-            k.lnStrikeE36 = int128(uint128(w1 >> 128));
-            (uint256 callDelta, uint256 gammaE36) = BlackScholesLib.deltaGamma(s, e, k);
+            // An external book's leg outside the Greeks' domain makes the whole book unusable:
+            // strike − MIN > MAX − MIN (unsigned) is strike < MIN or strike > MAX.
+            unchecked {
+                if ((w0 >> 128) - MIN_STRIKE > STRIKE_SPAN) return (false, g);
+            }
+            int256 numeratorE36;
+            assembly ("memory-safe") {
+                // d1's numerator: ln S + drift − ln K (the signed 128-bit field); |ln S + drift| ≤ 548e36
+                // and |ln K| ≤ 28e36, so no overflow.
+                numeratorE36 := sub(baseE36, signextend(15, shr(128, w1)))
+            }
+            (uint256 callDelta, uint256 gammaE36) = BlackScholesLib.deltaGammaAt(
+                numeratorE36,
+                volE36,
+                gammaFactorE48
+            );
             // forge-lint: disable-next-line(unsafe-typecast) -- unpacks the 128-bit size field of the packed word: truncation is the decoding
             uint256 size = uint128(w0);
             unchecked {

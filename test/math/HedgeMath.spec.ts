@@ -126,6 +126,30 @@ describe("BookGreeksLib", () => {
     );
   });
 
+  it("refuses a book with a live strike outside [1e-4, 1e12], and values one at either end", async () => {
+    const { hedge, bs } = await loadFixture(fixture);
+    const args = [wad(3000), wad(0.8), wad(0.04), NOW, 1] as const;
+    const [min, max] = [10n ** 14n, 10n ** 30n];
+    const ends = [
+      await leg(bs, true, false, min, 1, NOW + DAY),
+      await leg(bs, false, true, max, 1, NOW + DAY),
+    ];
+    const g = await hedge.aggregate(packLegs(ends), ...args);
+    expect(g.liveLegs).to.equal(2n);
+    // The put struck at 1e12 is deep in the money: delta −1 per unit; the call at 1e-4 delta −1 (short).
+    expect(g.deltaWad).to.equal(-2n * WAD);
+    for (const strikeWad of [min - 1n, max + 1n, 0n, (1n << 128n) - 1n]) {
+      const bad = { ...ends[0], strikeWad, lnStrikeE36: 0n };
+      await expect(
+        hedge.aggregate(packLegs([ends[0], bad]), ...args),
+        `strike ${strikeWad}`,
+      ).to.be.revertedWithCustomError(hedge, "InvalidBook");
+    }
+    // An expired leg is not valued, whatever its strike.
+    const expiredBad = { ...ends[0], expiry: NOW, strikeWad: 0n, lnStrikeE36: 0n };
+    expect((await hedge.aggregate(packLegs([expiredBad, ends[1]]), ...args)).liveLegs).to.equal(1n);
+  });
+
   it("fades a leg inside the unwind window by τ / window: its delta, gamma and gross size", async () => {
     const { hedge, bs } = await loadFixture(fixture);
     const window = 86_400n;
