@@ -7,6 +7,8 @@ import { benchGreeks, renderGreeksSection } from "../src/bench/greeks";
 import { measureHedgeRebalance, renderHedgeSection } from "../src/bench/hedgeGas";
 import { measureSplit, renderSplitSection } from "../src/bench/venues";
 import { measureBacktest, renderBacktestSection } from "../src/bench/backtest";
+import { measureFeedReads, renderFeedSection } from "../src/bench/feeds";
+import { MAINNET_STATE, forkActors } from "../test/fork/fixture";
 
 /**
  * `npm run bench`: measures the engine overhead of rebalance() for 2, 4 and 8 assets and the gas and
@@ -59,6 +61,11 @@ async function main() {
   process.stdout.write("measuring a leg split across venues... ");
   const split = await measureSplit(hre);
   console.log(split.rows.map((r) => `${r.venues} venues ${r.costBps.toFixed(1)} bps`).join(", "));
+  process.stdout.write(
+    "measuring a feed read on the local mocks and through mainnet's proxies (replica)... ",
+  );
+  const feeds = await measureFeedReads(hre, MAINNET_STATE, await forkActors());
+  console.log(`ETH/USD ${feeds.local.WETH} gas locally, ${feeds.twoHop.WETH} through the proxy`);
   process.stdout.write("timing the default backtest and the month through the contracts... ");
   const backtest = measureBacktest();
   console.log(`${backtest.wallSeconds.toFixed(1)} s`);
@@ -113,6 +120,7 @@ async function main() {
       .sort()
       .map((k) => `| ${k} | ${rows.map((r) => fmt(BigInt(r.breakdown[k] ?? 0))).join(" | ")} |`),
     "",
+    ...renderFeedSection(feeds),
     ...renderSplitSection(split, 30),
     "",
     ...renderHedgeSection(hedge),
