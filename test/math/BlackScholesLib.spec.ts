@@ -401,6 +401,39 @@ describe("BlackScholesLib", () => {
       });
     }
 
+    it("the per-book preparers refuse out-of-domain inputs with the same errors", async () => {
+      const { bs } = await loadFixture(harnessesFixture);
+      for (const bad of [MIN_PRICE - 1n, MAX_PRICE + 1n, 0n]) {
+        await expect(bs.spot(bad)).to.be.revertedWithCustomError(bs, "SpotOutOfDomain").withArgs(bad);
+        await expect(bs.strike(bad)).to.be.revertedWithCustomError(bs, "StrikeOutOfDomain").withArgs(bad);
+      }
+      const e = (change: Partial<LegInput>) => {
+        const x = { ...good, ...change };
+        return bs.expiry(x.spotWad, x.sigmaWad, x.tauSeconds, x.rateWad);
+      };
+      await expect(e({ sigmaWad: MAX_SIGMA + 1n }))
+        .to.be.revertedWithCustomError(bs, "VolatilityOutOfDomain")
+        .withArgs(MAX_SIGMA + 1n);
+      await expect(e({ tauSeconds: MAX_TAU + 1n }))
+        .to.be.revertedWithCustomError(bs, "TimeToExpiryOutOfDomain")
+        .withArgs(MAX_TAU + 1n);
+      await expect(e({ rateWad: -MAX_RATE - 1n }))
+        .to.be.revertedWithCustomError(bs, "RateOutOfDomain")
+        .withArgs(-MAX_RATE - 1n);
+      // In order: σ is named before τ and r when all three are out.
+      await expect(e({ sigmaWad: 0n, tauSeconds: MAX_TAU + 1n, rateWad: MAX_RATE + 1n }))
+        .to.be.revertedWithCustomError(bs, "VolatilityOutOfDomain")
+        .withArgs(0n);
+    });
+
+    it("the one-shot gives the intrinsic delta 1, ½, 0 and zero gamma at expiry", async () => {
+      const { bs } = await loadFixture(harnessesFixture);
+      const at = (strikeWad: bigint) => bs.deltaGamma({ ...good, tauSeconds: 0n, strikeWad });
+      expect(await at(good.spotWad - 1n)).to.deep.equal([WAD, 0n]);
+      expect(await at(good.spotWad)).to.deep.equal([WAD / 2n, 0n]);
+      expect(await at(good.spotWad + 1n)).to.deep.equal([0n, 0n]);
+    });
+
     it("accepts both ends of every range", async () => {
       const { bs } = await loadFixture(harnessesFixture);
       const ends: Partial<LegInput>[] = [

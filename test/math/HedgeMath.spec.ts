@@ -6,7 +6,7 @@ import { ethers } from "hardhat";
 import { type BookLeg, packLegs } from "../../src/hedge/book";
 import { wad } from "../../src/math/grids";
 import { bookReference, whalleyWilmott } from "../../src/math/hedgeReference";
-import { D, WAD, fromWad } from "../../src/math/reference";
+import { D, WAD, blackScholes, fromWad } from "../../src/math/reference";
 
 const DAY = 86_400n;
 const NOW = 1_700_000_000n;
@@ -148,6 +148,30 @@ describe("BookGreeksLib", () => {
     // An expired leg is not valued, whatever its strike.
     const expiredBad = { ...ends[0], expiry: NOW, strikeWad: 0n, lnStrikeE36: 0n };
     expect((await hedge.aggregate(packLegs([expiredBad, ends[1]]), ...args)).liveLegs).to.equal(1n);
+  });
+
+  it("keeps gamma exact where one leg's size·Γ passes 2^128 (a large leg at a small spot: the 512-bit paths)", async () => {
+    const { hedge, bs } = await loadFixture(fixture);
+    // S = K = 0.01, σ = 100 %, τ = 1 day: Γ ≈ 0.4 / (S·σ√τ) ≈ 760 per unit, 7.6e38 at 1e-36 (> 2^128);
+    // a million units makes the expiry's Σ|size·Γ| ≈ 7.6e44 (> 2^128) too, for the discount weight.
+    const [spotWad, sigmaWad, rateWad] = [wad(0.01), wad(1), wad(0.05)];
+    const legs = [
+      await leg(bs, true, false, spotWad, 1_000_000, NOW + DAY),
+      await leg(bs, false, true, wad(0.011), 250_000, NOW + DAY),
+    ];
+    const g = await hedge.aggregate(packLegs(legs), spotWad, sigmaWad, rateWad, NOW, 1);
+    const ref = bookReference(legs, spotWad, sigmaWad, rateWad, NOW);
+    // The case must reach both paths: one unit's Γ·1e36 and the expiry's Σ|size·Γ|·1e36 past 2^128.
+    const unitGamma = blackScholes({ spotWad, strikeWad: spotWad, sigmaWad, tauSeconds: DAY, rateWad }).gamma;
+    expect(unitGamma.times(E36).gt(new D(2).pow(128))).to.be.true;
+    expect(ref.absGamma.times(E36).gt(new D(2).pow(128).times(1e6))).to.be.true;
+    const gammaError = new D(g.gammaE36.toString()).div(E36).minus(ref.gamma).abs();
+    expect(gammaError.lte(ref.absGamma.times("1e-12").plus(ref.gammaFloor)), gammaError.toString()).to.be
+      .true;
+    const deltaError = fromWad(g.deltaWad).minus(ref.delta).abs();
+    expect(deltaError.lte(ref.grossSize.times("1e-16").plus("4e-18")), deltaError.toString()).to.be.true;
+    const discountError = fromWad(g.discountWad).minus(ref.discount).abs();
+    expect(discountError.lte("1e-12"), discountError.toString()).to.be.true;
   });
 
   it("fades a leg inside the unwind window by τ / window: its delta, gamma and gross size", async () => {
