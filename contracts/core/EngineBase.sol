@@ -21,6 +21,7 @@ import {
     RebalanceStatus
 } from "../interfaces/IRebalanceEngine.sol";
 import {BPS, ConstantsLib, WAD} from "../libraries/ConstantsLib.sol";
+import {InPlaceLib} from "../libraries/InPlaceLib.sol";
 import {ChainlinkOracleLib} from "../oracles/ChainlinkOracleLib.sol";
 
 /// @dev The engine's storage slot: keccak256(abi.encode(uint256(keccak256("ballast.storage.Engine")) - 1))
@@ -487,8 +488,21 @@ abstract contract EngineBase is ReentrancyGuardTransient {
         return v.nav;
     }
 
-    function _assetConfigs() internal view returns (AssetConfig[] memory) {
-        return abi.decode(SSTORE2.read(ASSET_TABLE), (AssetConfig[]));
+    /// @dev The asset table, read in place: it is `abi.encode(AssetConfig[])` written by this vault's
+    /// own construction and never rewritten, so its static structs (7 words each) are used where they
+    /// lie instead of being copied and re-validated by `abi.decode`.
+    function _assetConfigs() internal view returns (AssetConfig[] memory cfg) {
+        bytes memory t = SSTORE2.read(ASSET_TABLE);
+        uint256 base;
+        uint256 n;
+        assembly ("memory-safe") {
+            n := mload(add(t, 0x40)) // after the bytes' length and the array's offset
+            base := add(t, 0x60)
+        }
+        uint256 array = InPlaceLib.structArray(base, n, 0xe0); // AssetConfig: 7 words
+        assembly ("memory-safe") {
+            cfg := array
+        }
     }
 
     /* ---------------------------------------------------------------- STORAGE AND IMMUTABLES */

@@ -21,6 +21,7 @@ import {IVenueAdapter, VenueQuote} from "../interfaces/IVenueAdapter.sol";
 import {IVenueModule, IVenueModuleExt} from "../interfaces/IVenueModule.sol";
 import {ChangeQueueLib} from "../libraries/ChangeQueueLib.sol";
 import {BPS, ConstantsLib, WAD} from "../libraries/ConstantsLib.sol";
+import {InPlaceLib} from "../libraries/InPlaceLib.sol";
 import {VenueSplitLib} from "../libraries/VenueSplitLib.sol";
 import {UniswapV3PoolLib} from "../adapters/UniswapV3PoolLib.sol";
 // ENGINE_STORAGE_SLOT is read in assembly, where solhint does not see it.
@@ -771,21 +772,18 @@ contract VenueModule is IVenueModule {
     ) private view returns (Venue[] memory list, uint256 minGainWad, bool anyDirect) {
         if (version == 0) return (list, 0, false);
         bytes memory t = SSTORE2.read(SSTORE2.predictDeterministicAddress(bytes32(version), vault));
+        uint256 n;
+        uint256 base;
         assembly ("memory-safe") {
+            // abi.encode(list, minGainWad, anyDirect): the head's three words, then the list.
             minGainWad := mload(add(t, 0x40))
             anyDirect := mload(add(t, 0x60))
-            let n := mload(add(t, 0x80))
-            list := mload(0x40)
-            mstore(list, n)
-            let base := add(t, 0xa0)
-            for {
-                let k := 0
-            } lt(k, n) {
-                k := add(k, 1)
-            } {
-                mstore(add(list, mul(add(k, 1), 0x20)), add(base, mul(k, 0xa0)))
-            }
-            mstore(0x40, add(list, mul(add(n, 1), 0x20)))
+            n := mload(add(t, 0x80))
+            base := add(t, 0xa0)
+        }
+        uint256 array = InPlaceLib.structArray(base, n, 0xa0); // Venue: 5 words
+        assembly ("memory-safe") {
+            list := array
         }
     }
 
