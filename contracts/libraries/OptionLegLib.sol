@@ -30,8 +30,7 @@ library OptionLegLib {
         leg.sizeWad = uint128(word0);
         // forge-lint: disable-next-line(unsafe-typecast) -- unpacks the signed 128-bit ln(strike) field of the packed word: truncation is the decoding
         leg.lnStrikeE36 = int128(uint128(word1 >> 128));
-        // forge-lint: disable-next-line(unsafe-typecast) -- unpacks the 40-bit expiry field of the packed word: truncation is the decoding
-        leg.expiry = uint40(word1 >> 64);
+        leg.expiry = uint40(expiryOf(word1));
         leg.isCall = word1 & CALL_FLAG != 0;
         leg.isLong = word1 & LONG_FLAG != 0;
     }
@@ -57,6 +56,11 @@ library OptionLegLib {
             (uint256 w0, uint256 w1) = words(packed, i);
             legs[i] = unpack(w0, w1);
         }
+    }
+
+    /// @notice The expiry field (40 bits, unix seconds) of a leg's word 1.
+    function expiryOf(uint256 word1) internal pure returns (uint256) {
+        return (word1 >> 64) & type(uint40).max;
     }
 
     /// @notice The two raw words of leg `i`; the caller checks `i < packed.length / LEG_BYTES`.

@@ -68,15 +68,10 @@ library BookGreeksLib {
         uint256 weightedDiscount; // Σ over expiries of expiryGamma · discount / WAD
         uint256 fadeWad = WAD; // the current expiry's size scale, τ / unwindSeconds inside the window
         for (uint256 i; i < n;) {
-            uint256 w0;
-            uint256 w1;
-            uint256 expiry;
-            assembly ("memory-safe") {
-                let p := add(add(packed, 0x20), shl(6, i)) // LEG_BYTES = 64
-                w0 := mload(p)
-                w1 := mload(add(p, 0x20))
-                expiry := and(shr(64, w1), 0xffffffffff) // the 40-bit expiry field
-                i := add(i, 1) // i < n ≤ MAX_LEGS
+            (uint256 w0, uint256 w1) = OptionLegLib.words(packed, i);
+            uint256 expiry = OptionLegLib.expiryOf(w1);
+            unchecked {
+                ++i; // i < n ≤ MAX_LEGS
             }
             if (expiry != currentExpiry) {
                 if (expiry <= nowSeconds) {

@@ -1,5 +1,6 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
+import type { FeedReadProbe } from "../../typechain-types";
 import { TAGS } from "../deployments";
 import { type ForkActors, type ForkState, TOKEN_FEEDS, buildReplica } from "../fork/market";
 import { loadLocalMarket } from "../market/localMarket";
@@ -17,8 +18,7 @@ export interface FeedReadResult {
 
 const SYMBOLS = ["USDC", "WETH"] as const;
 
-async function readGas(hre: HardhatRuntimeEnvironment, feeds: string[]): Promise<bigint[]> {
-  const probe = await hre.ethers.deployContract("FeedReadProbe");
+async function readGas(probe: FeedReadProbe, feeds: string[]): Promise<bigint[]> {
   // One eth_call per feed, so each read is the first touch of its accounts (a vault reads each once).
   return Promise.all(feeds.map(async (f) => ((await probe.readGas([f])) as bigint[])[0]));
 }
@@ -36,7 +36,9 @@ export async function measureFeedReads(
   await hre.deployments.fixture([TAGS.LocalMarket]);
   const market = await loadLocalMarket(hre);
   const localFeeds = await Promise.all(SYMBOLS.map((s) => market.feeds[localToken(s).feed].getAddress()));
-  const local = await readGas(hre, localFeeds);
+  // Deployed before the snapshot, so the one probe serves both markets.
+  const probe = (await hre.ethers.deployContract("FeedReadProbe")) as unknown as FeedReadProbe;
+  const local = await readGas(probe, localFeeds);
 
   const snapshot = await hre.network.provider.send("evm_snapshot", []);
   try {
@@ -46,7 +48,7 @@ export async function measureFeedReads(
     const aggregators = await Promise.all(
       proxies.map(async (p) => (await p.getFunction("aggregator")()) as string),
     );
-    const [twoHop, aggregator] = [await readGas(hre, proxyAddresses), await readGas(hre, aggregators)];
+    const [twoHop, aggregator] = [await readGas(probe, proxyAddresses), await readGas(probe, aggregators)];
     const bySymbol = (xs: bigint[]) => Object.fromEntries(SYMBOLS.map((s, i) => [s, xs[i]]));
     return { local: bySymbol(local), twoHop: bySymbol(twoHop), aggregator: bySymbol(aggregator) };
   } finally {
