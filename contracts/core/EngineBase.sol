@@ -359,7 +359,7 @@ abstract contract EngineBase is ReentrancyGuardTransient {
         uint256 valueWad,
         uint256 slippageBps
     ) private view returns (Leg memory) {
-        uint256 unit = 10 ** v.cfg[i].decimals;
+        uint256 unit = _unitOf(v, i);
         uint256 price = v.prices[i];
         // A buy spends its value grossed up by the pool's fee, so what arrives is what the strategy
         // asked for (it lands where it aims, not a fee short of it); a sell's input is exact already.
@@ -433,6 +433,11 @@ abstract contract EngineBase is ReentrancyGuardTransient {
         return (HEALTHY, 0);
     }
 
+    /// @dev Asset `i`'s unit: 10^decimals.
+    function _unitOf(Valuation memory v, uint256 i) internal pure returns (uint256) {
+        return ConstantsLib.unit(v.cfg[i].decimals);
+    }
+
     /// @dev Same prices, fresh balances, values rounded down.
     function _revalue(Valuation memory before) internal view returns (Valuation memory v) {
         v.cfg = before.cfg;
@@ -448,7 +453,7 @@ abstract contract EngineBase is ReentrancyGuardTransient {
         for (uint256 i; i < v.cfg.length; ++i) {
             uint256 bal = v.cfg[i].token.balanceOf(address(this));
             v.balances[i] = bal;
-            uint256 unit = 10 ** v.cfg[i].decimals;
+            uint256 unit = _unitOf(v, i);
             uint256 value =
                 rounding == Rounding.Up ? bal.mulDivUp(v.prices[i], unit) : bal.mulDiv(v.prices[i], unit);
             v.values[i] = value;

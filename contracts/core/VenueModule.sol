@@ -692,7 +692,7 @@ contract VenueModule is IVenueModule {
             token := mload(at)
             decimals := mload(add(at, 0x20))
         }
-        unit = 10 ** decimals;
+        unit = ConstantsLib.unit(decimals);
     }
 
     /// @dev Whether the first `count` venues of `list` include `v` (same adapter, pool and pair, either

@@ -75,6 +75,14 @@ library ConstantsLib {
     /// @dev Delta-hedged vault: |target net delta| and band clamps, underlying units (WAD).
     uint256 internal constant MAX_HEDGE_DELTA_WAD = 1e36;
 
+    /// @notice 10^decimals, the unit of a token (or the scale of a feed) with `decimals` ≤ MAX_DECIMALS,
+    /// which the asset table's construction checks; unchecked, since 10^18 cannot overflow.
+    function unit(uint256 decimals) internal pure returns (uint256 u) {
+        unchecked {
+            u = 10 ** decimals;
+        }
+    }
+
     /// @dev Reverts with OutOfBounds(parameter, value, min, max) unless min ≤ value ≤ max. Every
     /// setter and constructor checks its parameters through this one function.
     function checkBound(bytes32 parameter, uint256 value, uint256 min, uint256 max) internal pure {

@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {HEALTHY, Reason} from "../interfaces/IRebalanceEngine.sol";
+import {ConstantsLib} from "../libraries/ConstantsLib.sol";
 
 /// @title ChainlinkOracleLib
 /// @notice Reads Chainlink `AggregatorV3Interface` feeds without ever reverting, so the trigger
@@ -41,7 +42,7 @@ library ChainlinkOracleLib {
         uint256 maxStalenessSeconds
     ) internal view returns (Reason reason, uint256 price) {
         (bool ok, int256 answer, , uint256 updatedAt) = latestRound(feed);
-        uint256 scale = 10 ** (18 - feedDecimals);
+        uint256 scale = ConstantsLib.unit(18 - feedDecimals);
         // forge-lint: disable-next-line(unsafe-typecast) -- answer > 0 is checked first, so it fits uint256
         if (!ok || answer <= 0 || uint256(answer) > MAX_PRICE_WAD / scale)
             return (Reason.OracleInvalidAnswer, 0);

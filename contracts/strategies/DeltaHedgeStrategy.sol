@@ -205,7 +205,7 @@ abstract contract DeltaHedgeStrategy is EngineBase {
 
     function _underlyingWad(Valuation memory v) internal view returns (uint256) {
         uint256 bal = SafeTransferLib.balanceOf(v.cfg[1].token, address(this));
-        return bal.mulDiv(WAD, 10 ** v.cfg[1].decimals);
+        return bal.mulDiv(WAD, _unitOf(v, 1));
     }
 
     function _dh() internal pure returns (DeltaHedgeStorage storage $) {

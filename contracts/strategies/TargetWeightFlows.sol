@@ -68,7 +68,7 @@ abstract contract TargetWeightFlows is TargetWeightStrategy {
         uint256 amount,
         uint256 cost
     ) internal view returns (uint256) {
-        uint256 valueWad = amount.mulDiv(v.prices[i], 10 ** v.cfg[i].decimals);
+        uint256 valueWad = amount.mulDiv(v.prices[i], _unitOf(v, i));
         return FixedPointMathLib.min(cost, valueWad.mulDiv(QUOTE_UNIT, WAD));
     }
 
@@ -131,7 +131,7 @@ abstract contract TargetWeightFlows is TargetWeightStrategy {
         outflow = assets;
         for (uint256 i = 1; i < legs.length; ++i) {
             if (legs[i].amountIn != 0) {
-                outflow += legs[i].amountIn.mulDivUp(v.prices[i] * QUOTE_UNIT, WAD * 10 ** v.cfg[i].decimals);
+                outflow += legs[i].amountIn.mulDivUp(v.prices[i] * QUOTE_UNIT, WAD * _unitOf(v, i));
             }
         }
     }
@@ -164,7 +164,7 @@ abstract contract TargetWeightFlows is TargetWeightStrategy {
         uint256 amountIn,
         uint256 slippageBps
     ) internal view returns (Leg memory) {
-        return _legOf(i, isSell, amountIn, 10 ** v.cfg[i].decimals, v.prices[i], slippageBps);
+        return _legOf(i, isSell, amountIn, _unitOf(v, i), v.prices[i], slippageBps);
     }
 
     function _minOuts(Leg[] memory legs) internal pure returns (uint256 sum) {

@@ -12,8 +12,7 @@ import {BPS, WAD} from "../libraries/ConstantsLib.sol";
 /// @custom:storage-location erc7201:ballast.storage.TargetWeight
 struct TargetWeightStorage {
     uint16[8] targetBps;
-    uint16[8] absBandBps;
-    uint16[8] relBandBps;
+    uint16[16] bandBps; // absolute bands at [0, 8), relative ones at [8, 16): one slot, one cold read
     string name; // ERC-20 name of the shares
     string symbol;
 }
@@ -31,6 +30,8 @@ abstract contract TargetWeightStrategy is EngineBase {
     /// @dev keccak256(abi.encode(uint256(keccak256("ballast.storage.TargetWeight")) - 1)) & ~bytes32(uint256(0xff))
     bytes32 internal constant TARGET_WEIGHT_STORAGE_SLOT =
         0x3daaf4fa8d44b038cc317f837a5a5847601f6e6182c3bcb5dbeb6ae33b147600;
+    /// @dev Where the relative bands start in `bandBps`.
+    uint256 internal constant REL_BANDS = 8;
 
     /* ---------------------------------------------------------------- STRATEGY HOOKS */
 
@@ -135,9 +136,9 @@ abstract contract TargetWeightStrategy is EngineBase {
 
     /// @dev The tighter of the absolute and relative band, in WAD of NAV; a band set to 0 is off.
     function _bandWad(uint256 i, uint256 targetBps) private view returns (uint256) {
-        TargetWeightStorage storage $ = _tw();
-        uint256 absBps = $.absBandBps[i];
-        uint256 relBps = $.relBandBps[i];
+        uint16[16] storage bands = _tw().bandBps;
+        uint256 absBps = bands[i];
+        uint256 relBps = bands[i + REL_BANDS];
         uint256 absWad = (absBps * WAD) / BPS;
         uint256 relWad = (relBps * targetBps * WAD) / (BPS * BPS);
         if (relBps == 0) return absWad;
@@ -155,14 +156,6 @@ abstract contract TargetWeightStrategy is EngineBase {
     function _depositsOpen() internal view returns (bool) {
         EngineState storage state = _engine().state;
         return state.active && !state.paused;
-    }
-
-    /// @dev The first ASSET_COUNT entries of a packed per-asset array.
-    function _toArray(uint16[8] storage packed) internal view returns (uint16[] memory a) {
-        a = new uint16[](ASSET_COUNT);
-        for (uint256 i; i < a.length; ++i) {
-            a[i] = packed[i];
-        }
     }
 
     function _tw() internal pure returns (TargetWeightStorage storage $) {

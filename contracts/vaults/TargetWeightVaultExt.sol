@@ -30,10 +30,9 @@ contract TargetWeightVaultExt is ITargetWeightVaultExt, EngineExtension, TargetW
     /// eight uint16 targets waits.
     uint256 private constant TARGETS_SLOT = uint256(TARGET_WEIGHT_STORAGE_SLOT);
     uint256 private constant TARGET_FIELDS = 0x320e_320c_320a_3208_3206_3204_3202_3200;
-    /// @dev The slots of `absBandBps` and `relBandBps` (eight uint16 each, in their low 128 bits), and
-    /// the `_loosens` table of `_bandsWord`: sixteen bands, 0 = off, narrower is looser.
-    uint256 private constant ABS_BANDS_SLOT = uint256(TARGET_WEIGHT_STORAGE_SLOT) + 1;
-    uint256 private constant REL_BANDS_SLOT = uint256(TARGET_WEIGHT_STORAGE_SLOT) + 2;
+    /// @dev The slot of `bandBps` (sixteen uint16: absolute bands low, relative ones high), and its
+    /// `_loosens` table: sixteen bands, 0 = off, narrower is looser.
+    uint256 private constant BANDS_SLOT = uint256(TARGET_WEIGHT_STORAGE_SLOT) + 1;
     uint256 private constant BANDS_FIELDS =
         0x421e_421c_421a_4218_4216_4214_4212_4210_420e_420c_420a_4208_4206_4204_4202_4200;
 
@@ -174,8 +173,8 @@ contract TargetWeightVaultExt is ITargetWeightVaultExt, EngineExtension, TargetW
         view
         returns (uint16[] memory targetBps, uint16[] memory absBandBps, uint16[] memory relBandBps)
     {
-        TargetWeightStorage storage $ = _tw();
-        return (_toArray($.targetBps), _toArray($.absBandBps), _toArray($.relBandBps));
+        uint256 bands = _sload(BANDS_SLOT);
+        return (_unpack(_sload(TARGETS_SLOT), 0), _unpack(bands, 0), _unpack(bands, REL_BANDS));
     }
 
     /// @inheritdoc ITargetWeightVaultExt
@@ -249,18 +248,22 @@ contract TargetWeightVaultExt is ITargetWeightVaultExt, EngineExtension, TargetW
                 );
             }
         }
-        uint256 old = _bandsWord();
+        uint256 old = _sload(BANDS_SLOT);
         for (uint256 i; i < n; ++i) {
-            $.absBandBps[i] = absBps[i];
-            $.relBandBps[i] = relBps[i];
+            $.bandBps[i] = absBps[i];
+            $.bandBps[i + REL_BANDS] = relBps[i];
         }
         // Narrower is looser: a band switched on, or lowered, makes rebalances come sooner.
-        if (delayed) _gateWord(_bandsWord(), old, BANDS_FIELDS);
+        if (delayed) _gateWord(_sload(BANDS_SLOT), old, BANDS_FIELDS);
         emit BandsSet(absBps, relBps);
     }
 
-    /// @dev Both band slots in one word: absolute bands low, relative bands high.
-    function _bandsWord() private view returns (uint256) {
-        return _sload(ABS_BANDS_SLOT) | (_sload(REL_BANDS_SLOT) << 128);
+    /// @dev ASSET_COUNT uint16 entries of a packed storage word, from entry `from` on.
+    function _unpack(uint256 word, uint256 from) private view returns (uint16[] memory a) {
+        a = new uint16[](ASSET_COUNT);
+        for (uint256 i; i < a.length; ++i) {
+            // forge-lint: disable-next-line(unsafe-typecast) -- extracts one 16-bit field of the word: truncation is the decoding
+            a[i] = uint16(word >> (16 * (from + i)));
+        }
     }
 }

@@ -210,8 +210,10 @@ describe("backtest model against the contracts (differential)", function () {
 
       await writeEngine(address, s, amounts, state, stateWord);
       await setSlot(address, TW_SLOT, pack(config.targetBps.map((t) => [t, 16])));
-      await setSlot(address, TW_SLOT + 1n, pack(config.absBandBps.map((t) => [t, 16])));
-      await setSlot(address, TW_SLOT + 2n, pack(config.relBandBps.map((t) => [t, 16])));
+      // bandBps: the eight absolute bands low, the eight relative ones high, in one slot.
+      const eight = (bands: number[]) => [...bands, ...Array<number>(8 - bands.length).fill(0)];
+      const bands = [...eight(config.absBandBps), ...config.relBandBps];
+      await setSlot(address, TW_SLOT + 1n, pack(bands.map((t) => [t, 16])));
       for (const [i, c] of cfgs.entries()) await setSlot(c.token, balanceSlot, balances[i]);
       await hre.network.provider.send("evm_mine", [now]);
       const block = await hre.ethers.provider.getBlockNumber();
