@@ -38,6 +38,8 @@ export const TAGS = {
   Venues: "Venues",
   VenueModule: "VenueModule",
   LocalMarket: "LocalMarket",
+  /** Aave V3 on the local market (not part of LocalMarket yet: only the lending tests deploy it). */
+  LendingMarket: "LendingMarket",
   DemoVault: "DemoVault",
   Vaults: "Vaults",
   Activate: "Activate",

@@ -1,0 +1,178 @@
+import { expect } from "chai";
+import { type Contract, MaxUint256, parseUnits } from "ethers";
+import hre, { deployments } from "hardhat";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+
+import { TAGS } from "../../src/deployments";
+import { type LendingMarket, loadLending } from "../../src/market/lending";
+import { type LocalMarket, loadLocalMarket, setFeedPrice } from "../../src/market/localMarket";
+
+/**
+ * The local lending market the lending leg builds on: Aave V3's own bytecode from `@aave/core-v3`,
+ * priced by the local Chainlink feeds, with WETH and USDC listed at Aave V3 Ethereum's parameters.
+ * Expected figures are written out from those parameters here, not read from the deploy code.
+ */
+
+const RAY = 10n ** 27n;
+const YEAR = 365n * 86_400n;
+
+interface Fixture {
+  market: LocalMarket;
+  lending: LendingMarket;
+  lender: HardhatEthersSigner;
+  borrower: HardhatEthersSigner;
+  liquidator: HardhatEthersSigner;
+}
+
+const lendingFixture = deployments.createFixture(async (): Promise<Fixture> => {
+  await deployments.fixture([TAGS.LocalMarket, TAGS.LendingMarket]);
+  const [, , , liquidator, borrower, lender] = await hre.ethers.getSigners();
+  return {
+    market: await loadLocalMarket(hre),
+    lending: await loadLending(hre),
+    lender,
+    borrower,
+    liquidator,
+  };
+});
+
+async function supply(f: Fixture, who: HardhatEthersSigner, symbol: string, amount: string): Promise<bigint> {
+  const token = f.market.tokens[symbol];
+  const units = parseUnits(amount, await token.decimals());
+  await (await token.mint(who.address, units)).wait();
+  await (await token.connect(who).approve(await f.lending.pool.getAddress(), MaxUint256)).wait();
+  const pool = f.lending.pool.connect(who) as Contract;
+  await (await pool.supply(await token.getAddress(), units, who.address, 0)).wait();
+  return units;
+}
+
+const VARIABLE = 2; // Aave's interest rate mode
+
+describe("Local lending market (Aave V3 from its npm build)", () => {
+  let f: Fixture;
+  let weth: string;
+  let usdc: string;
+  beforeEach(async () => {
+    f = await lendingFixture();
+    weth = await f.market.tokens.WETH.getAddress();
+    usdc = await f.market.tokens.USDC.getAddress();
+  });
+
+  it("lists WETH and USDC with Aave V3 Ethereum's risk parameters and caps", async () => {
+    const cfg = async (asset: string) => {
+      const c = await f.lending.dataProvider.getReserveConfigurationData(asset);
+      return {
+        decimals: c[0],
+        ltv: c[1],
+        threshold: c[2],
+        bonus: c[3],
+        reserveFactor: c[4],
+        collateral: c[5],
+        borrowing: c[6],
+        active: c[8],
+        frozen: c[9],
+      };
+    };
+    expect(await cfg(weth)).to.deep.equal({
+      decimals: 18n,
+      ltv: 8050n,
+      threshold: 8300n,
+      bonus: 10500n,
+      reserveFactor: 1500n,
+      collateral: true,
+      borrowing: true,
+      active: true,
+      frozen: false,
+    });
+    expect(await cfg(usdc)).to.deep.equal({
+      decimals: 6n,
+      ltv: 7700n,
+      threshold: 8000n,
+      bonus: 10450n,
+      reserveFactor: 1000n,
+      collateral: true,
+      borrowing: true,
+      active: true,
+      frozen: false,
+    });
+    const [wethBorrowCap, wethSupplyCap] = await f.lending.dataProvider.getReserveCaps(weth);
+    expect([wethBorrowCap, wethSupplyCap]).to.deep.equal([800_000n, 1_000_000n]);
+    expect(await f.lending.dataProvider.getFlashLoanEnabled(usdc)).to.equal(true);
+  });
+
+  it("prices each reserve through its local Chainlink feed, and follows it", async () => {
+    expect(await f.lending.oracle.getAssetPrice(weth)).to.equal(3000n * 10n ** 8n);
+    expect(await f.lending.oracle.getAssetPrice(usdc)).to.equal(10n ** 8n);
+    await setFeedPrice(f.market, "WETH", "2500.5");
+    expect(await f.lending.oracle.getAssetPrice(weth)).to.equal(250_050_000_000n);
+  });
+
+  it("lends the underlying against quote collateral up to the 77 % LTV and not a wei of value past it", async () => {
+    await supply(f, f.lender, "WETH", "10000");
+    await supply(f, f.borrower, "USDC", "1000000");
+    const pool = f.lending.pool.connect(f.borrower) as Contract;
+    // 1,000,000 USDC × 77 % / 3,000 = 256.67 WETH of borrowing power.
+    await (await pool.borrow(weth, parseUnits("256", 18), VARIABLE, 0, f.borrower.address)).wait();
+    await expect(pool.borrow(weth, parseUnits("1", 18), VARIABLE, 0, f.borrower.address)).to.be.revertedWith(
+      "36",
+    );
+    const account = await f.lending.pool.getUserAccountData(f.borrower.address);
+    // Health factor = 1,000,000 × 80 % / (256 × 3,000) = 1.0417 (WAD).
+    expect(account.healthFactor).to.be.closeTo(1_041_666_666_666_666_666n, 10n ** 9n);
+  });
+
+  it("accrues the variable rate its strategy sets from utilisation", async () => {
+    await supply(f, f.lender, "WETH", "10000");
+    await supply(f, f.borrower, "USDC", "10000000"); // borrowing power 2,566 WETH
+    const pool = f.lending.pool.connect(f.borrower) as Contract;
+    const borrowed = parseUnits("2000", 18);
+    await (await pool.borrow(weth, borrowed, VARIABLE, 0, f.borrower.address)).wait();
+    // Utilisation 2,000 / 10,000 = 20 %, below the 80 % kink: 3.3 % × 20 / 80 = 0.825 % a year.
+    const expectedRate = (33n * RAY) / 1000n / 4n;
+    const data = await f.lending.dataProvider.getReserveData(weth);
+    expect(data.variableBorrowRate).to.be.closeTo(expectedRate, RAY / 10n ** 12n);
+    const debtToken = (await f.lending.dataProvider.getReserveTokensAddresses(weth)).variableDebtTokenAddress;
+    const debt = new hre.ethers.Contract(
+      debtToken,
+      ["function balanceOf(address) view returns (uint256)"],
+      hre.ethers.provider,
+    );
+    const start = (await debt.balanceOf(f.borrower.address)) as bigint;
+    await time.increase(YEAR);
+    const after = (await debt.balanceOf(f.borrower.address)) as bigint;
+    // Compounded per second: e^0.00825 − 1 = 0.828413 %.
+    const grown = Number(after - start) / Number(start);
+    expect(grown).to.be.closeTo(Math.expm1(0.00825), 1e-7);
+  });
+
+  it("lets anyone liquidate a short once the underlying rises past the 80 % threshold, and not before", async () => {
+    await supply(f, f.lender, "WETH", "10000");
+    await supply(f, f.borrower, "USDC", "1000000");
+    await (
+      await (f.lending.pool.connect(f.borrower) as Contract).borrow(
+        weth,
+        parseUnits("256", 18),
+        VARIABLE,
+        0,
+        f.borrower.address,
+      )
+    ).wait();
+    // Liquidation once 256 × P > 1,000,000 × 80 %: P > 3,125.
+    const liquidator = f.lending.pool.connect(f.liquidator) as Contract;
+    await f.market.tokens.WETH.mint(f.liquidator.address, parseUnits("128", 18));
+    await f.market.tokens.WETH.connect(f.liquidator).approve(await f.lending.pool.getAddress(), MaxUint256);
+    await setFeedPrice(f.market, "WETH", "3120");
+    await expect(
+      liquidator.liquidationCall(usdc, weth, f.borrower.address, parseUnits("128", 18), false),
+    ).to.be.revertedWith("45");
+    await setFeedPrice(f.market, "WETH", "3130");
+    const before = (await f.market.tokens.USDC.balanceOf(f.liquidator.address)) as bigint;
+    await (
+      await liquidator.liquidationCall(usdc, weth, f.borrower.address, parseUnits("128", 18), false)
+    ).wait();
+    const seized = ((await f.market.tokens.USDC.balanceOf(f.liquidator.address)) as bigint) - before;
+    // Half the debt (the close factor) repaid at 3,130, paid in USDC with the 4.5 % bonus.
+    expect(seized).to.be.closeTo(parseUnits(String(128 * 3130 * 1.045), 6), parseUnits("1", 6));
+  });
+});
