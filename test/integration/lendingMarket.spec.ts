@@ -176,3 +176,134 @@ describe("Local lending market (Aave V3 from its npm build)", () => {
     expect(seized).to.be.closeTo(parseUnits(String(128 * 3130 * 1.045), 6), parseUnits("1", 6));
   });
 });
+
+describe("AaveV3LendingAdapter on the local Aave market", () => {
+  let f: Fixture;
+  let adapter: Contract;
+  let pool: string;
+  let weth: string;
+  let usdc: string;
+  beforeEach(async () => {
+    f = await lendingFixture();
+    adapter = (await hre.ethers.deployContract("AaveV3LendingAdapter")) as unknown as Contract;
+    pool = await f.lending.pool.getAddress();
+    weth = await f.market.tokens.WETH.getAddress();
+    usdc = await f.market.tokens.USDC.getAddress();
+  });
+
+  /** Sends the call the adapter built, from `who` (the account it was built for), after checking its target. */
+  async function run(who: HardhatEthersSigner, built: [string, bigint, string]): Promise<void> {
+    const [target, value, data] = built;
+    expect(target).to.equal(await adapter.callTarget(pool));
+    expect(value).to.equal(0n);
+    await (await who.sendTransaction({ to: target, data })).wait();
+  }
+
+  it("accepts the pool's listed reserves and names what is not one", async () => {
+    await adapter.checkMarket(pool, weth);
+    await adapter.checkMarket(pool, usdc);
+    const wbtc = await f.market.tokens.WBTC.getAddress();
+    await expect(adapter.checkMarket(pool, wbtc))
+      .to.be.revertedWithCustomError(adapter, "NotALendingMarket")
+      .withArgs(pool, wbtc);
+    // Not a pool at all: a token (its fallback reverts) and an account with no code.
+    await expect(adapter.checkMarket(usdc, weth))
+      .to.be.revertedWithCustomError(adapter, "NotALendingMarket")
+      .withArgs(usdc, weth);
+    await expect(adapter.checkMarket(f.lender.address, weth))
+      .to.be.revertedWithCustomError(adapter, "NotALendingMarket")
+      .withArgs(f.lender.address, weth);
+    await expect(adapter.position(pool, wbtc, weth, f.borrower.address)).to.be.revertedWithCustomError(
+      adapter,
+      "NotALendingMarket",
+    );
+  });
+
+  it("builds supply, borrow, repay and withdraw calls that move the position as asked", async () => {
+    await supply(f, f.lender, "WETH", "10000");
+    const b = f.borrower;
+    await f.market.tokens.USDC.mint(b.address, parseUnits("1000000", 6));
+    await f.market.tokens.USDC.connect(b).approve(pool, MaxUint256);
+    await f.market.tokens.WETH.connect(b).approve(pool, MaxUint256);
+
+    await run(b, await adapter.supplyCall(pool, usdc, parseUnits("1000000", 6), b.address));
+    expect(await adapter.position(pool, usdc, weth, b.address)).to.deep.equal([parseUnits("1000000", 6), 0n]);
+
+    await run(b, await adapter.borrowCall(pool, weth, parseUnits("100", 18), b.address));
+    expect(await f.market.tokens.WETH.balanceOf(b.address)).to.equal(parseUnits("100", 18));
+    const [, owed] = await adapter.position(pool, usdc, weth, b.address);
+    expect(owed).to.be.closeTo(parseUnits("100", 18), 10n ** 12n); // one block's interest at most
+
+    await time.increase(30 * 86_400);
+    const [, owedLater] = await adapter.position(pool, usdc, weth, b.address);
+    expect(owedLater).to.be.greaterThan(owed); // debt accrues with time
+
+    await run(b, await adapter.repayCall(pool, weth, parseUnits("60", 18), b.address));
+    const [, afterRepay] = await adapter.position(pool, usdc, weth, b.address);
+    expect(afterRepay).to.be.closeTo(owedLater - parseUnits("60", 18), 10n ** 12n);
+
+    await run(b, await adapter.withdrawCall(pool, usdc, parseUnits("400000", 6), b.address));
+    const [collateral] = await adapter.position(pool, usdc, weth, b.address);
+    expect(collateral).to.be.closeTo(parseUnits("600000", 6), parseUnits("1", 6)); // plus supply interest
+    expect(await f.market.tokens.USDC.balanceOf(b.address)).to.equal(parseUnits("400000", 6));
+  });
+
+  it("reports the reserve's terms: risk parameters, rate, and what a freeze or a pause leaves open", async () => {
+    const t = await adapter.terms(pool, weth);
+    expect([t.ltvBps, t.liquidationThresholdBps, t.liquidationBonusBps]).to.deep.equal([
+      8050n,
+      8300n,
+      10500n,
+    ]);
+    expect([t.canSupply, t.canBorrow, t.canUnwind]).to.deep.equal([true, true, true]);
+    expect(t.borrowRoom).to.equal(0n); // nothing supplied yet: no cash to lend
+    expect(t.supplyRoom).to.equal(parseUnits("1000000", 18)); // the whole 1,000,000 WETH cap
+
+    const configurator = f.lending.configurator.connect((await hre.ethers.getSigners())[0]) as Contract;
+    await (await configurator.setReserveFreeze(weth, true)).wait();
+    const frozen = await adapter.terms(pool, weth);
+    expect([frozen.canSupply, frozen.canBorrow, frozen.canUnwind]).to.deep.equal([false, false, true]);
+    await (await configurator.setReserveFreeze(weth, false)).wait();
+    await (await configurator.setReservePause(weth, true)).wait();
+    const paused = await adapter.terms(pool, weth);
+    expect([paused.canSupply, paused.canBorrow, paused.canUnwind]).to.deep.equal([false, false, false]);
+  });
+
+  it("bounds the borrowing room by the reserve's cash and by its borrow cap", async () => {
+    await supply(f, f.lender, "WETH", "10000");
+    await supply(f, f.borrower, "USDC", "10000000");
+    expect((await adapter.terms(pool, weth)).borrowRoom).to.equal(parseUnits("10000", 18)); // cash
+    const configurator = f.lending.configurator.connect((await hre.ethers.getSigners())[0]) as Contract;
+    await (await configurator.setBorrowCap(weth, 1500)).wait();
+    await (
+      await (f.lending.pool.connect(f.borrower) as Contract).borrow(
+        weth,
+        parseUnits("1000", 18),
+        VARIABLE,
+        0,
+        f.borrower.address,
+      )
+    ).wait();
+    const room = (await adapter.terms(pool, weth)).borrowRoom as bigint;
+    expect(room).to.be.closeTo(parseUnits("500", 18), 10n ** 12n); // 1,500 cap − 1,000 owed
+    // The room is what Aave itself allows, up to the next block's interest (~1.3e11 wei a second
+    // here): just past it fails with Aave's cap error, just short of it goes through.
+    const borrower = f.lending.pool.connect(f.borrower) as Contract;
+    const margin = 10n ** 12n;
+    await expect(borrower.borrow(weth, room + margin, VARIABLE, 0, f.borrower.address)).to.be.revertedWith(
+      "50",
+    );
+    await (await borrower.borrow(weth, room - margin, VARIABLE, 0, f.borrower.address)).wait();
+    expect((await adapter.terms(pool, weth)).borrowRoom).to.be.lessThan(margin);
+    // Without caps: the room is the cash left, and supply is unbounded.
+    await (await configurator.setBorrowCap(weth, 0)).wait();
+    await (await configurator.setSupplyCap(weth, 0)).wait();
+    const uncapped = await adapter.terms(pool, weth);
+    // 10,000 supplied, 1,000 and then room − margin lent out.
+    expect(uncapped.borrowRoom).to.equal(parseUnits("9000", 18) - (room - margin));
+    expect(uncapped.supplyRoom).to.equal(MaxUint256);
+    expect((await adapter.terms(pool, weth)).borrowRateRay).to.equal(
+      (await f.lending.dataProvider.getReserveData(weth)).variableBorrowRate,
+    );
+  });
+});

@@ -25,6 +25,7 @@ const DEPLOYABLE = [
   "UniswapV3RouterAdapter",
   "UniswapV2RouterAdapter",
   "BalancerV2Adapter",
+  "AaveV3LendingAdapter",
   "VenueModule",
   "RebalanceReceiver",
 ] as const;

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+/// @notice What a lending market allows on one reserve now, as the vault's planning and its bounds
+/// read it. Raw token units; risk parameters in bps.
+struct LendingTerms {
+    // Share of this asset's collateral value that may be borrowed against.
+    uint256 ltvBps;
+    // Share of this asset's collateral value at which a position becomes liquidatable.
+    uint256 liquidationThresholdBps;
+    // What a liquidator receives over the debt it repays, bps of that debt (10,500: 5 % more).
+    uint256 liquidationBonusBps;
+    // The reserve takes supply now: listed, active, not frozen, not paused.
+    bool canSupply;
+    // The reserve lends now: as `canSupply`, and borrowing enabled.
+    bool canBorrow;
+    // Withdrawals and repayments go through now: listed, active, not paused (a frozen reserve still
+    // lets positions unwind).
+    bool canUnwind;
+    // How much more may be supplied under the supply cap (type(uint256).max without a cap).
+    uint256 supplyRoom;
+    // How much may be borrowed now: the lesser of the borrow cap's room and the cash the reserve holds.
+    uint256 borrowRoom;
+    // The variable borrow rate, per year, in rays (1e27 = 100 %).
+    uint256 borrowRateRay;
+}
+
+/// @title ILendingAdapter
+/// @notice How a Ballast vault uses one kind of lending market without knowing its ABI: as with
+/// `IVenueAdapter`, the adapter (a view contract, allow-listed by the vault's owner) reads the market
+/// and builds calldata; the vault approves the adapter's `callTarget`, makes the call itself, and
+/// checks the position it is left with. Collateral and debt are the vault's own account on the market.
+/// @dev An adapter holds no funds and no approvals and never moves tokens: a faulty one can at worst
+/// build a bad call, which the vault refuses (wrong target) or catches (the position afterwards).
+interface ILendingAdapter {
+    /// @notice `market` does not list `asset` on this adapter's lending protocol (or is not one).
+    error NotALendingMarket(address market, address asset);
+
+    /// @notice The contract every call on `market` goes to, and the spender the vault approves.
+    function callTarget(address market) external view returns (address);
+
+    /// @notice Reverts with NotALendingMarket unless `market` lists `asset`. The vault's owner calls it
+    /// for the collateral and the borrowed asset before listing a market.
+    function checkMarket(address market, address asset) external view;
+
+    /// @notice What `account` has supplied of `collateralAsset` and owes of `debtAsset` on `market`,
+    /// interest included to this block.
+    function position(
+        address market,
+        address collateralAsset,
+        address debtAsset,
+        address account
+    ) external view returns (uint256 collateral, uint256 debt);
+
+    /// @notice The reserve's terms for `asset` on `market` now.
+    function terms(address market, address asset) external view returns (LendingTerms memory);
+
+    /// @notice The call that supplies `amount` of `asset` from `account` (the caller) as its collateral.
+    /// @return callTarget Always `callTarget(market)`. @return value Zero. @return data The calldata.
+    function supplyCall(
+        address market,
+        address asset,
+        uint256 amount,
+        address account
+    ) external view returns (address callTarget, uint256 value, bytes memory data);
+
+    /// @notice The call that withdraws `amount` of `account`'s collateral `asset` to `account` (the caller).
+    /// @return callTarget Always `callTarget(market)`. @return value Zero. @return data The calldata.
+    function withdrawCall(
+        address market,
+        address asset,
+        uint256 amount,
+        address account
+    ) external view returns (address callTarget, uint256 value, bytes memory data);
+
+    /// @notice The call that borrows `amount` of `asset` at the variable rate, to and owed by `account`
+    /// (the caller).
+    /// @return callTarget Always `callTarget(market)`. @return value Zero. @return data The calldata.
+    function borrowCall(
+        address market,
+        address asset,
+        uint256 amount,
+        address account
+    ) external view returns (address callTarget, uint256 value, bytes memory data);
+
+    /// @notice The call that repays up to `amount` of `account`'s variable debt in `asset`, paid by
+    /// `account` (the caller); the market takes no more than is owed.
+    /// @return callTarget Always `callTarget(market)`. @return value Zero. @return data The calldata.
+    function repayCall(
+        address market,
+        address asset,
+        uint256 amount,
+        address account
+    ) external view returns (address callTarget, uint256 value, bytes memory data);
+}
