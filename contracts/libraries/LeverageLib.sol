@@ -61,12 +61,7 @@ library LeverageLib {
         uint256 targetWad,
         uint256 costBps
     ) internal pure returns (uint256 borrowWad) {
-        _checkTarget(targetWad, costBps);
-        if (debtWad >= collateralWad) revert NoEquity(collateralWad, debtWad);
-        uint256 equity = collateralWad - debtWad;
-        // L*·E and C in WAD·WAD, so the numerator keeps the target's precision.
-        uint256 aim = targetWad * equity;
-        uint256 have = collateralWad * WAD;
+        (uint256 aim, uint256 have) = _aimAndHave(collateralWad, debtWad, targetWad, costBps);
         if (aim <= have) return 0;
         // 1 − s + L*·s in WAD·BPS: (BPS − s)·WAD + L*·s, positive for any s ≤ BPS.
         uint256 denominator = (BPS - costBps) * WAD + targetWad * costBps;
@@ -83,10 +78,7 @@ library LeverageLib {
         uint256 targetWad,
         uint256 costBps
     ) internal pure returns (uint256 sellWad) {
-        _checkTarget(targetWad, costBps);
-        if (debtWad >= collateralWad) revert NoEquity(collateralWad, debtWad);
-        uint256 aim = targetWad * (collateralWad - debtWad);
-        uint256 have = collateralWad * WAD;
+        (uint256 aim, uint256 have) = _aimAndHave(collateralWad, debtWad, targetWad, costBps);
         if (have <= aim) return 0;
         // 1 − L*·s in WAD·BPS.
         uint256 scaledCost = targetWad * costBps;
@@ -111,8 +103,17 @@ library LeverageLib {
         return collateralWad > needed ? collateralWad - needed : 0;
     }
 
-    function _checkTarget(uint256 targetWad, uint256 costBps) private pure {
+    /// @dev Checks the inputs; returns L*·E and C, both scaled by WAD so they compare (and subtract)
+    /// at the target's precision: leverage is below the target exactly when aim > have.
+    function _aimAndHave(
+        uint256 collateralWad,
+        uint256 debtWad,
+        uint256 targetWad,
+        uint256 costBps
+    ) private pure returns (uint256 aim, uint256 have) {
         if (targetWad < WAD || targetWad > MAX_LEVERAGE_WAD) revert LeverageOutOfDomain(targetWad);
         if (costBps > MAX_COST_BPS) revert CostOutOfDomain(costBps);
+        if (debtWad >= collateralWad) revert NoEquity(collateralWad, debtWad);
+        (aim, have) = (targetWad * (collateralWad - debtWad), collateralWad * WAD);
     }
 }

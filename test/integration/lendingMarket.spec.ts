@@ -49,6 +49,14 @@ async function supply(f: Fixture, who: HardhatEthersSigner, symbol: string, amou
 
 const VARIABLE = 2; // Aave's interest rate mode
 
+/** `who` borrows `amount` (whole tokens) of `symbol` at the variable rate, straight on the pool. */
+async function borrow(f: Fixture, who: HardhatEthersSigner, symbol: string, amount: string): Promise<void> {
+  const token = f.market.tokens[symbol];
+  const pool = f.lending.pool.connect(who) as Contract;
+  const units = parseUnits(amount, await token.decimals());
+  await (await pool.borrow(await token.getAddress(), units, VARIABLE, 0, who.address)).wait();
+}
+
 describe("Local lending market (Aave V3 from its npm build)", () => {
   let f: Fixture;
   let weth: string;
@@ -113,7 +121,7 @@ describe("Local lending market (Aave V3 from its npm build)", () => {
     await supply(f, f.borrower, "USDC", "1000000");
     const pool = f.lending.pool.connect(f.borrower) as Contract;
     // 1,000,000 USDC × 77 % / 3,000 = 256.67 WETH of borrowing power.
-    await (await pool.borrow(weth, parseUnits("256", 18), VARIABLE, 0, f.borrower.address)).wait();
+    await borrow(f, f.borrower, "WETH", "256");
     await expect(pool.borrow(weth, parseUnits("1", 18), VARIABLE, 0, f.borrower.address)).to.be.revertedWith(
       "36",
     );
@@ -125,9 +133,7 @@ describe("Local lending market (Aave V3 from its npm build)", () => {
   it("accrues the variable rate its strategy sets from utilisation", async () => {
     await supply(f, f.lender, "WETH", "10000");
     await supply(f, f.borrower, "USDC", "10000000"); // borrowing power 2,566 WETH
-    const pool = f.lending.pool.connect(f.borrower) as Contract;
-    const borrowed = parseUnits("2000", 18);
-    await (await pool.borrow(weth, borrowed, VARIABLE, 0, f.borrower.address)).wait();
+    await borrow(f, f.borrower, "WETH", "2000");
     // Utilisation 2,000 / 10,000 = 20 %, below the 80 % kink: 3.3 % × 20 / 80 = 0.825 % a year.
     const expectedRate = (33n * RAY) / 1000n / 4n;
     const data = await f.lending.dataProvider.getReserveData(weth);
@@ -149,15 +155,7 @@ describe("Local lending market (Aave V3 from its npm build)", () => {
   it("lets anyone liquidate a short once the underlying rises past the 80 % threshold, and not before", async () => {
     await supply(f, f.lender, "WETH", "10000");
     await supply(f, f.borrower, "USDC", "1000000");
-    await (
-      await (f.lending.pool.connect(f.borrower) as Contract).borrow(
-        weth,
-        parseUnits("256", 18),
-        VARIABLE,
-        0,
-        f.borrower.address,
-      )
-    ).wait();
+    await borrow(f, f.borrower, "WETH", "256");
     // Liquidation once 256 × P > 1,000,000 × 80 %: P > 3,125.
     const liquidator = f.lending.pool.connect(f.liquidator) as Contract;
     await f.market.tokens.WETH.mint(f.liquidator.address, parseUnits("128", 18));
@@ -275,15 +273,7 @@ describe("AaveV3LendingAdapter on the local Aave market", () => {
     expect((await adapter.terms(pool, weth)).borrowRoom).to.equal(parseUnits("10000", 18)); // cash
     const configurator = f.lending.configurator.connect((await hre.ethers.getSigners())[0]) as Contract;
     await (await configurator.setBorrowCap(weth, 1500)).wait();
-    await (
-      await (f.lending.pool.connect(f.borrower) as Contract).borrow(
-        weth,
-        parseUnits("1000", 18),
-        VARIABLE,
-        0,
-        f.borrower.address,
-      )
-    ).wait();
+    await borrow(f, f.borrower, "WETH", "1000");
     const room = (await adapter.terms(pool, weth)).borrowRoom as bigint;
     expect(room).to.be.closeTo(parseUnits("500", 18), 10n ** 12n); // 1,500 cap − 1,000 owed
     // The room is what Aave itself allows, up to the next block's interest (~1.3e11 wei a second
