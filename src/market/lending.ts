@@ -110,21 +110,14 @@ export async function deployLocalLending(hre: HardhatRuntimeEnvironment): Promis
     new hre.ethers.Contract(address, AAVE_ARTIFACTS[name].abi, signer);
   const send = async (p: Promise<{ wait(): Promise<unknown> }>) => (await p).wait();
 
-  const provider = at(
+  const providerAddress = await deploy(
     "PoolAddressesProvider",
-    await deploy("PoolAddressesProvider", ["Ballast local", deployer]),
-  );
-  await save(
-    hre,
+    ["Ballast local", deployer],
     LENDING_NAMES.provider,
-    AAVE_ARTIFACTS.PoolAddressesProvider.abi,
-    await provider.getAddress(),
   );
+  const provider = at("PoolAddressesProvider", providerAddress);
   await send(provider.setACLAdmin(deployer));
-  const acl = at(
-    "ACLManager",
-    await deploy("ACLManager", [await provider.getAddress()], LENDING_NAMES.aclManager),
-  );
+  const acl = at("ACLManager", await deploy("ACLManager", [providerAddress], LENDING_NAMES.aclManager));
   await send(provider.setACLManager(await acl.getAddress()));
   await send(acl.addPoolAdmin(deployer));
 
@@ -140,12 +133,12 @@ export async function deployLocalLending(hre: HardhatRuntimeEnvironment): Promis
   }
   await deploy("FlashLoanLogic", []); // links BorrowLogic
   await deploy("ConfiguratorLogic", []);
-  const poolImpl = at("Pool", await deploy("Pool", [await provider.getAddress()]));
+  const poolImpl = at("Pool", await deploy("Pool", [providerAddress]));
   // The implementation itself is initialised too, as Aave's deployment does, so no one else can.
-  await send(poolImpl.initialize(await provider.getAddress()));
+  await send(poolImpl.initialize(providerAddress));
   await send(provider.setPoolImpl(await poolImpl.getAddress()));
   const configuratorImpl = at("PoolConfigurator", await deploy("PoolConfigurator", []));
-  await send(configuratorImpl.initialize(await provider.getAddress()));
+  await send(configuratorImpl.initialize(providerAddress));
   await send(provider.setPoolConfiguratorImpl(await configuratorImpl.getAddress()));
   const pool = (await provider.getPool()) as string;
   const configuratorAddress = (await provider.getPoolConfigurator()) as string;
@@ -163,13 +156,13 @@ export async function deployLocalLending(hre: HardhatRuntimeEnvironment): Promis
   // Prices in USD with the feeds' 8 decimals, as Aave V3 Ethereum's oracle quotes them.
   const oracle = await deploy(
     "AaveOracle",
-    [await provider.getAddress(), tokens, feeds, ZeroAddress, ZeroAddress, 10n ** BigInt(FEED_DECIMALS)],
+    [providerAddress, tokens, feeds, ZeroAddress, ZeroAddress, 10n ** BigInt(FEED_DECIMALS)],
     LENDING_NAMES.oracle,
   );
   await send(provider.setPriceOracle(oracle));
   const dataProvider = await deploy(
     "AaveProtocolDataProvider",
-    [await provider.getAddress()],
+    [providerAddress],
     LENDING_NAMES.dataProvider,
   );
   await send(provider.setPoolDataProvider(dataProvider));
@@ -183,7 +176,7 @@ export async function deployLocalLending(hre: HardhatRuntimeEnvironment): Promis
     const strategy = await deploy(
       "DefaultReserveInterestRateStrategy",
       [
-        await provider.getAddress(),
+        providerAddress,
         r.optimalUsageRay,
         r.baseVariableRateRay,
         r.variableSlope1Ray,
