@@ -139,6 +139,28 @@ contract AaveV3LendingAdapter is ILendingAdapter {
         return (market, 0, abi.encodeCall(IAaveV3PoolMinimal.repay, (asset, amount, VARIABLE_RATE, account)));
     }
 
+    /// @inheritdoc ILendingAdapter
+    function flashLoanCall(
+        address market,
+        address asset,
+        uint256 amount,
+        address receiver
+    ) external pure returns (address, uint256, bytes memory) {
+        return (
+            market,
+            0,
+            abi.encodeCall(IAaveV3PoolMinimal.flashLoanSimple, (receiver, asset, amount, "", 0))
+        );
+    }
+
+    /// @inheritdoc ILendingAdapter
+    /// @dev Aave's premium: `amount · FLASHLOAN_PREMIUM_TOTAL / 10,000`, rounded half up (its
+    /// `percentMul`); one unit more here, so the vault never plans on less than the pool takes.
+    function flashLoanFee(address market, uint256 amount) external view returns (uint256) {
+        uint256 premiumBps = IAaveV3PoolMinimal(market).FLASHLOAN_PREMIUM_TOTAL();
+        return (amount * premiumBps) / 10_000 + 1;
+    }
+
     /// @dev The pool's reserve data for `asset`; all zero when `market` does not answer as a pool (no
     /// code, a revert, or a shorter answer than the 15-word struct).
     function _reserve(address market, address asset) private view returns (AaveReserveData memory r) {

@@ -70,7 +70,10 @@ abstract contract EngineBase is ReentrancyGuardTransient {
         uint256[] prices; // quote WAD per whole token; prices[0] = WAD
         uint256[] values; // quote WAD
         uint256[] balances; // token units held
-        uint256 nav; // quote WAD, sum of values
+        uint256 nav; // quote WAD: the sum of values less `debtWad` (zero when debt exceeds them)
+        // What the vault owes on a lending market, at oracle prices (quote WAD, rounded against the
+        // holders); zero for a vault without a lending leg (`_addLending`).
+        uint256 debtWad;
         // Set by `_targetDeltas` when the strategy's own inputs (beyond the assets' feeds) cannot be
         // trusted: the predicate reports it and nothing trades. `HEALTHY` (the default) means usable.
         Reason strategyReason;
@@ -137,6 +140,16 @@ abstract contract EngineBase is ReentrancyGuardTransient {
 
     /// @dev Must override. Runs after a rebalance passed its post-condition (for vault-specific events).
     function _afterRebalance(Valuation memory before, Valuation memory afterwards) internal virtual;
+
+    /// @dev Must override. A vault with a lending leg adds what it has supplied to `v.balances` and
+    /// `v.values` and sets `v.debtWad`, then `v.nav`, at the valuation's prices: holdings rounded
+    /// `rounding`, debt the other way. A vault without one leaves the wallet's valuation as it is.
+    function _addLending(Valuation memory v, Rounding rounding) internal view virtual;
+
+    /// @dev Must override. The quote value (WAD) the plan's buys may spend before the sells'
+    /// proceeds: the quote held, for a vault that pays for its buys; a vault that borrows what its
+    /// buys spend sizes them itself and lifts the clip.
+    function _quoteBudgetWad(Valuation memory v) internal view virtual returns (uint256);
 
     /* ---------------------------------------------------------------- TRIGGER PREDICATE */
 
@@ -322,7 +335,7 @@ abstract contract EngineBase is ReentrancyGuardTransient {
         legs = new Leg[](n - 1);
         uint256 count;
         // Quote the buys can spend: what the vault holds plus the sells' minimum proceeds (WAD).
-        uint256 quoteWad = v.values[0];
+        uint256 quoteWad = _quoteBudgetWad(v);
         // Two passes: sells (delta < 0) first so their proceeds fund the buys.
         for (uint256 pass; pass < 2; ++pass) {
             for (uint256 i = 1; i < n; ++i) {
@@ -394,6 +407,36 @@ abstract contract EngineBase is ReentrancyGuardTransient {
         }
     }
 
+    /* ---------------------------------------------------------------- EXECUTION */
+
+    /// @dev DELEGATECALLs `target`; returns its data, or reverts with its revert data as it came.
+    function _delegate(address target, bytes memory call) internal returns (bytes memory ret) {
+        bool ok;
+        // solhint-disable-next-line avoid-low-level-calls
+        (ok, ret) = target.delegatecall(call);
+        if (!ok) {
+            assembly ("memory-safe") {
+                revert(add(ret, 0x20), mload(ret))
+            }
+        }
+    }
+
+    /// @dev Executes `legs` (sells first; legs of zero amount are skipped) through the venue module:
+    /// each split across its asset's venues, each slice measured against its share of the leg's
+    /// oracle-bounded minimum output; a buy spends at most the quote the vault holds.
+    /// @return traded The oracle value sold, quote WAD.
+    /// @return amountsOut Output received per leg.
+    function _executeLegs(
+        Leg[] memory legs,
+        uint256[] memory prices,
+        uint256 maxDeviationBps
+    ) internal returns (uint256 traded, uint256[] memory amountsOut) {
+        (traded, , amountsOut) = abi.decode(
+            _delegate(VENUE_MODULE, _route(true, legs, prices, maxDeviationBps)),
+            (uint256, uint256, uint256[])
+        );
+    }
+
     /* ---------------------------------------------------------------- VALUATION */
 
     /// @dev Reads every feed and balance. `Rounding.Up` values each holding rounded up (deposits price
@@ -460,6 +503,7 @@ abstract contract EngineBase is ReentrancyGuardTransient {
             nav += value;
         }
         v.nav = nav;
+        _addLending(v, rounding);
     }
 
     /// @dev Valuation with the sequencer and every feed checked: `HEALTHY`, or the first unhealthy

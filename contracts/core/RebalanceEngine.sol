@@ -61,18 +61,6 @@ abstract contract RebalanceEngine is IRebalanceEngineCore, EngineBase {
         );
     }
 
-    /// @dev DELEGATECALLs `target`; returns its data, or reverts with its revert data as it came.
-    function _delegate(address target, bytes memory call) internal returns (bytes memory ret) {
-        bool ok;
-        // solhint-disable-next-line avoid-low-level-calls
-        (ok, ret) = target.delegatecall(call);
-        if (!ok) {
-            assembly ("memory-safe") {
-                revert(add(ret, 0x20), mload(ret))
-            }
-        }
-    }
-
     /* ---------------------------------------------------------------- PERMISSIONLESS */
 
     /// @inheritdoc IRebalanceEngineCore
@@ -92,7 +80,7 @@ abstract contract RebalanceEngine is IRebalanceEngineCore, EngineBase {
     fallback() external {
         // Uniswap V3's swap callback goes straight to the venue module (a swap is in flight);
         // everything else to the extension, which sends what it lacks (the venue list) on to the module.
-        address ext = msg.sig == IVenueModuleExt.uniswapV3SwapCallback.selector ? VENUE_MODULE : EXTENSION;
+        address ext = _fallbackTarget(msg.sig);
         assembly ("memory-safe") {
             let m := mload(0x40)
             calldatacopy(m, 0, calldatasize())
@@ -103,6 +91,12 @@ abstract contract RebalanceEngine is IRebalanceEngineCore, EngineBase {
             }
             return(m, returndatasize())
         }
+    }
+
+    /// @dev Where `fallback` sends `sig`: Uniswap V3's swap callback to the venue module (a swap is
+    /// in flight), everything else to the extension. A vault with more delegated code adds its selectors.
+    function _fallbackTarget(bytes4 sig) internal view virtual returns (address) {
+        return sig == IVenueModuleExt.uniswapV3SwapCallback.selector ? VENUE_MODULE : EXTENSION;
     }
 
     /* ---------------------------------------------------------------- VIEWS */
@@ -123,7 +117,7 @@ abstract contract RebalanceEngine is IRebalanceEngineCore, EngineBase {
         (RebalanceStatus memory st, Valuation memory before, EngineSettings memory s) = _assess(true);
         if (st.reason != Reason.Due) revert IBallastErrors.RebalanceNotDue(st.reason, st.detail);
 
-        (uint256 traded, ) = _executeLegs(st.legs, before.prices, s.maxPoolDeviationBps);
+        uint256 traded = _tradeLegs(before, st.legs, s);
 
         // Post-condition: re-value at the same oracle prices (they cannot move within the call).
         Valuation memory afterwards = _revalue(before);
@@ -148,20 +142,14 @@ abstract contract RebalanceEngine is IRebalanceEngineCore, EngineBase {
         );
     }
 
-    /// @dev Executes `legs` (sells first; legs of zero amount are skipped) through the venue module:
-    /// each split across its asset's venues, each slice measured against its share of the leg's
-    /// oracle-bounded minimum output; a buy spends at most the quote the vault holds.
-    /// @return traded The oracle value sold, quote WAD.
-    /// @return amountsOut Output received per leg.
-    function _executeLegs(
+    /// @dev Runs a rebalance's legs; returns the oracle value traded (quote WAD). A vault with a
+    /// lending leg overrides it to borrow or withdraw before the swaps and supply or repay after them.
+    function _tradeLegs(
+        Valuation memory before,
         Leg[] memory legs,
-        uint256[] memory prices,
-        uint256 maxDeviationBps
-    ) internal returns (uint256 traded, uint256[] memory amountsOut) {
-        (traded, , amountsOut) = abi.decode(
-            _delegate(VENUE_MODULE, _route(true, legs, prices, maxDeviationBps)),
-            (uint256, uint256, uint256[])
-        );
+        EngineSettings memory s
+    ) internal virtual returns (uint256 traded) {
+        (traded, ) = _executeLegs(legs, before.prices, s.maxPoolDeviationBps);
     }
 
     /// @dev Sizes the bounded reward and records the rebalance in the breaker's loads (EngineState):

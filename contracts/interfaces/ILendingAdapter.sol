@@ -92,4 +92,18 @@ interface ILendingAdapter {
         uint256 amount,
         address account
     ) external view returns (address callTarget, uint256 value, bytes memory data);
+
+    /// @notice The call that flash-lends `amount` of `asset` to `receiver` (the caller), which the
+    /// market calls back within the loan (Aave V3: `executeOperation`) and then takes back `amount`
+    /// plus `flashLoanFee` from, by `transferFrom`.
+    /// @return callTarget Always `callTarget(market)`. @return value Zero. @return data The calldata.
+    function flashLoanCall(
+        address market,
+        address asset,
+        uint256 amount,
+        address receiver
+    ) external view returns (address callTarget, uint256 value, bytes memory data);
+
+    /// @notice The fee a flash loan of `amount` costs on `market`, in the asset's units.
+    function flashLoanFee(address market, uint256 amount) external view returns (uint256);
 }

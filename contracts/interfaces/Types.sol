@@ -30,7 +30,10 @@ enum Reason {
     BookUnreadable,
     /// @dev delta-hedged vault: the book changed since the last rebalance and the last rebalance that
     /// followed a change was less than `bookCooldownSeconds` ago; detail: when the next may
-    BookChangeCooldown
+    BookChangeCooldown,
+    /// @dev vault with a lending leg: the lending market will not take the trade now (the reserve is
+    /// paused or frozen, borrowing is off, or a cap or the cash leaves no room); detail: the asset
+    LendingUnavailable
 }
 
 /// @notice When a rebalance is due.
@@ -148,7 +151,8 @@ struct Venue {
 enum VaultKind {
     None,
     TargetWeight,
-    DeltaHedge
+    DeltaHedge,
+    Leverage
 }
 
 /// @notice One asset as the deployer names it; decimals, pool fee and token order are read from the chain.

@@ -4,7 +4,7 @@ pragma solidity 0.8.28;
 import {FixedPointMathLib} from "solady/src/utils/FixedPointMathLib.sol";
 import {SafeTransferLib} from "solady/src/utils/SafeTransferLib.sol";
 
-import {EngineBase} from "../core/EngineBase.sol";
+import {EngineBase, Rounding} from "../core/EngineBase.sol";
 import {BandConfig, IDeltaHedgeVaultCore, VolatilitySettings} from "../interfaces/IDeltaHedgeVault.sol";
 import {IOptionBook} from "../interfaces/IOptionBook.sol";
 import {EngineSettings, HEALTHY, Mode, Policy, Reason} from "../interfaces/IRebalanceEngine.sol";
@@ -102,6 +102,15 @@ abstract contract DeltaHedgeStrategy is EngineBase {
         // Value in quote WAD at the oracle spot; the engine turns it into a leg with an oracle-bounded minimum.
         // forge-lint: disable-next-line(unsafe-typecast) -- spotWad <= MAX_PRICE_WAD (1e36) fits int256
         deltas[1] = (change * int256(h.spotWad)) / int256(WAD);
+    }
+
+    /// @dev No lending leg: the wallet's valuation is the vault's.
+    // solhint-disable-next-line no-empty-blocks
+    function _addLending(Valuation memory, Rounding) internal pure override {}
+
+    /// @dev Buys are paid with the quote held.
+    function _quoteBudgetWad(Valuation memory v) internal pure override returns (uint256) {
+        return v.values[0];
     }
 
     function _deviation(Valuation memory v) internal view override returns (uint256) {

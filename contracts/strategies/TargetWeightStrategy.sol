@@ -3,7 +3,7 @@ pragma solidity 0.8.28;
 
 import {FixedPointMathLib} from "solady/src/utils/FixedPointMathLib.sol";
 
-import {EngineBase} from "../core/EngineBase.sol";
+import {EngineBase, Rounding} from "../core/EngineBase.sol";
 import {EngineSettings, EngineState, Mode} from "../interfaces/IRebalanceEngine.sol";
 import {ITargetWeightVaultCore} from "../interfaces/ITargetWeightVault.sol";
 import {BPS, WAD} from "../libraries/ConstantsLib.sol";
@@ -54,6 +54,15 @@ abstract contract TargetWeightStrategy is EngineBase {
             // forge-lint: disable-next-line(unsafe-typecast) -- values and NAV are quote WAD below 1e30 (TargetWeightFlows' domain note): they fit int256
             deltas[i] = int256((uint256(t[i]) * v.nav) / BPS) - int256(v.values[i]);
         }
+    }
+
+    /// @dev No lending leg: the wallet's valuation is the vault's.
+    // solhint-disable-next-line no-empty-blocks
+    function _addLending(Valuation memory, Rounding) internal pure override {}
+
+    /// @dev Buys are paid with the quote held.
+    function _quoteBudgetWad(Valuation memory v) internal pure override returns (uint256) {
+        return v.values[0];
     }
 
     function _deviation(Valuation memory v) internal view override returns (uint256 deviationWad) {

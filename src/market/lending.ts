@@ -1,6 +1,7 @@
-import { type Contract, type InterfaceAbi, ZeroAddress } from "ethers";
+import { type Contract, type InterfaceAbi, MaxUint256, type Signer, ZeroAddress } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
+import type { TestERC20 } from "../../typechain-types";
 import { NAMES } from "../deployments";
 import { AAVE_ARTIFACTS, type AaveContract, librariesOf, linked } from "./aaveArtifacts";
 import { FEED_DECIMALS, localToken } from "./spec";
@@ -245,4 +246,22 @@ export async function loadLending(hre: HardhatRuntimeEnvironment): Promise<Lendi
     oracle: await get(LENDING_NAMES.oracle),
     dataProvider: await get(LENDING_NAMES.dataProvider),
   };
+}
+
+/**
+ * A lender supplies `amount` (token units) of the local token `token` to the market, minted for it,
+ * so that borrowers have something to borrow.
+ */
+export async function seedLending(
+  lending: LendingMarket,
+  token: TestERC20,
+  lender: Signer,
+  amount: bigint,
+): Promise<void> {
+  const who = await lender.getAddress();
+  const pool = await lending.pool.getAddress();
+  await (await token.mint(who, amount)).wait();
+  await (await token.connect(lender).approve(pool, MaxUint256)).wait();
+  const p = lending.pool.connect(lender) as Contract;
+  await (await p.supply(await token.getAddress(), amount, who, 0)).wait();
 }

@@ -18,6 +18,7 @@ export const REASONS = [
   "VolatilityUnhealthy",
   "BookUnreadable",
   "BookChangeCooldown",
+  "LendingUnavailable",
 ] as const;
 export type ReasonName = (typeof REASONS)[number];
 
@@ -33,7 +34,7 @@ export const Policy = { Time: 0, Threshold: 1, Hybrid: 2 } as const;
 export const Mode = { ToTarget: 0, ToBandEdge: 1 } as const;
 
 /** VaultKind: what `vaultKind()` answers; None is what the lens reports for a non-vault. */
-export const VAULT_KINDS = ["None", "TargetWeight", "DeltaHedge"] as const;
+export const VAULT_KINDS = ["None", "TargetWeight", "DeltaHedge", "Leverage"] as const;
 export const VaultKind = Object.fromEntries(VAULT_KINDS.map((k, i) => [k, i])) as Record<
   (typeof VAULT_KINDS)[number],
   number

@@ -55,5 +55,7 @@ export function describeReason(
       return "the options book cannot be read";
     case "BookChangeCooldown":
       return `the book changed; the hedge follows it again from ${at(detail)}`;
+    case "LendingUnavailable":
+      return `the lending market will not take the trade in ${asset(detail)} now (paused, frozen, or no room)`;
   }
 }

@@ -65,12 +65,63 @@ describe("core / extension layout", () => {
     });
   }
 
+  describe("LeverageVault (core, extension and flows module)", () => {
+    // The four selectors the core's fallback sends to LeverageFlows.
+    const ROUTED = ["deposit(uint256,address)", "redeem(uint256,address,address)", "ripcord()"];
+    const routed = async () => {
+      const flows = await selectors("LeverageFlows");
+      const out = new Map<string, string>();
+      for (const [sel, sig] of flows) {
+        if (ROUTED.includes(sig) || sig.startsWith("executeOperation(")) out.set(sel, sig);
+      }
+      return out;
+    };
+
+    it("routes exactly deposit, redeem, ripcord and the flash-loan callback to the flows module", async () => {
+      expect([...(await routed()).values()].sort()).to.deep.equal(
+        [...ROUTED, "executeOperation(address,uint256,uint256,address,bytes)"].sort(),
+      );
+    });
+
+    it("has no selector in two halves, and resolves every selector of ILeverageVault in exactly one", async () => {
+      const core = await selectors("LeverageVault");
+      const ext = await selectors("LeverageVaultExt");
+      const flows = await routed();
+      const module = await selectors("IVenueModuleExt");
+      const merged = await selectors("ILeverageVault");
+      const halves = [core, ext, flows];
+      for (const [sel, sig] of merged) {
+        const homes = halves.filter((h) => h.has(sel)).length + (module.has(sel) ? 1 : 0);
+        expect(homes, sig).to.equal(1);
+      }
+      const undeclared = [...core.keys(), ...ext.keys(), ...flows.keys()].filter((s) => !merged.has(s));
+      expect(undeclared.map((s) => core.get(s) ?? ext.get(s) ?? flows.get(s))).to.deep.equal([]);
+    });
+
+    it("keeps every half's storage out of sequential slots (ERC-7201 namespaces only)", async () => {
+      for (const name of ["LeverageVault", "LeverageFlows", "LeverageVaultExt"]) {
+        const artifact = await hre.artifacts.readArtifact(name);
+        const info = await hre.artifacts.getBuildInfo(`${artifact.sourceName}:${artifact.contractName}`);
+        const layout = (
+          info!.output.contracts[artifact.sourceName][artifact.contractName] as unknown as {
+            storageLayout: { storage: { label: string; slot: string }[] };
+          }
+        ).storageLayout.storage;
+        const labels = layout.map((x) => `${x.label}@${x.slot}`);
+        expect(labels, name).to.deep.equal(
+          name === "LeverageVaultExt" ? ["_owner@0", "_pendingOwner@1"] : [],
+        );
+      }
+    });
+  });
+
   it("places each namespace where ERC-7201 says, as the NatSpec annotation names it", () => {
     const root = path.join(__dirname, "..", "..", "contracts");
     const files = [
       "core/EngineBase.sol",
       "strategies/TargetWeightStrategy.sol",
       "strategies/DeltaHedgeStrategy.sol",
+      "strategies/LeverageStrategy.sol",
     ];
     for (const f of files) {
       const src = fs.readFileSync(path.join(root, f), "utf8");

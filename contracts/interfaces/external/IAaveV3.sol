@@ -43,4 +43,15 @@ interface IAaveV3PoolMinimal {
     ) external returns (uint256);
 
     function getReserveData(address asset) external view returns (AaveReserveData memory);
+
+    function flashLoanSimple(
+        address receiverAddress,
+        address asset,
+        uint256 amount,
+        bytes calldata params,
+        uint16 referralCode
+    ) external;
+
+    // solhint-disable-next-line func-name-mixedcase
+    function FLASHLOAN_PREMIUM_TOTAL() external view returns (uint128);
 }

@@ -1,0 +1,236 @@
+import { expect } from "chai";
+import { type Contract, MaxUint256, parseUnits } from "ethers";
+import hre, { deployments } from "hardhat";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+
+import type { ILeverageVault } from "../../typechain-types";
+import { TAGS } from "../../src/deployments";
+import { type LendingMarket, loadLending, seedLending } from "../../src/market/lending";
+import { type LocalMarket, loadLocalMarket, movePrices } from "../../src/market/localMarket";
+import { Reason } from "../../src/vault/enums";
+import { deployLocalLeverageVault, demoLeveragePreset } from "../../src/vault/leverage";
+
+/**
+ * The leverage vault on Aave V3's real bytecode (`@aave/core-v3`) and Uniswap V3's, priced by the
+ * local Chainlink feeds. Expected leverages are written from the arithmetic (C / (C − D) at the
+ * feed price), positions read from Aave's own tokens; nothing expected is computed by the vault.
+ */
+
+const WAD = 10n ** 18n;
+const USDC = (n: string) => parseUnits(n, 6);
+const WETH = (n: string) => parseUnits(n, 18);
+
+interface Fixture {
+  market: LocalMarket;
+  lending: LendingMarket;
+  vault: ILeverageVault;
+  admin: HardhatEthersSigner;
+  keeper: HardhatEthersSigner;
+  arbitrageur: HardhatEthersSigner;
+  alice: HardhatEthersSigner;
+  bob: HardhatEthersSigner;
+}
+
+const fixture = deployments.createFixture(async (): Promise<Fixture> => {
+  await deployments.fixture([TAGS.LocalMarket, TAGS.LendingMarket]);
+  const [admin, , keeper, arbitrageur, alice, bob, lender] = await hre.ethers.getSigners();
+  const market = await loadLocalMarket(hre);
+  const lending = await loadLending(hre);
+  // A lender gives the market USDC to lend.
+  await seedLending(lending, market.tokens.USDC, lender, USDC("5000000"));
+  const vault = await deployLocalLeverageVault(hre, "lev", demoLeveragePreset());
+  for (const who of [alice, bob]) {
+    await (await market.tokens.WETH.mint(who.address, WETH("100"))).wait();
+    await (await market.tokens.WETH.connect(who).approve(await vault.getAddress(), MaxUint256)).wait();
+  }
+  return { market, lending, vault, admin, keeper, arbitrageur, alice, bob };
+});
+
+/** Collateral (aWETH) and debt (variable USDC debt) as Aave records them for the vault. */
+async function aavePosition(f: Fixture): Promise<{ collateral: bigint; debt: bigint }> {
+  const weth = await f.market.tokens.WETH.getAddress();
+  const usdc = await f.market.tokens.USDC.getAddress();
+  const w = await f.lending.pool.getReserveData(weth);
+  const u = await f.lending.pool.getReserveData(usdc);
+  const vault = await f.vault.getAddress();
+  const bal = async (token: string) =>
+    (await hre.ethers.getContractAt("IERC20", token)).balanceOf(vault) as Promise<bigint>;
+  return { collateral: await bal(w.aTokenAddress), debt: await bal(u.variableDebtTokenAddress) };
+}
+
+/** C / (C − D) in WAD from Aave's record and a USD price for ETH (USDC at 1). */
+function leverageAt(p: { collateral: bigint; debt: bigint }, ethUsd: bigint): bigint {
+  const c = (p.collateral * ethUsd) / 10n ** 18n; // USD, 6 decimals... as USDC units
+  return (c * WAD) / (c - p.debt);
+}
+
+const ETH_USD = (n: number) => BigInt(n) * 10n ** 6n; // USDC units per ETH
+
+describe("LeverageVault (Aave V3 + Uniswap V3, real bytecode)", () => {
+  let f: Fixture;
+  beforeEach(async () => {
+    f = await fixture();
+  });
+
+  /** Deposits, levers into the band, then (the interval elapsed, feeds refreshed) to the 2× target. */
+  async function depositAndLever(amount = "5"): Promise<void> {
+    await (await f.vault.connect(f.alice).deposit(WETH(amount), f.alice.address)).wait();
+    await (await f.vault.connect(f.keeper).rebalance()).wait();
+    await time.increase(7 * 86_400);
+    await movePrices(f.market, { WETH: 3000, USDC: 1 }, f.arbitrageur);
+    await (await f.vault.connect(f.keeper).rebalance()).wait();
+  }
+
+  it("a first deposit is supplied unlevered; the predicate then calls a lever due", async () => {
+    await (await f.vault.connect(f.alice).deposit(WETH("5"), f.alice.address)).wait();
+    const p = await aavePosition(f);
+    expect(p.collateral).to.equal(WETH("5"));
+    expect(p.debt).to.equal(0n);
+    const st = await f.vault.rebalanceStatus();
+    expect(st.reason).to.equal(BigInt(Reason.Due));
+    expect(st.legs.length).to.equal(1);
+    expect(st.legs[0].isSell).to.equal(false);
+    const s = await f.vault.leverageStatus();
+    expect(s.leverageWad).to.equal(WAD);
+  });
+
+  it("levers 1× into its band through the engine (borrow USDC, buy WETH on Uniswap, supply), then to 2× at the interval", async () => {
+    await (await f.vault.connect(f.alice).deposit(WETH("5"), f.alice.address)).wait();
+    const before = await f.market.tokens.USDC.balanceOf(f.keeper.address);
+    await expect(f.vault.connect(f.keeper).rebalance()).to.emit(f.vault, "Releveraged");
+    // Aave lends at most 80.5 % of the 5 ETH it holds (the vault keeps 1 % back): 11,925 USDC.
+    const p1 = await aavePosition(f);
+    // Plus the keeper's reward (5 bps of the value bought), borrowed with it: 11,930.96.
+    expect(p1.debt).to.be.closeTo(USDC("11930.96"), USDC("1"));
+    const lev1 = leverageAt(p1, ETH_USD(3000));
+    expect(lev1).to.be.gte((17n * WAD) / 10n);
+    expect(lev1).to.be.closeTo((18n * WAD) / 10n, WAD / 50n);
+    expect(await f.market.tokens.USDC.balanceOf(f.keeper.address)).to.be.gt(before);
+    expect((await f.vault.rebalanceStatus()).reason).to.equal(BigInt(Reason.WithinBand));
+    // The hybrid policy's interval (7 days) takes it the rest of the way.
+    await time.increase(7 * 86_400);
+    await movePrices(f.market, { WETH: 3000, USDC: 1 }, f.arbitrageur);
+    await (await f.vault.connect(f.keeper).rebalance()).wait();
+    const p2 = await aavePosition(f);
+    // 5 ETH of equity at 3,000: 2× is 10 ETH of collateral against 15,000 USDC of debt.
+    expect(p2.debt).to.be.closeTo(USDC("15000"), USDC("150"));
+    expect(p2.collateral).to.be.closeTo(WETH("10"), WETH("0.05"));
+    expect(leverageAt(p2, ETH_USD(3000))).to.be.closeTo(2n * WAD, WAD / 50n);
+  });
+
+  it("levers back up when the price rises out of the band, and delevers when it falls out", async () => {
+    await depositAndLever();
+    // +40 %: C = 14,000·…; leverage falls to about 1.58×, below 1.7.
+    await movePrices(f.market, { WETH: 4200 }, f.arbitrageur);
+    expect(leverageAt(await aavePosition(f), ETH_USD(4200))).to.be.lt((17n * WAD) / 10n);
+    await (await f.vault.connect(f.keeper).rebalance()).wait();
+    expect(leverageAt(await aavePosition(f), ETH_USD(4200))).to.be.closeTo(2n * WAD, WAD / 50n);
+    // −25 %: leverage rises to about 2.67×, above 2.3.
+    await movePrices(f.market, { WETH: 3150 }, f.arbitrageur);
+    expect(leverageAt(await aavePosition(f), ETH_USD(3150))).to.be.gt((23n * WAD) / 10n);
+    // The first delever is capped by what Aave lets out before a repayment (C − D / 82 %): 2.44×,
+    // still out of band; the next call, with no cooldown, finishes it.
+    await (await f.vault.connect(f.keeper).rebalance()).wait();
+    const mid = leverageAt(await aavePosition(f), ETH_USD(3150));
+    expect(mid).to.be.closeTo((244n * WAD) / 100n, WAD / 50n);
+    await (await f.vault.connect(f.keeper).rebalance()).wait();
+    expect(leverageAt(await aavePosition(f), ETH_USD(3150))).to.be.closeTo(2n * WAD, WAD / 50n);
+    expect((await f.vault.rebalanceStatus()).reason).to.equal(BigInt(Reason.WithinBand));
+  });
+
+  it("the ripcord works at 1 % below the liquidation threshold, repaying first with a flash loan", async () => {
+    await depositAndLever();
+    const p0 = await aavePosition(f);
+    // The price at which debt is 82 % of collateral (WETH's liquidation threshold is 83 %).
+    const price = Number((p0.debt * 10_000n * 10n ** 18n) / (8_200n * p0.collateral)) / 1e6;
+    await movePrices(f.market, { WETH: price.toFixed(2) }, f.arbitrageur);
+    const [, , , , , health] = await f.lending.pool.getUserAccountData(await f.vault.getAddress());
+    expect(health).to.be.closeTo((WAD * 8300n) / 8200n, WAD / 500n); // ≈ 1.012: not liquidatable yet
+    const s = await f.vault.leverageStatus();
+    expect(s.ripcordDue).to.equal(true);
+    // Withdrawing first is impossible here: Aave refuses a withdrawal that leaves health below 1.
+    let calls = 0;
+    while ((await f.vault.leverageStatus()).ripcordDue) {
+      const lev = (await f.vault.leverageStatus()).leverageWad;
+      await expect(f.vault.connect(f.keeper).ripcord()).to.emit(f.vault, "Ripcorded");
+      expect((await f.vault.leverageStatus()).leverageWad).to.be.lt(lev);
+      if (++calls > 5) throw new Error("ripcord did not converge");
+    }
+    const [, , , , , healthAfter] = await f.lending.pool.getUserAccountData(await f.vault.getAddress());
+    expect(healthAfter).to.be.gt((WAD * 13n) / 10n);
+    await expect(f.vault.connect(f.keeper).ripcord()).to.be.revertedWithCustomError(f.vault, "RipcordNotDue");
+  });
+
+  it("interest accrual moves NAV by exactly what Aave's balances moved", async () => {
+    await depositAndLever();
+    const p0 = await aavePosition(f);
+    const nav0 = (await f.vault.leverageStatus()).navWad;
+    await time.increase(365 * 86_400);
+    // Keep the feeds fresh (the vault's staleness limit is a day); same prices.
+    await movePrices(f.market, { WETH: 3000, USDC: 1 }, f.arbitrageur);
+    const p1 = await aavePosition(f);
+    const nav1 = (await f.vault.leverageStatus()).navWad;
+    expect(p1.debt).to.be.gt(p0.debt); // the debt accrued
+    const expected = (p1.collateral - p0.collateral) * 3000n - (p1.debt - p0.debt) * 10n ** 12n; // quote WAD
+    expect(nav1 - nav0).to.be.closeTo(expected, 10n ** 13n);
+    expect(nav1).to.be.lt(nav0); // borrowing USDC costs more than supplying WETH earns here
+  });
+
+  it("a deposit into a levered vault keeps its leverage and the other holder's value", async () => {
+    await depositAndLever();
+    const lev0 = leverageAt(await aavePosition(f), ETH_USD(3000));
+    const aliceShares = await f.vault.balanceOf(f.alice.address);
+    const aliceValue0 = await f.vault.convertToAssets(aliceShares);
+    await (await f.vault.connect(f.bob).deposit(WETH("3"), f.bob.address)).wait();
+    expect(leverageAt(await aavePosition(f), ETH_USD(3000))).to.be.closeTo(lev0, WAD / 200n);
+    expect(await f.vault.convertToAssets(aliceShares)).to.be.gte(aliceValue0);
+    // Bob paid the trading his deposit caused: his shares are worth less than he put in.
+    expect(await f.vault.convertToAssets(await f.vault.balanceOf(f.bob.address))).to.be.lt(WETH("3"));
+  });
+
+  it("a redemption unwinds its slice: leverage stays, the other holder keeps its value", async () => {
+    await depositAndLever();
+    await (await f.vault.connect(f.bob).deposit(WETH("5"), f.bob.address)).wait();
+    const lev0 = leverageAt(await aavePosition(f), ETH_USD(3000));
+    const aliceShares = await f.vault.balanceOf(f.alice.address);
+    const aliceValue0 = await f.vault.convertToAssets(aliceShares);
+    const bobShares = await f.vault.balanceOf(f.bob.address);
+    const before = await f.market.tokens.WETH.balanceOf(f.bob.address);
+    await (await f.vault.connect(f.bob).redeem(bobShares, f.bob.address, f.bob.address)).wait();
+    const got = (await f.market.tokens.WETH.balanceOf(f.bob.address)) - before;
+    expect(got).to.be.closeTo(WETH("5"), WETH("0.05")); // less two swaps' fees and impact
+    expect(got).to.be.lt(WETH("5"));
+    // The sale is sized for the slice's debt at its minimum output (1 % slippage), so it repays up
+    // to 1 % more than the slice owed and pays that back in WETH: leverage dips by at most that.
+    const lev1 = leverageAt(await aavePosition(f), ETH_USD(3000));
+    expect(lev1).to.be.lte(lev0);
+    expect(lev1).to.be.closeTo(lev0, WAD / 50n);
+    expect(await f.vault.convertToAssets(aliceShares)).to.be.gte(aliceValue0);
+  });
+
+  it("a frozen WETH reserve stops a lever (LendingUnavailable), and nothing moves", async () => {
+    await (await f.vault.connect(f.alice).deposit(WETH("5"), f.alice.address)).wait();
+    await (
+      await (f.lending.configurator.connect(f.admin) as Contract).setReserveFreeze(
+        await f.market.tokens.WETH.getAddress(),
+        true,
+      )
+    ).wait();
+    const st = await f.vault.rebalanceStatus();
+    expect(st.reason).to.equal(BigInt(Reason.LendingUnavailable));
+    expect(st.detail).to.equal(1n);
+    await expect(f.vault.connect(f.keeper).rebalance())
+      .to.be.revertedWithCustomError(f.vault, "RebalanceNotDue")
+      .withArgs(Reason.LendingUnavailable, 1);
+    expect((await aavePosition(f)).debt).to.equal(0n);
+  });
+
+  it("the flash-loan callback refuses anyone but the market inside the vault's own delever", async () => {
+    await expect(
+      f.vault
+        .connect(f.keeper)
+        .executeOperation(await f.market.tokens.USDC.getAddress(), 1n, 0n, f.keeper.address, "0x"),
+    ).to.be.revertedWithCustomError(f.vault, "UnexpectedCallback");
+  });
+});
