@@ -133,13 +133,13 @@ abstract contract LeverageStrategy is EngineBase {
             LendingTerms memory u = _terms(UNDERLYING);
             if (!q.canBorrow) return _unavailable(v, deltas, deviationWad, outOfBand, 0);
             if (!u.canSupply) return _unavailable(v, deltas, deviationWad, outOfBand, 1);
-            borrowWad = FixedPointMathLib.min(borrowWad, q.borrowRoom.mulDiv(WAD, QUOTE_UNIT));
-            // The market lends against the collateral it holds before the buy (LTV less the margin):
-            // a lever from far below the target lands part of the way and the next call goes on.
-            borrowWad = FixedPointMathLib.min(
-                borrowWad,
+            // What the market lends now (room; LTV less the margin on the collateral held before the
+            // buy), the keeper's reward included: far below the target a lever lands part of the way.
+            uint256 lendable = FixedPointMathLib.min(
+                q.borrowRoom.mulDiv(WAD, QUOTE_UNIT),
                 _sub0(collateralWad.mulDiv(_sub0(u.ltvBps, WITHDRAW_MARGIN_BPS), BPS), v.debtWad)
             );
+            borrowWad = FixedPointMathLib.min(borrowWad, lendable.mulDiv(BPS, BPS + s.rewardBps));
             if (u.supplyRoom != type(uint256).max) {
                 borrowWad = FixedPointMathLib.min(borrowWad, u.supplyRoom.mulDiv(v.prices[1], _unitOf(v, 1)));
             }
