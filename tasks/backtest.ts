@@ -6,8 +6,9 @@ import { task } from "hardhat/config";
 import { UserError } from "../src/config/env";
 import { runTask } from "../src/cli/connect";
 import { type BacktestArgs, backtestOptions } from "../src/backtest/args";
-import { paretoBest, reportJson, table, writeReport } from "../src/backtest/report";
+import { leverageTable, paretoBest, reportJson, table, writeReport } from "../src/backtest/report";
 import { runBacktest } from "../src/backtest/run";
+import { pct } from "../src/format/table";
 import { throughContracts } from "../src/backtest/chainRun";
 
 /**
@@ -28,7 +29,10 @@ task(
   .addOptionalParam("step", "price step: one row every this long (1h)")
   .addOptionalParam("checkEvery", "how often the keeper checks the vault (1h)")
   .addOptionalParam("maxGap", "longest gap between two price rows accepted (6h)")
-  .addOptionalParam("vault", "both, target-weight or delta-hedge (both)")
+  .addOptionalParam(
+    "vault",
+    "both (target-weight and delta-hedge), target-weight, delta-hedge, leverage, or all three (both)",
+  )
   .addOptionalParam("weightPolicies", "target-weight policies, comma-separated (README lists the forms)")
   .addOptionalParam("hedgePolicies", "delta-hedge policies, comma-separated")
   .addOptionalParam("feeTier", "pool fee tier in hundredths of a bip: 100, 500, 3000 or 10000 (500)")
@@ -45,6 +49,8 @@ task(
     "vaultConfig",
     "JSON file: the vaults' targets, settings, amounts, book limits and book (README)",
   )
+  .addOptionalParam("borrowApr", "leverage vault: the quote asset's borrow rate a year, e.g. 0.05 (0.05)")
+  .addOptionalParam("supplyApr", "leverage vault: the underlying's supply rate a year (0.02)")
   .addOptionalParam("out", "folder for summary.csv, one CSV per policy and the charts (backtest-results)")
   .addFlag("noCharts", "skip the SVG and PNG charts")
   .addFlag(
@@ -101,6 +107,13 @@ task(
             console.log(
               `Pareto-best: ${best.spec} (${best.label}): on the frontier (*) and cheaper and tighter than the most other policies.`,
             );
+        }
+        if (report.leverage) {
+          console.log("");
+          console.log(
+            `Leverage vault (${report.market.columns[0]} against USDC on a lending market; borrow ${pct(options.lending.borrowApr)}, supply ${pct(options.lending.supplyApr)} a year)`,
+          );
+          console.log(leverageTable(report.leverage));
         }
         console.log("");
         console.log(

@@ -21,10 +21,12 @@ export interface BacktestArgs {
   bookSize?: string;
   sigma?: string;
   vaultConfig?: string;
+  borrowApr?: string;
+  supplyApr?: string;
 }
 
 const FEE_TIERS = ["100", "500", "3000", "10000"] as const;
-const VAULTS = ["both", "target-weight", "delta-hedge"] as const;
+const VAULTS = ["both", "target-weight", "delta-hedge", "leverage", "all"] as const;
 
 /** Flags → options, each mistake one UserError naming the flag; nothing is read or written here. */
 export function backtestOptions(a: BacktestArgs): BacktestOptions {
@@ -44,7 +46,8 @@ export function backtestOptions(a: BacktestArgs): BacktestOptions {
     );
   if (a.vault !== undefined) {
     const v = parseChoice("vault", a.vault, VAULTS);
-    o.vaults = v === "both" ? ["target-weight", "delta-hedge"] : [v];
+    o.vaults = v === "both" || v === "all" ? ["target-weight", "delta-hedge"] : v === "leverage" ? [] : [v];
+    o.leverage = v === "leverage" || v === "all";
   }
   if (a.weightPolicies !== undefined) o.weightPolicies = a.weightPolicies;
   if (a.hedgePolicies !== undefined) o.hedgePolicies = a.hedgePolicies;
@@ -57,5 +60,10 @@ export function backtestOptions(a: BacktestArgs): BacktestOptions {
   if (a.bookSize !== undefined)
     o.bookFlags.size = parseNumber("book-size", a.bookSize, { min: 0.001, max: 1e7 });
   if (a.sigma !== undefined) o.bookFlags.sigma = parseNumber("sigma", a.sigma, { min: 0.05, max: 3 });
+  const apr = { min: 0, max: 1 };
+  if (a.borrowApr !== undefined)
+    o.lending = { ...o.lending, borrowApr: parseNumber("borrow-apr", a.borrowApr, apr) };
+  if (a.supplyApr !== undefined)
+    o.lending = { ...o.lending, supplyApr: parseNumber("supply-apr", a.supplyApr, apr) };
   return o;
 }

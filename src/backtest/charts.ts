@@ -3,6 +3,7 @@ import path from "node:path";
 import { Resvg } from "@resvg/resvg-js";
 import * as echarts from "echarts";
 
+import type { LeverageResult } from "./leverageRun";
 import type { PolicyResult } from "./simulate";
 
 /**
@@ -208,5 +209,55 @@ export function trackingChart(r: PolicyResult, columns: string[], targets: numbe
     xAxis: { type: "time" },
     yAxis: { type: "value", name: "% of NAV", scale: true },
     series,
+  });
+}
+
+/** The leverage vault's leverage (daily close) against its band, target and ripcord bound. */
+export function leverageChart(r: LeverageResult): Chart {
+  const t = (d: { time: number }) => d.time * 1000;
+  const level = (name: string, wad: bigint, color: string) => ({
+    name,
+    type: "line",
+    showSymbol: false,
+    lineStyle: { type: "dashed", width: 1, color },
+    itemStyle: { color },
+    data: r.daily.map((d) => [t(d), Number(wad) / 1e18]),
+  });
+  return render("leverage", {
+    title: {
+      text: `Leverage vault: leverage (daily close) against its band; ${r.liquidations} liquidations`,
+      left: "center",
+      textStyle: TEXT,
+    },
+    legend: { bottom: 0, textStyle: TEXT },
+    grid: { left: 70, right: 70, top: 60, bottom: 80 },
+    xAxis: { type: "time" },
+    yAxis: [
+      { type: "value", name: "leverage (×)", min: 1, max: Math.ceil(Number(r.ripcordWad) / 1e18 + 0.5) },
+      { type: "value", name: "ETH (USD)", scale: true, splitLine: { show: false } },
+    ],
+    series: [
+      {
+        name: "leverage",
+        type: "line",
+        showSymbol: false,
+        lineStyle: { width: 1, color: "#5470c6" },
+        itemStyle: { color: "#5470c6" },
+        data: r.daily.map((d) => [t(d), d.leverage]),
+      },
+      level("target", r.targetWad, "#3ba272"),
+      level("band", r.minWad, "#fac858"),
+      { ...level("band", r.maxWad, "#fac858") },
+      level("ripcord", r.ripcordWad, "#c23531"),
+      {
+        name: "ETH price",
+        type: "line",
+        yAxisIndex: 1,
+        showSymbol: false,
+        lineStyle: { width: 1, color: "#999" },
+        itemStyle: { color: "#999" },
+        data: r.daily.map((d) => [t(d), Math.round(d.price)]),
+      },
+    ],
   });
 }

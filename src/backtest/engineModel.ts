@@ -90,7 +90,7 @@ export const abs = (x: bigint): bigint => (x < 0n ? -x : x);
 export const dist = (a: bigint, b: bigint): bigint => (a > b ? a - b : b - a);
 export const min = (a: bigint, b: bigint): bigint => (a < b ? a : b);
 export const max = (a: bigint, b: bigint): bigint => (a > b ? a : b);
-const sub0 = (a: bigint, b: bigint): bigint => (a > b ? a - b : 0n);
+export const sub0 = (a: bigint, b: bigint): bigint => (a > b ? a - b : 0n);
 
 /** 10^decimals, cached. */
 const UNITS = Array.from({ length: 37 }, (_, d) => 10n ** BigInt(d));
@@ -197,6 +197,7 @@ export function planLegs(
   s: ModelSettings,
   budgetWad: bigint,
   minTradeWad: bigint,
+  quoteBudgetWad: bigint = v.values[0],
 ): { legs: ModelLeg[]; budgetBound: boolean } {
   const n = deltas.length;
   const quoteUnit = unitOf(v.assets[0].decimals);
@@ -209,7 +210,8 @@ export function planLegs(
   const budgetBound = budgetWad < cap && budgetWad < total;
   if (budgetBound) cap = budgetWad;
   const legs: ModelLeg[] = [];
-  let quoteWad = v.values[0];
+  // _quoteBudgetWad: the quote held, or (a vault that borrows for its buys) no clip.
+  let quoteWad = quoteBudgetWad;
   for (let pass = 0; pass < 2; pass++) {
     for (let i = 1; i < n; i++) {
       if (deltas[i] < 0n !== (pass === 0)) continue;
@@ -241,7 +243,14 @@ export function planLegs(
  */
 export function assess(
   v: ModelValuation,
-  target: { deltas: bigint[]; deviationWad: bigint; outOfBand: boolean; reason?: number; detail?: bigint },
+  target: {
+    deltas: bigint[];
+    deviationWad: bigint;
+    outOfBand: boolean;
+    reason?: number;
+    detail?: bigint;
+    quoteBudgetWad?: bigint;
+  },
   s: ModelSettings,
   amounts: ModelAmounts,
   state: ModelState,
@@ -265,7 +274,7 @@ export function assess(
   const gate = timeGate(s, state, now, v.nav, st.outOfBand);
   st.nextEligibleAt = gate.nextEligibleAt;
   if (gate.reason !== Reason.Due) return { ...st, reason: gate.reason, detail: gate.detail };
-  const plan = planLegs(v, target.deltas, s, gate.budgetWad, minTradeWad);
+  const plan = planLegs(v, target.deltas, s, gate.budgetWad, minTradeWad, target.quoteBudgetWad);
   if (plan.legs.length === 0) {
     if (!plan.budgetBound) return { ...st, reason: Reason.BelowMinTrade };
     const refill = costRefillAt(s, state, now, v.nav, minTradeWad);

@@ -4,7 +4,8 @@ import path from "node:path";
 import { stringify } from "csv-stringify/sync";
 
 import { pct, renderTable, usd } from "../format/table";
-import { type Chart, paretoChart, trackingChart, valueChart } from "./charts";
+import { type Chart, leverageChart, paretoChart, trackingChart, valueChart } from "./charts";
+import type { LeverageResult } from "./leverageRun";
 import type { BacktestReport } from "./run";
 import { type Agreement, agrees } from "./throughContracts";
 import type { PolicyResult } from "./simulate";
@@ -184,6 +185,7 @@ export function reportJson(report: BacktestReport): object {
       finalValueQuote: r.finalValue,
       vsBase: r.vsBase,
     })),
+    leverage: report.leverage ? leverageJson(report.leverage) : null,
     paretoBest: {
       "target-weight": paretoBest("target-weight", report)?.spec ?? null,
       "delta-hedge": paretoBest("delta-hedge", report)?.spec ?? null,
@@ -207,6 +209,7 @@ export function charts(report: BacktestReport): Chart[] {
       out.push(trackingChart(best, report.market.columns, targets));
     }
   }
+  if (report.leverage) out.push(leverageChart(report.leverage));
   return out;
 }
 
@@ -222,6 +225,7 @@ export function writeReport(report: BacktestReport, dir: string, withCharts: boo
   put("summary.csv", summaryCsv(report));
   for (const r of report.results)
     put(`${r.kind}-${r.spec.replace(/[^a-z0-9.-]+/gi, "_")}.csv`, policyCsv(r, report.market.columns));
+  if (report.leverage) put("leverage.csv", leverageCsv(report.leverage));
   if (withCharts) {
     for (const c of charts(report)) {
       put(`${c.name}.svg`, c.svg);
@@ -299,4 +303,55 @@ export function agreementCsv(agreements: Agreement[]): string {
       agrees(a),
     ]),
   ]);
+}
+
+/** The leverage vault's daily closes: time, price, leverage, NAV and health factor. */
+export function leverageCsv(r: LeverageResult): string {
+  return stringify([
+    ["time", "price", "leverage", "nav", "health_factor"],
+    ...r.daily.map((d) => [
+      new Date(d.time * 1000).toISOString(),
+      d.price,
+      d.leverage,
+      d.nav,
+      Number.isFinite(d.health) ? d.health : "",
+    ]),
+  ]);
+}
+
+/** The leverage vault's figures, one line each, for the terminal. */
+export function leverageTable(r: LeverageResult): string {
+  const x = (wad: bigint) => `${(Number(wad) / 1e18).toFixed(2)}×`;
+  return renderTable(
+    ["figure", "value"],
+    [
+      ["target, band, ripcord", `${x(r.targetWad)}, ${x(r.minWad)}–${x(r.maxWad)}, ${x(r.ripcordWad)}`],
+      ["liquidations", String(r.liquidations)],
+      ["lowest health factor", r.minHealth.toFixed(3)],
+      ["leverage seen (after the keeper)", `${r.minLeverage.toFixed(3)}× – ${r.maxLeverage.toFixed(3)}×`],
+      ["rows inside the band", pct(r.inBand, 2)],
+      ["tracking |L − target|, RMS / max", `${r.trackingRms.toFixed(3)}× / ${r.trackingMax.toFixed(3)}×`],
+      [
+        "levers / delevers / ripcords / refused",
+        `${r.levers} / ${r.delevers} / ${r.ripcords} / ${r.refused}`,
+      ],
+      ["traded", usd(r.traded)],
+      [
+        "fees / impact / gas / rewards / flash fees",
+        [r.fees, r.impact, r.gas, r.rewards, r.flashFees].map(usd).join(" / "),
+      ],
+      ["cost, bps of mean NAV a year", r.costBpsPerYear.toFixed(1)],
+      ["interest paid / earned", `${usd(r.interestPaid)} / ${usd(r.interestEarned)}`],
+      ["carry, bps of mean NAV a year", r.carryBpsPerYear.toFixed(1)],
+      ["NAV: start → end (1× hold)", `${usd(r.startNav)} → ${usd(r.finalNav)} (${usd(r.holdNav)})`],
+    ],
+  );
+}
+
+/** The leverage vault's block of the --json document. */
+export function leverageJson(r: LeverageResult): object {
+  const { daily: _daily, targetWad, minWad, maxWad, ripcordWad, ...figures } = r;
+  void _daily;
+  const x = (wad: bigint) => Number(wad) / 1e18;
+  return { ...figures, target: x(targetWad), bandMin: x(minWad), bandMax: x(maxWad), ripcord: x(ripcordWad) };
 }

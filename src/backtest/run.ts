@@ -4,6 +4,7 @@ import path from "node:path";
 import { UserError } from "../config/env";
 import { type PriceSeries, checkGaps, loadSeries, PRICE_FILE } from "../data/prices";
 import { NO_SETUP, type VaultSetup, loadSetup } from "./config";
+import { DEFAULT_LENDING, type LendingCostModel, type LeverageResult, runLeverage } from "./leverageRun";
 import { DEFAULT_POLICIES, type HedgePolicy, type WeightPolicy, parsePolicies } from "./policies";
 import {
   type BookPlan,
@@ -43,6 +44,10 @@ export interface BacktestOptions {
   configFile?: string;
   ewmaDecayPerDay: number;
   referenceVol: number;
+  /** Replay the leverage vault too (`--vault leverage` or `all`). */
+  leverage: boolean;
+  /** The lending market's rates and risk parameters for the leverage vault. */
+  lending: LendingCostModel;
 }
 
 export const DEFAULT_OPTIONS: BacktestOptions = {
@@ -61,10 +66,16 @@ export const DEFAULT_OPTIONS: BacktestOptions = {
   bookFlags: {},
   ewmaDecayPerDay: 0.94,
   referenceVol: 0.6,
+  leverage: false,
+  lending: DEFAULT_LENDING,
 };
 
 /** The gas of one rebalance from the committed gas snapshot: the vaults' own measured figures. */
-export function snapshotGas(): { weight: (legs: number) => number; hedge: number } {
+export function snapshotGas(): {
+  weight: (legs: number) => number;
+  hedge: number;
+  leverage: { lever: number; delever: number; ripcord: number };
+} {
   const file = path.join(__dirname, "..", "..", "test", "gas-snapshot.json");
   const snap = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, string>;
   const one = Number(snap["rebalance (2 assets, 1 leg)"]);
@@ -73,7 +84,14 @@ export function snapshotGas(): { weight: (legs: number) => number; hedge: number
   if (!(one > 0 && three > 0 && hedge > 0))
     throw new Error(`${file} lacks the rebalance figures the backtest prices gas with`);
   const perLeg = (three - one) / 2;
-  return { weight: (legs) => Math.round(one + perLeg * Math.max(0, legs - 1)), hedge };
+  const leverage = {
+    lever: Number(snap["leverage: lever (1x into the band)"]),
+    delever: Number(snap["leverage: delever (withdraw-first)"]),
+    ripcord: Number(snap["leverage: ripcord (repay-first, flash loan)"]),
+  };
+  if (!(leverage.lever > 0 && leverage.delever > 0 && leverage.ripcord > 0))
+    throw new Error(`${file} lacks the leverage figures the backtest prices gas with`);
+  return { weight: (legs) => Math.round(one + perLeg * Math.max(0, legs - 1)), hedge, leverage };
 }
 
 const iso = (t: number) => new Date(t * 1000).toISOString().replace(":00.000Z", "Z");
@@ -141,6 +159,8 @@ export interface BacktestReport {
   options: BacktestOptions;
   market: { source: string; from: number; to: number; rows: number; columns: string[] };
   results: PolicyResult[];
+  /** The leverage vault's replay, when asked for. */
+  leverage?: LeverageResult;
   setup: VaultSetup;
   frontier: Set<string>;
   seconds: number;
@@ -213,15 +233,31 @@ export function runBacktest(
   const { weight, hedge, series, market, config, vols, book, setup } = prepared;
   const started = Date.now();
   const rows = market.times.length;
-  progress?.start(rows * (weight.length + hedge.length));
+  progress?.start(rows * (weight.length + hedge.length + (o.leverage ? 1 : 0)));
   let done = 0;
   const tick = () => {
     if (++done % 1000 === 0) progress?.tick(1000);
   };
   const results: PolicyResult[] = [];
+  let leverage: LeverageResult | undefined;
   try {
     for (const p of weight) results.push(runWeightPolicy(p, config("target-weight"), vols, tick));
     for (const p of hedge) results.push(runHedgePolicy(p, config("delta-hedge"), book, vols[0], tick));
+    if (o.leverage) {
+      leverage = runLeverage(
+        {
+          market,
+          feePips: o.feePips,
+          depthQuote: o.depthQuote,
+          gasPriceGwei: o.gasPriceGwei,
+          gas: snapshotGas().leverage,
+          checkEverySeconds: o.checkEverySeconds,
+          nav: o.nav,
+          lending: o.lending,
+        },
+        tick,
+      );
+    }
   } finally {
     progress?.stop();
   }
@@ -237,6 +273,7 @@ export function runBacktest(
       columns: market.columns,
     },
     results,
+    leverage,
     frontier,
     seconds: (Date.now() - started) / 1000,
   };

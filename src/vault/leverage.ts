@@ -1,6 +1,10 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import type { ILeverageVault } from "../../typechain-types";
+import type {
+  AmountSettingsStruct,
+  EngineSettingsStruct,
+} from "../../typechain-types/contracts/interfaces/ILeverageVault.sol/ILeverageVault";
 import { NAMES } from "../deployments";
 import { LENDING_NAMES } from "../market/lending";
 import { loadLocalMarket } from "../market/localMarket";
@@ -34,8 +38,8 @@ export interface LeveragePreset {
   quote: string; // symbol of asset 0, borrowed
   underlying: string; // symbol of asset 1, supplied
   maxStalenessSeconds: number;
-  settings: Record<string, number>;
-  amounts: Record<string, bigint>;
+  settings: EngineSettingsStruct;
+  amounts: AmountSettingsStruct;
   config: LeverageConfig;
 }
 
