@@ -5,6 +5,7 @@ import path from "node:path";
 import hre from "hardhat";
 
 import { DEFAULT_HEDGE_DEMO, runDeltaHedgeDemo } from "../../src/demo/deltaHedgeDemo";
+import { DEFAULT_LEVERAGE_DEMO, runLeverageDemo } from "../../src/demo/leverageDemo";
 import { DEFAULT_DEMO, runTargetWeightDemo } from "../../src/demo/targetWeightDemo";
 import { demoVaultPreset } from "../../src/vault/targetWeight";
 import { runCaptured } from "../shared/helpers";
@@ -91,18 +92,49 @@ describe("demo (npm run demo)", () => {
     expect(lines.some((l) => /bought [\d.]+ WETH with/.test(l))).to.equal(true);
   });
 
+  it("keeps 2x ETH on Aave through May–June 2022: every keeper step ends in the band, the ripcord fires on the crash, never liquidatable", async () => {
+    const lines: string[] = [];
+    const steps = await runLeverageDemo(hre, { ...DEFAULT_LEVERAGE_DEMO, log: (l) => lines.push(l) });
+    expect(steps.length).to.equal(61);
+    // The first step levers from 1x into the band (Aave lends against the deposit alone).
+    expect(steps[0].actions).to.deep.equal(["lever"]);
+    expect(steps[0].leverageAfter).to.be.within(1.7, 1.85);
+    for (const s of steps) {
+      const at = s.point.time.toISOString();
+      // After the keeper, leverage is back inside the band (or untouched inside it).
+      expect(s.leverageAfter, at).to.be.within(1.68, 2.3);
+      // Aave's own health factor never near liquidation.
+      expect(s.health, at).to.be.gt(1.4);
+      if (s.leverageBefore >= 2.7) expect(s.actions[0], at).to.equal("ripcord");
+    }
+    // 2022-06-14: ETH 1,387 → 1,173 in a day took the position past the ripcord bound.
+    const crash = steps.find((s) => s.point.time.toISOString().startsWith("2022-06-14"))!;
+    expect(crash.leverageBefore).to.be.gt(2.7);
+    expect(crash.actions).to.include("ripcord");
+    const count = (a: string) => steps.reduce((n, s) => n + s.actions.filter((y) => y === a).length, 0);
+    expect(count("lever")).to.be.gte(2);
+    expect(count("delever")).to.be.gte(2);
+    expect(lines.some((l) => /^\d+ levers, \d+ delevers, \d+ ripcords; lowest Aave health/.test(l))).to.equal(
+      true,
+    );
+  });
+
   it("npx hardhat demo --csv writes both runs' rows; a folder it cannot write is one line", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ballast-demo-"));
     try {
       const { result, err } = await runCaptured<{
         targetWeight: { steps: unknown[] };
         deltaHedge: unknown[];
+        leverage: unknown[];
       }>("demo", {
         csv: dir,
       });
       expect(err).to.equal("");
       const tw = fs.readFileSync(path.join(dir, "target-weight.csv"), "utf8").trim().split("\n");
       const dh = fs.readFileSync(path.join(dir, "delta-hedge.csv"), "utf8").trim().split("\n");
+      const lv = fs.readFileSync(path.join(dir, "leverage.csv"), "utf8").trim().split("\n");
+      expect(lv[0]).to.equal("date,eth_usd,leverage_before,actions,leverage_after,aave_health,nav_usd");
+      expect(lv).to.have.length(result!.leverage.length + 1);
       expect(tw[0]).to.equal(
         "date,eth_usd,btc_usd,drift_before,out_of_band,calls,reason,weight_usdc,weight_weth,weight_wbtc,drift_after,traded_usd,cost_usd,reward_usdc,nav_usd",
       );
