@@ -142,8 +142,9 @@ contract BallastLens {
             s.pricesWad = p;
         } catch {} // solhint-disable-line no-empty-blocks
         s.assets = _assets(v);
+        // A leverage vault has no kind-specific fields here yet: its engine status above is whole.
         if (s.kind == VaultKind.TargetWeight) _targetWeight(ITargetWeightVault(vault), s);
-        else _hedge(IDeltaHedgeVault(vault), s);
+        else if (s.kind == VaultKind.DeltaHedge) _hedge(IDeltaHedgeVault(vault), s);
         if (s.status.reason == Reason.Due) s.simulation = simulator.run(vault);
     }
 

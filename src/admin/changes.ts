@@ -5,7 +5,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { UserError } from "../config/env";
 import { Mode, Policy } from "../vault/enums";
-import { interfaceOf, kindName } from "../vault/kind";
+import { type VaultKindName, interfaceOf, kindName } from "../vault/kind";
 import { resolveVault } from "../vault/registry";
 import { revertData, revertText } from "../vault/explain";
 import { type SignerChoice, adminSigner } from "../cli/connect";
@@ -30,7 +30,7 @@ export interface AdminChange {
   /** Who may call it: the owner, or the guardian too (pause). */
   callers: "owner" | "owner-or-guardian";
   /** Which vault kinds have the function. */
-  kinds: ("target-weight" | "delta-hedge")[];
+  kinds: VaultKindName[];
 }
 
 export interface AdminResult {
@@ -67,7 +67,7 @@ export async function adminTarget(
 ): Promise<{
   name: string;
   address: string;
-  kind: "target-weight" | "delta-hedge";
+  kind: VaultKindName;
   contract: Contract;
   status: LensVault;
   now: bigint;
@@ -380,7 +380,7 @@ export async function settingsChanges(
         .filter((k) => current[k] !== assignments[k])
         .map((k) => `${k} ${current[k]} → ${assignments[k]}`),
       callers: "owner",
-      kinds: ["target-weight", "delta-hedge"],
+      kinds: ["target-weight", "delta-hedge", "leverage"],
     });
   }
   return out;
@@ -428,7 +428,7 @@ export function cancelChange(id: string): AdminChange {
     args: [id],
     changes: [`queued change ${id} → dropped`],
     callers: "owner-or-guardian",
-    kinds: ["target-weight", "delta-hedge"],
+    kinds: ["target-weight", "delta-hedge", "leverage"],
   };
 }
 
@@ -476,7 +476,7 @@ export async function pauseChanges(
         pause ? "paused: false → true (rebalance, deposits and withdrawals stop)" : "paused: true → false",
       ],
       callers: pause ? "owner-or-guardian" : "owner",
-      kinds: ["target-weight", "delta-hedge"],
+      kinds: ["target-weight", "delta-hedge", "leverage"],
     },
   ];
 }

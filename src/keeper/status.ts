@@ -358,6 +358,7 @@ export async function vaultStatuses(
     const typed = {
       "target-weight": new Interface(hre.artifacts.readArtifactSync("ITargetWeightVault").abi),
       "delta-hedge": new Interface(hre.artifacts.readArtifactSync("IDeltaHedgeVault").abi),
+      leverage: new Interface(hre.artifacts.readArtifactSync("ILeverageVault").abi),
     };
     for (const r of reports) {
       const history = await readHistory(hre, r.address, r.block.number, r.block.timestamp, (data) =>

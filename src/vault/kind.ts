@@ -1,17 +1,19 @@
 import type { ContractRunner } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
-import type { IDeltaHedgeVault, ITargetWeightVault } from "../../typechain-types";
+import type { IDeltaHedgeVault, ILeverageVault, ITargetWeightVault } from "../../typechain-types";
 import { UserError } from "../config/env";
 import { classifySendError } from "../keeper/decision";
 import { VAULT_KINDS } from "./enums";
 
-/** The two kinds of Ballast vault, as the tools name them. */
-export type VaultKindName = "target-weight" | "delta-hedge";
+/** The kinds of Ballast vault, as the tools name them. */
+export type VaultKindName = "target-weight" | "delta-hedge" | "leverage";
 
 /** A vault typed by its kind: the engine's merged ABI plus the kind's own. */
 export type TypedVault =
-  { kind: "target-weight"; vault: ITargetWeightVault } | { kind: "delta-hedge"; vault: IDeltaHedgeVault };
+  | { kind: "target-weight"; vault: ITargetWeightVault }
+  | { kind: "delta-hedge"; vault: IDeltaHedgeVault }
+  | { kind: "leverage"; vault: ILeverageVault };
 
 /** The tools' name for an on-chain VaultKind code, or null for None and unknown codes. */
 export function kindName(code: bigint | number): VaultKindName | null {
@@ -20,6 +22,8 @@ export function kindName(code: bigint | number): VaultKindName | null {
       return "target-weight";
     case "DeltaHedge":
       return "delta-hedge";
+    case "Leverage":
+      return "leverage";
     default:
       return null;
   }
@@ -27,7 +31,11 @@ export function kindName(code: bigint | number): VaultKindName | null {
 
 /** The merged interface (core + extension) that types a vault of `kind`. */
 export const interfaceOf = (kind: VaultKindName) =>
-  kind === "target-weight" ? "ITargetWeightVault" : "IDeltaHedgeVault";
+  kind === "target-weight"
+    ? "ITargetWeightVault"
+    : kind === "delta-hedge"
+      ? "IDeltaHedgeVault"
+      : "ILeverageVault";
 
 /** A vault of a known kind, typed by its merged interface. */
 export async function typedVault(
@@ -38,7 +46,9 @@ export async function typedVault(
 ): Promise<TypedVault> {
   if (kind === "target-weight")
     return { kind, vault: await hre.ethers.getContractAt("ITargetWeightVault", address, runner as never) };
-  return { kind, vault: await hre.ethers.getContractAt("IDeltaHedgeVault", address, runner as never) };
+  if (kind === "delta-hedge")
+    return { kind, vault: await hre.ethers.getContractAt("IDeltaHedgeVault", address, runner as never) };
+  return { kind, vault: await hre.ethers.getContractAt("ILeverageVault", address, runner as never) };
 }
 
 /**

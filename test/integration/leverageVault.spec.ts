@@ -16,6 +16,7 @@ import {
 } from "../../src/market/localMarket";
 import { Reason } from "../../src/vault/enums";
 import { deployLocalLeverageVault, demoLeveragePreset } from "../../src/vault/leverage";
+import { runCaptured } from "../shared/helpers";
 
 /**
  * The leverage vault on Aave V3's real bytecode (`@aave/core-v3`) and Uniswap V3's, priced by the
@@ -239,6 +240,28 @@ describe("LeverageVault (Aave V3 + Uniswap V3, real bytecode)", () => {
         .connect(f.keeper)
         .executeOperation(await f.market.tokens.USDC.getAddress(), 1n, 0n, f.keeper.address, "0x"),
     ).to.be.revertedWithCustomError(f.vault, "UnexpectedCallback");
+  });
+
+  it("the operator tools know the kind: status reads it through the lens, rebalance sends the due lever", async () => {
+    await (await f.vault.connect(f.alice).deposit(WETH("5"), f.alice.address)).wait();
+    const status = await runCaptured<{ kind: string; reason: string }[]>("status", {
+      vault: "lev",
+      json: false,
+    });
+    expect(status.err).to.equal("");
+    expect(status.result![0].kind).to.equal("leverage");
+    expect(status.result![0].reason).to.equal("Due");
+    expect(status.out).to.include("(leverage)");
+    const sent = await runCaptured<{ outcome: string }[]>("rebalance", {
+      vault: "lev",
+      all: false,
+      dryRun: false,
+      gasMode: "skip",
+      waitTimeout: "600",
+    });
+    expect(sent.err).to.equal("");
+    expect((await aavePosition(f)).debt).to.be.gt(0n);
+    expect((await f.vault.rebalanceStatus()).reason).to.equal(BigInt(Reason.WithinBand));
   });
 
   describe("attacks and faults (SPEC §13)", () => {
