@@ -71,6 +71,9 @@ interface ILeverageVaultCore is IRebalanceEngineCore {
     error LendingCallRefused(address target, uint256 value);
     /// @notice The flows module was built for another vault (its asset table or market differs).
     error FlowsMismatch(address flows);
+    /// @notice A redemption's whole collateral slice sold for `proceeds`, short of the slice's `debt`:
+    /// the position is nearly insolvent and the others would pay the rest (the ripcord comes first).
+    error RedemptionShortOfDebt(uint256 debt, uint256 proceeds);
 }
 
 /// @title ILeverageVaultFlows

@@ -124,6 +124,8 @@ contract LeverageFlows is ILeverageFlowsModule, LeverageStrategy, ERC20 {
             sell = FixedPointMathLib.min(sell, assets);
             Leg memory leg = _legOf(1, true, sell, unit, price, slippageBps);
             (uint256 proceeds, ) = _delever(v, leg, 0, ConstantsLib.NO_DEVIATION_GATE);
+            // Only a sale capped at the whole slice can fall short (its minimum output covers the debt).
+            if (proceeds < debt) revert ILeverageVaultCore.RedemptionShortOfDebt(debt, proceeds);
             assets -= sell;
             // The sale's excess over the slice's debt repaid more than the slice owed: paid back in
             // the underlying at the oracle price, rounded down.

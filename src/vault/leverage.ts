@@ -87,13 +87,15 @@ export function demoLeveragePreset(): LeveragePreset {
  * Deploys a leverage vault over the local Uniswap and Aave markets as `Vault_<key>`: its extension
  * (`VaultExt_<key>`), its flows module (`LeverageFlows_<key>`), then its core; activates it and
  * returns it typed by the merged interface, connected to the admin. `changeDelaySeconds` 0 applies
- * every setting at once.
+ * every setting at once; `activate` false leaves it inactive (as a live deployment is until the
+ * owner activates it).
  */
 export async function deployLocalLeverageVault(
   hre: HardhatRuntimeEnvironment,
   key: string,
   preset: LeveragePreset,
   changeDelaySeconds = 0,
+  activate = true,
 ): Promise<ILeverageVault> {
   const { deployer, guardian } = await hre.getNamedAccounts();
   const market = await loadLocalMarket(hre);
@@ -142,6 +144,6 @@ export async function deployLocalLeverageVault(
     core.address,
     await hre.ethers.getSigner(deployer),
   )) as unknown as ILeverageVault;
-  await activateLocal(hre, market, vault, symbols);
+  if (activate) await activateLocal(hre, market, vault, symbols);
   return vault;
 }

@@ -352,6 +352,23 @@ describe("LeverageVault (Aave V3 + Uniswap V3, real bytecode)", () => {
       expect(aliceBefore - aliceAfter).to.be.lte(aliceTradedEth / 100n);
     });
 
+    it("a redemption from a position the price gapped to 99 % LTV reverts and moves nothing (no one inherits its debt)", async () => {
+      await depositAndLever();
+      await (await f.vault.connect(f.bob).deposit(WETH("5"), f.bob.address)).wait();
+      // 2x at 3,000 and a gap to 1,510: debt is 99.4 % of collateral (liquidatable, not yet liquidated).
+      await movePrices(f.market, { WETH: 1510 }, f.arbitrageur);
+      const shares = await f.vault.balanceOf(f.bob.address);
+      const before = await aavePosition(f);
+      // Aave refuses the slice's collateral (health below 1 even after the repay-first): error 35.
+      // (Where a market would let it out, a sale short of the slice's debt reverts with
+      // RedemptionShortOfDebt: the others never take the rest.)
+      await expect(f.vault.connect(f.bob).redeem(shares, f.bob.address, f.bob.address)).to.be.revertedWith(
+        "35",
+      );
+      expect(await f.vault.balanceOf(f.bob.address)).to.equal(shares);
+      expect((await aavePosition(f)).collateral).to.equal(before.collateral);
+    });
+
     it("a sandwich around a delever inside the deviation bound costs the holders at most maxSlippageBps of the value sold", async () => {
       await depositAndLever();
       await movePrices(f.market, { WETH: 2450 }, f.arbitrageur); // leverage ≈ 2.58
