@@ -29,7 +29,7 @@ import {
   withdrawable,
 } from "./leverageModel";
 import { buyAsset, liquidityFor, sellAsset } from "./pool";
-import { type Market, checkAfter, feedWad } from "./simulate";
+import { type Market, amountsOf, checkAfter, feedWad, modelSettings } from "./simulate";
 
 /**
  * The leverage vault replayed over a price history: every decision and size from the contracts'
@@ -145,27 +145,11 @@ export function runLeverage(cfg: LeverageRunConfig, onRow?: () => void): Leverag
     maxWad: BigInt(preset.config.maxWad),
     ripcordWad: BigInt(preset.config.ripcordWad),
   };
-  const ps = preset.settings;
   const s: ModelSettings = {
-    policy: Number(ps.policy),
-    mode: Number(ps.mode),
-    maxSlippageBps: Number(ps.maxSlippageBps),
-    maxPoolDeviationBps: Number(ps.maxPoolDeviationBps),
-    maxTradeBps: Number(ps.maxTradeBps),
-    bandHysteresisBps: Number(ps.bandHysteresisBps),
-    cooldownSeconds: Number(ps.cooldownSeconds),
-    intervalSeconds: Number(ps.intervalSeconds),
-    periodSeconds: Number(ps.periodSeconds),
-    maxRebalancesPerPeriod: Number(ps.maxRebalancesPerPeriod),
-    maxCostBpsPerPeriod: Number(ps.maxCostBpsPerPeriod),
-    rewardBps: Number(ps.rewardBps),
+    ...modelSettings(preset.settings as Parameters<typeof modelSettings>[0]),
     ...cfg.settings,
   };
-  const amounts: ModelAmounts = {
-    minTradeValue: BigInt(preset.amounts.minTradeValue),
-    maxRewardPerCall: BigInt(preset.amounts.maxRewardPerCall),
-    rewardCapPerPeriod: BigInt(preset.amounts.rewardCapPerPeriod),
-  };
+  const amounts: ModelAmounts = amountsOf(preset.amounts);
   const { market, lending } = cfg;
   const assets: ModelAsset[] = [
     { decimals: 6, poolFee: 0 },

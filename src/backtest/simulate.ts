@@ -167,7 +167,8 @@ export function modelSettings(s: typeof DEFAULT_ENGINE_SETTINGS): ModelSettings 
   };
 }
 
-const amountsOf = (a: {
+/** AmountSettings as the model's bigints. */
+export const amountsOf = (a: {
   minTradeValue: unknown;
   maxRewardPerCall: unknown;
   rewardCapPerPeriod: unknown;

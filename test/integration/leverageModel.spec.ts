@@ -5,6 +5,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 
 import type { ILeverageVault } from "../../typechain-types";
 import { type ModelSettings, type ModelStatus, pricesFromFeeds } from "../../src/backtest/engineModel";
+import { amountsOf, modelSettings } from "../../src/backtest/simulate";
 import {
   type LeverageModelConfig,
   type ModelTerms,
@@ -103,21 +104,7 @@ async function modelStatus(f: Fixture): Promise<ModelStatus> {
     supplied: await bal(w.aTokenAddress),
     owed: await bal(u.variableDebtTokenAddress),
   });
-  const s = await f.vault.engineSettings();
-  const settings: ModelSettings = {
-    policy: Number(s.policy),
-    mode: Number(s.mode),
-    maxSlippageBps: Number(s.maxSlippageBps),
-    maxPoolDeviationBps: Number(s.maxPoolDeviationBps),
-    maxTradeBps: Number(s.maxTradeBps),
-    bandHysteresisBps: Number(s.bandHysteresisBps),
-    cooldownSeconds: Number(s.cooldownSeconds),
-    intervalSeconds: Number(s.intervalSeconds),
-    periodSeconds: Number(s.periodSeconds),
-    maxRebalancesPerPeriod: Number(s.maxRebalancesPerPeriod),
-    maxCostBpsPerPeriod: Number(s.maxCostBpsPerPeriod),
-    rewardBps: Number(s.rewardBps),
-  };
+  const settings: ModelSettings = modelSettings(await f.vault.engineSettings());
   const a = await f.vault.amountSettings();
   const st = await f.vault.engineState();
   const c = await f.vault.leverageConfig();
@@ -135,11 +122,7 @@ async function modelStatus(f: Fixture): Promise<ModelStatus> {
     v,
     config,
     settings,
-    {
-      minTradeValue: a.minTradeValue,
-      maxRewardPerCall: a.maxRewardPerCall,
-      rewardCapPerPeriod: a.rewardCapPerPeriod,
-    },
+    amountsOf(a),
     {
       lastRebalanceAt: Number(st.lastRebalanceAt),
       rebalancesClearAt: Number(st.rebalancesClearAt),
