@@ -13,6 +13,7 @@ import {
   leverageValuation,
 } from "../../src/backtest/leverageModel";
 import { TAGS } from "../../src/deployments";
+import { seededRandom } from "../../src/math/grids";
 import { type LendingMarket, loadLending, seedLending } from "../../src/market/lending";
 import { type LocalMarket, loadLocalMarket, movePrices } from "../../src/market/localMarket";
 import { Mode, Policy, REASONS, Reason } from "../../src/vault/enums";
@@ -28,18 +29,6 @@ import { sampleSize } from "../shared/coverage";
  */
 
 const STEPS = sampleSize(process.env.LEVERAGE_DIFF_STEPS, 60, 20);
-
-/** A small seeded generator (mulberry32): the same path on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Fixture {
   market: LocalMarket;
@@ -173,7 +162,7 @@ describe("the backtest's leverage model against the deployed vault (real Aave, r
           })
         ).wait();
       }
-      const next = rng(variant.length * 7919);
+      const next = seededRandom(variant.length * 7919);
       let price = 3000;
       const seen = new Set<number>();
       await (await f.vault.connect(f.alice).deposit(parseUnits("20", 18), f.alice.address)).wait();

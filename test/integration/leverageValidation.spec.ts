@@ -2,12 +2,10 @@ import { expect } from "chai";
 import { type Contract, MaxUint256, ZeroAddress, encodeBytes32String, parseUnits } from "ethers";
 import hre, { deployments } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
-import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 
-import type { ILeverageVault } from "../../typechain-types";
-import { NAMES, TAGS } from "../../src/deployments";
-import { type LendingMarket, LENDING_NAMES, loadLending, seedLending } from "../../src/market/lending";
-import { type LocalMarket, loadLocalMarket, movePrices, setFeedPrice } from "../../src/market/localMarket";
+import { NAMES } from "../../src/deployments";
+import { LENDING_NAMES } from "../../src/market/lending";
+import { movePrices, setFeedPrice } from "../../src/market/localMarket";
 import { Mode, Policy, Reason } from "../../src/vault/enums";
 import {
   LEVERAGE_ADAPTER,
@@ -16,6 +14,7 @@ import {
   demoLeveragePreset,
 } from "../../src/vault/leverage";
 import { engineInit, localAssetInputs, localChain } from "../../src/vault/localDeploy";
+import { type LeverageFixture, leverageFixture } from "../shared/fixtures";
 
 /**
  * The leverage vault's bad inputs and edges: every setting bound, every refused call (custom error
@@ -26,30 +25,8 @@ import { engineInit, localAssetInputs, localChain } from "../../src/vault/localD
 const WAD = 10n ** 18n;
 const WETH = (n: string) => parseUnits(n, 18);
 
-interface Fixture {
-  market: LocalMarket;
-  lending: LendingMarket;
-  vault: ILeverageVault;
-  admin: HardhatEthersSigner;
-  keeper: HardhatEthersSigner;
-  arbitrageur: HardhatEthersSigner;
-  alice: HardhatEthersSigner;
-  bob: HardhatEthersSigner;
-}
-
-const fixture = deployments.createFixture(async (): Promise<Fixture> => {
-  await deployments.fixture([TAGS.LocalMarket, TAGS.LendingMarket]);
-  const [admin, , keeper, arbitrageur, alice, bob, lender] = await hre.ethers.getSigners();
-  const market = await loadLocalMarket(hre);
-  const lending = await loadLending(hre);
-  await seedLending(lending, market.tokens.USDC, lender, parseUnits("5000000", 6));
-  const vault = await deployLocalLeverageVault(hre, "levv", demoLeveragePreset());
-  for (const who of [alice, bob]) {
-    await (await market.tokens.WETH.mint(who.address, WETH("100"))).wait();
-    await (await market.tokens.WETH.connect(who).approve(await vault.getAddress(), MaxUint256)).wait();
-  }
-  return { market, lending, vault, admin, keeper, arbitrageur, alice, bob };
-});
+type Fixture = LeverageFixture;
+const fixture = leverageFixture("levv");
 
 const configurator = (f: Fixture) => f.lending.configurator.connect(f.admin) as Contract;
 

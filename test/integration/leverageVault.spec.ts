@@ -1,21 +1,12 @@
 import { expect } from "chai";
-import { type Contract, MaxUint256, parseUnits } from "ethers";
-import hre, { deployments } from "hardhat";
+import { type Contract, parseUnits } from "ethers";
+import hre from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 
-import type { ILeverageVault } from "../../typechain-types";
-import { TAGS } from "../../src/deployments";
-import { type LendingMarket, loadLending, seedLending } from "../../src/market/lending";
-import {
-  type LocalMarket,
-  loadLocalMarket,
-  movePrices,
-  sqrtPriceX96AtOracleMove,
-  swapPoolTo,
-} from "../../src/market/localMarket";
+import { movePrices, sqrtPriceX96AtOracleMove, swapPoolTo } from "../../src/market/localMarket";
 import { Reason } from "../../src/vault/enums";
-import { deployLocalLeverageVault, demoLeveragePreset } from "../../src/vault/leverage";
+import { type LeverageFixture, leverageFixture } from "../shared/fixtures";
 import { runCaptured } from "../shared/helpers";
 
 /**
@@ -28,31 +19,8 @@ const WAD = 10n ** 18n;
 const USDC = (n: string) => parseUnits(n, 6);
 const WETH = (n: string) => parseUnits(n, 18);
 
-interface Fixture {
-  market: LocalMarket;
-  lending: LendingMarket;
-  vault: ILeverageVault;
-  admin: HardhatEthersSigner;
-  keeper: HardhatEthersSigner;
-  arbitrageur: HardhatEthersSigner;
-  alice: HardhatEthersSigner;
-  bob: HardhatEthersSigner;
-}
-
-const fixture = deployments.createFixture(async (): Promise<Fixture> => {
-  await deployments.fixture([TAGS.LocalMarket, TAGS.LendingMarket]);
-  const [admin, , keeper, arbitrageur, alice, bob, lender] = await hre.ethers.getSigners();
-  const market = await loadLocalMarket(hre);
-  const lending = await loadLending(hre);
-  // A lender gives the market USDC to lend.
-  await seedLending(lending, market.tokens.USDC, lender, USDC("5000000"));
-  const vault = await deployLocalLeverageVault(hre, "lev", demoLeveragePreset());
-  for (const who of [alice, bob]) {
-    await (await market.tokens.WETH.mint(who.address, WETH("100"))).wait();
-    await (await market.tokens.WETH.connect(who).approve(await vault.getAddress(), MaxUint256)).wait();
-  }
-  return { market, lending, vault, admin, keeper, arbitrageur, alice, bob };
-});
+type Fixture = LeverageFixture;
+const fixture = leverageFixture("lev");
 
 /** Collateral (aWETH) and debt (variable USDC debt) as Aave records them for the vault. */
 async function aavePosition(f: Fixture): Promise<{ collateral: bigint; debt: bigint }> {

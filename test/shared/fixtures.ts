@@ -4,10 +4,11 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 
-import type { IDeltaHedgeVault, OptionBook, ITargetWeightVault } from "../../typechain-types";
+import type { IDeltaHedgeVault, ILeverageVault, OptionBook, ITargetWeightVault } from "../../typechain-types";
 import { interfaceOf } from "../../src/vault/kind";
 import type { VaultDeployment } from "../../src/vault/localDeploy";
 import { TAGS } from "../../src/deployments";
+import { type LendingMarket, loadLending, seedLending } from "../../src/market/lending";
 import { loadLocalMarket, type LocalMarket } from "../../src/market/localMarket";
 import { wad } from "../../src/math/grids";
 import {
@@ -16,6 +17,7 @@ import {
   deployLocalDeltaHedgeVault,
   deployLocalOptionBook,
 } from "../../src/vault/deltaHedge";
+import { deployLocalLeverageVault, demoLeveragePreset } from "../../src/vault/leverage";
 import {
   demoVaultPreset,
   deployLocalTargetWeightVault,
@@ -174,3 +176,34 @@ export async function deployWithFactories<T extends ITargetWeightVault | IDeltaH
   const core = await deploy(d.core.contract, d.core.args(await ext.getAddress()));
   return (await hre.ethers.getContractAt(interfaceOf(d.kind), await core.getAddress())) as unknown as T;
 }
+
+/** A leverage vault on the local Uniswap and Aave markets, with a lender's USDC and two WETH holders. */
+export interface LeverageFixture {
+  market: LocalMarket;
+  lending: LendingMarket;
+  vault: ILeverageVault;
+  admin: HardhatEthersSigner;
+  keeper: HardhatEthersSigner;
+  arbitrageur: HardhatEthersSigner;
+  alice: HardhatEthersSigner;
+  bob: HardhatEthersSigner;
+}
+
+/**
+ * The demo leverage preset deployed as `Vault_<key>` and activated; a lender has supplied 5,000,000
+ * USDC to Aave; alice and bob hold 100 WETH each, approved to the vault.
+ */
+export const leverageFixture = (key: string) =>
+  deployments.createFixture(async (): Promise<LeverageFixture> => {
+    await deployments.fixture([TAGS.LocalMarket, TAGS.LendingMarket]);
+    const [admin, , keeper, arbitrageur, alice, bob, lender] = await hre.ethers.getSigners();
+    const market = await loadLocalMarket(hre);
+    const lending = await loadLending(hre);
+    await seedLending(lending, market.tokens.USDC, lender, parseUnits("5000000", 6));
+    const vault = await deployLocalLeverageVault(hre, key, demoLeveragePreset());
+    for (const who of [alice, bob]) {
+      await (await market.tokens.WETH.mint(who.address, parseUnits("100", 18))).wait();
+      await (await market.tokens.WETH.connect(who).approve(await vault.getAddress(), MaxUint256)).wait();
+    }
+    return { market, lending, vault, admin, keeper, arbitrageur, alice, bob };
+  });
