@@ -25,6 +25,25 @@ struct LendingTerms {
     uint256 borrowRateRay;
 }
 
+/// @notice The lending market a vault with a lending leg uses, fixed for its life: its extension's
+/// constructor takes it and checks that the market lists both assets.
+struct LendingInit {
+    address adapter; // an ILendingAdapter for the market's kind
+    address market; // the market as the adapter names it (Aave V3: the Pool)
+}
+
+/// @title ILendingLeg
+/// @notice The errors every vault with a lending leg (the leverage vault, the delta-hedged vault with
+/// a lending market) shares.
+interface ILendingLeg {
+    /// @notice A rebalance, lever or deposit would leave debt at `ltvBps` of collateral, above
+    /// `maxLtvBps`, and higher than it found it.
+    error LoanToValueExceeded(uint256 ltvBps, uint256 maxLtvBps);
+    /// @notice The lending adapter built a call to `target` (with `value`), not to the market's call
+    /// target: refused.
+    error LendingCallRefused(address target, uint256 value);
+}
+
 /// @title ILendingAdapter
 /// @notice How a Ballast vault uses one kind of lending market without knowing its ABI: as with
 /// `IVenueAdapter`, the adapter (a view contract, allow-listed by the vault's owner) reads the market

@@ -11,6 +11,7 @@ import {
     IRebalanceEngineExt,
     Reason
 } from "./IRebalanceEngine.sol";
+import {ILendingLeg, LendingInit} from "./ILendingAdapter.sol";
 
 /// @notice The leverage a vault keeps, its band, its ripcord and its bounds. Leverage is collateral
 /// value over equity (C / (C − D)), WAD: 2e18 is 2×.
@@ -22,13 +23,6 @@ struct LeverageConfig {
     uint16 maxLtvBps; // no lever or deposit leaves debt above this share of collateral; below the market's LTV
     uint16 ripcordRewardBps; // the ripcord's reward, bps of the value it sells (≤ MAX_REWARD_BPS)
     uint80 maxRipcordReward; // and at most this per call, quote units
-}
-
-/// @notice The lending market a leverage vault uses, fixed for its life: its extension's constructor
-/// takes it and checks that the market lists both assets.
-struct LendingInit {
-    address adapter; // an ILendingAdapter for the market's kind
-    address market; // the market as the adapter names it (Aave V3: the Pool)
 }
 
 /// @notice The position now, at oracle prices, and what the predicate and the ripcord say.
@@ -47,7 +41,7 @@ struct LeverageStatus {
 /// @notice What a leverage vault's core runs itself: the engine's hot path (lever and delever), the
 /// events and errors of the leverage leg. Its flows, ripcord and flash-loan callback run in its
 /// flows module (`ILeverageVaultFlows`), which the core's `fallback` DELEGATECALLs.
-interface ILeverageVaultCore is IRebalanceEngineCore {
+interface ILeverageVaultCore is IRebalanceEngineCore, ILendingLeg {
     /// @notice After every rebalance, ripcord and flow that moved the position: leverage before and
     /// after (WAD), and the position left (token units).
     event Releveraged(uint256 leverageBeforeWad, uint256 leverageAfterWad, uint256 collateral, uint256 debt);
@@ -62,13 +56,8 @@ interface ILeverageVaultCore is IRebalanceEngineCore {
 
     /// @notice Leverage is `leverageWad`, below the ripcord bound `ripcordWad`: nothing to do.
     error RipcordNotDue(uint256 leverageWad, uint256 ripcordWad);
-    /// @notice A lever, deposit or rebalance would leave debt at `ltvBps` of collateral, above `maxLtvBps`.
-    error LoanToValueExceeded(uint256 ltvBps, uint256 maxLtvBps);
     /// @notice The ripcord did not bring leverage down (before, after).
     error LeverageNotReduced(uint256 beforeWad, uint256 afterWad);
-    /// @notice The lending adapter built a call to `target` (with `value`), not to the market's call
-    /// target: refused.
-    error LendingCallRefused(address target, uint256 value);
     /// @notice The flows module was built for another vault (its asset table or market differs).
     error FlowsMismatch(address flows);
     /// @notice A redemption's whole collateral slice sold for `proceeds`, short of the slice's `debt`:

@@ -89,6 +89,22 @@ library LeverageLib {
         if (sellWad > clearing) sellWad = clearing;
     }
 
+    /// @notice The most that may be borrowed and sold (value, WAD) when the sale's proceeds, net of
+    /// `costBps`, join the collateral, so that debt after stays within `maxLtvBps` of collateral
+    /// after: (D + x)·BPS ≤ m·(C + x·(1 − s)), so x ≤ (m·C − D·BPS)·BPS / (BPS² − m·(BPS − s)).
+    /// Rounded down; 0 when debt is already at or above the cap.
+    function borrowRoom(
+        uint256 collateralWad,
+        uint256 debtWad,
+        uint256 maxLtvBps,
+        uint256 costBps
+    ) internal pure returns (uint256) {
+        uint256 room = maxLtvBps * collateralWad;
+        uint256 owed = debtWad * BPS;
+        if (room <= owed) return 0;
+        return (room - owed).mulDiv(BPS, BPS * BPS - maxLtvBps * (BPS - costBps));
+    }
+
     /// @notice The collateral value that can be withdrawn before any repayment while debt stays
     /// within `maxLtvBps` of what is left: C − D / maxLtv, rounded down; 0 when none can.
     /// @dev A delever larger than this cannot withdraw first: it repays first (a flash loan of the

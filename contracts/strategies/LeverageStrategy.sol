@@ -5,11 +5,12 @@ import {FixedPointMathLib} from "solady/src/utils/FixedPointMathLib.sol";
 import {SafeTransferLib} from "solady/src/utils/SafeTransferLib.sol";
 
 import {EngineBase, Rounding} from "../core/EngineBase.sol";
-import {ILendingAdapter, LendingTerms} from "../interfaces/ILendingAdapter.sol";
-import {ILeverageVaultCore, LendingInit, LeverageConfig} from "../interfaces/ILeverageVault.sol";
+import {ILendingAdapter, LendingInit, LendingTerms} from "../interfaces/ILendingAdapter.sol";
+import {ILeverageVaultCore, LeverageConfig} from "../interfaces/ILeverageVault.sol";
 import {EngineSettings, EngineState, Leg, Mode, Policy, Reason} from "../interfaces/IRebalanceEngine.sol";
 import {BPS, WAD} from "../libraries/ConstantsLib.sol";
 import {LeverageLib} from "../libraries/LeverageLib.sol";
+import {LendingLeg} from "./LendingLeg.sol";
 
 /// @notice A leverage vault's storage (ERC-7201 namespace `ballast.storage.Leverage`).
 /// @custom:storage-location erc7201:ballast.storage.Leverage
@@ -28,7 +29,7 @@ struct LeverageStorage {
 /// held (floored at zero); equity E = NAV = C − D; leverage L = C / E. Deviation = |L − target|
 /// (WAD); out of band when L < min or L > max. Every input is the oracle price and the market's own
 /// record of the vault's position, which the caller cannot move within the call.
-abstract contract LeverageStrategy is EngineBase {
+abstract contract LeverageStrategy is EngineBase, LendingLeg {
     using FixedPointMathLib for uint256;
     using SafeTransferLib for address;
 
@@ -36,21 +37,10 @@ abstract contract LeverageStrategy is EngineBase {
     bytes32 private constant LEVERAGE_STORAGE_SLOT =
         0x881472117ce6c683f69246441928929cae760b57a58ab764e6ea7e56dc10bd00;
 
-    /// @dev The lending adapter (a view contract that builds the market's calls) and the market.
-    address internal immutable LENDING_ADAPTER;
-    address internal immutable LENDING_MARKET;
-    /// @dev The only address a lending call may go to, and the spender the vault approves.
-    address internal immutable LENDING_TARGET;
     /// @dev Asset 1: what the vault supplies and its shares are redeemed in.
     address internal immutable UNDERLYING;
-    /// @dev Margin kept under the market's liquidation threshold when deciding how much collateral
-    /// can be withdrawn before repaying (the market's own prices may differ slightly from the oracle's).
-    uint256 internal constant WITHDRAW_MARGIN_BPS = 100;
 
-    constructor(LendingInit memory lending) {
-        LENDING_ADAPTER = lending.adapter;
-        LENDING_MARKET = lending.market;
-        LENDING_TARGET = ILendingAdapter(lending.adapter).callTarget(lending.market);
+    constructor(LendingInit memory lending) LendingLeg(lending) {
         UNDERLYING = _assetConfigs()[1].token;
     }
 
@@ -82,7 +72,7 @@ abstract contract LeverageStrategy is EngineBase {
 
     /// @dev What the vault has supplied of the underlying and owes of the quote asset, token units.
     function _position() internal view returns (uint256 supplied, uint256 owed) {
-        return ILendingAdapter(LENDING_ADAPTER).position(LENDING_MARKET, UNDERLYING, QUOTE, address(this));
+        return _positionOf(UNDERLYING, QUOTE);
     }
 
     /// @dev Net debt (quote WAD): what is owed less the quote held.
@@ -127,7 +117,7 @@ abstract contract LeverageStrategy is EngineBase {
             uint256 borrowWad = LeverageLib.leverUp(collateralWad, netDebtWad, aim, costBps);
             borrowWad = FixedPointMathLib.min(
                 borrowWad,
-                _ltvRoomWad(collateralWad, netDebtWad, c.maxLtvBps, costBps)
+                LeverageLib.borrowRoom(collateralWad, netDebtWad, c.maxLtvBps, costBps)
             );
             LendingTerms memory q = _terms(QUOTE);
             LendingTerms memory u = _terms(UNDERLYING);
@@ -174,18 +164,6 @@ abstract contract LeverageStrategy is EngineBase {
         return lev > c.targetWad ? edge - inward : edge + inward;
     }
 
-    /// @dev The most a lever may borrow with debt after within `maxLtvBps` of collateral after:
-    /// (D + x)·BPS ≤ m·(C + x·(1 − s)), so x ≤ (m·C − D·BPS)·BPS / (BPS² − m·(BPS − s)).
-    function _ltvRoomWad(
-        uint256 collateralWad,
-        uint256 netDebtWad,
-        uint256 maxLtvBps,
-        uint256 costBps
-    ) private pure returns (uint256) {
-        uint256 room = _sub0(maxLtvBps * collateralWad, netDebtWad * BPS);
-        return room.mulDiv(BPS, BPS * BPS - maxLtvBps * (BPS - costBps));
-    }
-
     function _unavailable(
         Valuation memory v,
         int256[] memory deltas,
@@ -217,10 +195,13 @@ abstract contract LeverageStrategy is EngineBase {
 
     /// @dev Reverts with LoanToValueExceeded when `afterwards` is above the cap and above `before`.
     function _checkLoanToValue(Valuation memory before, Valuation memory afterwards) internal view {
-        uint256 ltvAfter = LeverageLib.loanToValueBps(afterwards.values[1], _netDebtWad(afterwards));
-        uint256 cap = _lv().config.maxLtvBps;
-        if (ltvAfter > cap && ltvAfter > LeverageLib.loanToValueBps(before.values[1], _netDebtWad(before)))
-            revert ILeverageVaultCore.LoanToValueExceeded(ltvAfter, cap);
+        _checkLoanToValue(
+            before.values[1],
+            _netDebtWad(before),
+            afterwards.values[1],
+            _netDebtWad(afterwards),
+            _lv().config.maxLtvBps
+        );
     }
 
     /* ---------------------------------------------------------------- MARKET */
@@ -233,27 +214,6 @@ abstract contract LeverageStrategy is EngineBase {
                 v.debtWad,
                 _sub0(u.liquidationThresholdBps, WITHDRAW_MARGIN_BPS)
             );
-    }
-
-    /// @dev Asks the adapter for the call `selector` names (one of its `supplyCall`, `withdrawCall`,
-    /// `borrowCall`, `repayCall`, `flashLoanCall`, which share one signature) on `asset` and `amount`,
-    /// and makes it if it goes to the market's call target with no value; a revert is passed on.
-    function _lend(bytes4 selector, address asset, uint256 amount) internal {
-        (bool ok, bytes memory ret) = LENDING_ADAPTER.staticcall(
-            abi.encodeWithSelector(selector, LENDING_MARKET, asset, amount, address(this))
-        );
-        if (ok) {
-            (address target, uint256 value, bytes memory data) = abi.decode(ret, (address, uint256, bytes));
-            if (target != LENDING_TARGET || value != 0)
-                revert ILeverageVaultCore.LendingCallRefused(target, value);
-            // solhint-disable-next-line avoid-low-level-calls
-            (ok, ret) = target.call(data);
-        }
-        if (!ok) {
-            assembly ("memory-safe") {
-                revert(add(ret, 0x20), mload(ret))
-            }
-        }
     }
 
     /// @dev Withdraws what a sale of `amount` needs beyond the underlying already held.
@@ -284,10 +244,6 @@ abstract contract LeverageStrategy is EngineBase {
         legs[0] = leg;
         (, uint256[] memory outs) = _executeLegs(legs, prices, maxDeviationBps);
         return outs[0];
-    }
-
-    function _terms(address asset) internal view returns (LendingTerms memory) {
-        return ILendingAdapter(LENDING_ADAPTER).terms(LENDING_MARKET, asset);
     }
 
     /// @dev Deposits are open: the vault is active and not paused.

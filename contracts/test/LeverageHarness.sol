@@ -30,6 +30,15 @@ contract LeverageHarness {
         return LeverageLib.leverDown(c, d, target, costBps);
     }
 
+    function borrowRoom(
+        uint256 c,
+        uint256 d,
+        uint256 maxLtvBps,
+        uint256 costBps
+    ) external pure returns (uint256) {
+        return LeverageLib.borrowRoom(c, d, maxLtvBps, costBps);
+    }
+
     function withdrawable(uint256 c, uint256 d, uint256 maxLtvBps) external pure returns (uint256) {
         return LeverageLib.withdrawable(c, d, maxLtvBps);
     }

@@ -265,3 +265,22 @@ export async function seedLending(
   const p = lending.pool.connect(lender) as Contract;
   await (await p.supply(await token.getAddress(), amount, who, 0)).wait();
 }
+
+/** The deployment name of the Aave V3 lending adapter vaults with a lending leg use (one per chain: it holds nothing). */
+export const LENDING_ADAPTER = "LendingAdapter_AaveV3";
+
+/**
+ * The local Aave market as a vault's `LendingInit`: its adapter (deployed once per chain as
+ * `LendingAdapter_AaveV3`) and its Pool.
+ */
+export async function localLendingInit(
+  hre: HardhatRuntimeEnvironment,
+): Promise<{ adapter: string; market: string }> {
+  const { deployer } = await hre.getNamedAccounts();
+  const adapter = await hre.deployments.deploy(LENDING_ADAPTER, {
+    contract: "AaveV3LendingAdapter",
+    from: deployer,
+    skipIfAlreadyDeployed: true,
+  });
+  return { adapter: adapter.address, market: (await hre.deployments.get(LENDING_NAMES.pool)).address };
+}

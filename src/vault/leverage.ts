@@ -6,7 +6,7 @@ import type {
   EngineSettingsStruct,
 } from "../../typechain-types/contracts/interfaces/ILeverageVault.sol/ILeverageVault";
 import { NAMES } from "../deployments";
-import { LENDING_NAMES } from "../market/lending";
+import { localLendingInit } from "../market/lending";
 import { loadLocalMarket } from "../market/localMarket";
 import { WAD } from "../math/units";
 import { Mode, Policy } from "./enums";
@@ -18,9 +18,6 @@ import {
   localChain,
   venueInit,
 } from "./localDeploy";
-
-/** The deployment name of the Aave V3 lending adapter leverage vaults use (one per chain: it holds nothing). */
-export const LEVERAGE_ADAPTER = "LendingAdapter_AaveV3";
 
 /** Mirror of ILeverageVault.LeverageConfig: leverages in WAD (2e18 = 2×), the LTV cap in bps. */
 export interface LeverageConfig {
@@ -105,16 +102,7 @@ export async function deployLocalLeverageVault(
     symbols.map((symbol) => ({ symbol, maxStalenessSeconds: preset.maxStalenessSeconds })),
   );
   const chain = localChain(market);
-  const lending = {
-    adapter: (
-      await hre.deployments.deploy(LEVERAGE_ADAPTER, {
-        contract: "AaveV3LendingAdapter",
-        from: deployer,
-        skipIfAlreadyDeployed: true,
-      })
-    ).address,
-    market: (await hre.deployments.get(LENDING_NAMES.pool)).address,
-  };
+  const lending = await localLendingInit(hre);
   const ext = await hre.deployments.deploy(NAMES.extension(key), {
     contract: "LeverageVaultExt",
     from: deployer,

@@ -14,10 +14,10 @@ import {
 } from "../../src/backtest/leverageModel";
 import { TAGS } from "../../src/deployments";
 import { seededRandom } from "../../src/math/grids";
-import { type LendingMarket, loadLending, seedLending } from "../../src/market/lending";
+import { LENDING_ADAPTER, type LendingMarket, loadLending, seedLending } from "../../src/market/lending";
 import { type LocalMarket, loadLocalMarket, movePrices } from "../../src/market/localMarket";
 import { Mode, Policy, REASONS, Reason } from "../../src/vault/enums";
-import { LEVERAGE_ADAPTER, deployLocalLeverageVault, demoLeveragePreset } from "../../src/vault/leverage";
+import { deployLocalLeverageVault, demoLeveragePreset } from "../../src/vault/leverage";
 import { sampleSize } from "../shared/coverage";
 
 /**
@@ -54,7 +54,7 @@ const fixture = deployments.createFixture(async (): Promise<Fixture> => {
 async function terms(f: Fixture, token: string): Promise<ModelTerms> {
   const adapter = await hre.ethers.getContractAt(
     "AaveV3LendingAdapter",
-    (await deployments.get(LEVERAGE_ADAPTER)).address,
+    (await deployments.get(LENDING_ADAPTER)).address,
   );
   const t = await adapter.terms(await f.lending.pool.getAddress(), token);
   return {

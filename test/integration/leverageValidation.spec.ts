@@ -4,15 +4,10 @@ import hre, { deployments } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 
 import { NAMES } from "../../src/deployments";
-import { LENDING_NAMES } from "../../src/market/lending";
+import { LENDING_ADAPTER, LENDING_NAMES } from "../../src/market/lending";
 import { movePrices, setFeedPrice } from "../../src/market/localMarket";
 import { Mode, Policy, Reason } from "../../src/vault/enums";
-import {
-  LEVERAGE_ADAPTER,
-  type LeverageConfig,
-  deployLocalLeverageVault,
-  demoLeveragePreset,
-} from "../../src/vault/leverage";
+import { type LeverageConfig, deployLocalLeverageVault, demoLeveragePreset } from "../../src/vault/leverage";
 import { engineInit, localAssetInputs, localChain } from "../../src/vault/localDeploy";
 import { type LeverageFixture, leverageFixture } from "../shared/fixtures";
 
@@ -97,7 +92,7 @@ describe("LeverageVault: bad input and edges", () => {
       ]);
       const chain = localChain(market);
       const lending = {
-        adapter: (await deployments.get(LEVERAGE_ADAPTER)).address,
+        adapter: (await deployments.get(LENDING_ADAPTER)).address,
         market: (await deployments.get(LENDING_NAMES.pool)).address,
       };
       const factory = await hre.ethers.getContractFactory(

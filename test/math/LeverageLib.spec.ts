@@ -134,6 +134,29 @@ describe("LeverageLib: a position kept at a target leverage", () => {
     expect(await lib.withdrawable(7n, 1n, 0n)).to.equal(0n);
   });
 
+  it("gives the most a sale of borrowed value may take under an LTV cap, its proceeds joining the collateral, to the wei", async () => {
+    // Borrow x and sell it at cost s, the proceeds supplied: debt D + x, collateral C + x·(1 − s).
+    const within = (c: bigint, d: bigint, x: bigint, m: bigint, s: bigint) =>
+      (d + x) * BPS * BPS <= m * (c * BPS + x * (BPS - s));
+    await fc.assert(
+      fc.asyncProperty(
+        position,
+        fc.integer({ min: 1, max: 9_000 }).map(BigInt),
+        cost,
+        async ({ c, d }, m, s) => {
+          const x = await lib.borrowRoom(c, d, m, s);
+          if (x > 0n) expect(within(c, d, x, m, s), "stays within the cap").to.equal(true);
+          if (within(c, d, 0n, m, s))
+            expect(within(c, d, x + 1n, m, s), "one wei more would not").to.equal(false);
+          else expect(x).to.equal(0n);
+        },
+      ),
+      { numRuns: RUNS },
+    );
+    // 200,000 of collateral, no debt, a 60 % cap, 30 bps: 120,000 / (1 − 0.6 · 0.997) = 298,656.047…
+    expect(await lib.borrowRoom(200_000n * WAD, 0n, 6000n, 30n)).to.equal(298_656_047_784_967_645_594_823n);
+  });
+
   it("computes the health factor and the loan-to-value as Aave states them", async () => {
     // 1,000,000 collateral at an 80 % threshold against 768,000 debt: 1.041666… .
     expect(await lib.healthFactor(1_000_000n * WAD, 768_000n * WAD, 8000n)).to.equal(
