@@ -66,11 +66,15 @@ extendEnvironment((hre) => assertNetworkEnv(hre.network.name));
  * 337 bytes smaller than viaIR at 1 run (20,418; at 200 viaIR is over), and that is what keeps it
  * 4,096 bytes under EIP-170 with room (admin calls cost a little more; nothing hot runs there). BALLAST_TW_CORE_RUNS /
  * BALLAST_TW_EXT_RUNS / BALLAST_CORE_RUNS / BALLAST_EXT_RUNS override them for that measurement only.
+ * The delta-hedged vault with a lending market keeps its predicate (Greeks and lending bounds) in
+ * its core and moves its trades to a module; the core then fits the rule only at few runs: 20 leaves
+ * it 253 bytes to spare (200 leaves 8, short of the 200 the rule keeps; 1 is 12 bytes larger than 20).
  */
 const TW_CORE_RUNS = Number(process.env.BALLAST_TW_CORE_RUNS ?? 200);
 const TW_EXT_RUNS = Number(process.env.BALLAST_TW_EXT_RUNS ?? 1);
 const CORE_RUNS = Number(process.env.BALLAST_CORE_RUNS ?? 10_000);
 const EXT_RUNS = Number(process.env.BALLAST_EXT_RUNS ?? 200);
+const LENDING_HEDGE_CORE_RUNS = 20;
 const solc = (runs: number, viaIR = true) => ({
   version: SOLC_VERSION,
   settings: {
@@ -97,6 +101,7 @@ const config: HardhatUserConfig = {
       "contracts/vaults/DeltaHedgeVault.sol": solc(CORE_RUNS),
       "contracts/vaults/TargetWeightVaultExt.sol": solc(TW_EXT_RUNS, false),
       "contracts/vaults/DeltaHedgeVaultExt.sol": solc(EXT_RUNS),
+      "contracts/vaults/DeltaHedgeLendingVault.sol": solc(LENDING_HEDGE_CORE_RUNS),
     },
   },
   networks: hardhatNetworks(),

@@ -7,6 +7,7 @@ import { measureAdminPaths } from "../src/bench/adminGas";
 import { measureOverhead, measureUserPaths } from "../src/bench/gas";
 import { measureHedgeRebalance } from "../src/bench/hedgeGas";
 import { measureLeveragePaths } from "../src/bench/leverageGas";
+import { measureShortHedgePaths } from "../src/bench/shortHedgeGas";
 
 /**
  * Gas is a reviewed artifact: the hot paths' gas is committed in gas-snapshot.json and this test
@@ -18,7 +19,7 @@ import { measureLeveragePaths } from "../src/bench/leverageGas";
 const SNAPSHOT = path.join(__dirname, "gas-snapshot.json");
 
 describe("gas snapshot", () => {
-  it("matches the committed snapshot: deposit, redeem, redeemInKind, rebalance (2, 4 assets), hedge rebalance (1, 10, 50 legs), admin calls, leverage lever / delever / ripcord / flows", async () => {
+  it("matches the committed snapshot: deposit, redeem, redeemInKind, rebalance (2, 4 assets), hedge rebalance (1, 10, 50 legs), admin calls, leverage lever / delever / ripcord / flows, short hedge open / extend / buy back / close", async () => {
     // Token and vault addresses (hence pool token order and swap direction) follow the deployer's
     // nonce, and the gas follows them: measure on a fresh chain, whichever suite ran before. The
     // fixtures other suites saved are then stale; hardhat-deploy sees their snapshots fail to revert
@@ -35,6 +36,7 @@ describe("gas snapshot", () => {
     }
     for (const [k, v] of Object.entries(await measureAdminPaths(hre))) measured[k] = v.toString();
     for (const [k, v] of Object.entries(await measureLeveragePaths(hre))) measured[k] = v.toString();
+    for (const [k, v] of Object.entries(await measureShortHedgePaths(hre))) measured[k] = v.toString();
 
     if (process.env.GAS_MEASUREMENT_OUT) {
       // scripts/optimizer-sweep.ts: record what this build measures, compare nothing.

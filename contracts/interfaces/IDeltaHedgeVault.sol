@@ -6,8 +6,10 @@ import {
     IRebalanceEngine,
     IRebalanceEngineCore,
     IRebalanceEngineExt,
+    Leg,
     Reason
 } from "./IRebalanceEngine.sol";
+import {ILendingLeg, LendingInit} from "./ILendingAdapter.sol";
 
 /// @notice How the no-trade band around the target delta is sized.
 enum BandPolicy {
@@ -55,24 +57,26 @@ struct HedgeInit {
 /// @notice What the hedge looks like now; `reason` is the trigger predicate's answer.
 struct HedgeStatus {
     Reason reason;
-    int256 netDeltaWad; // underlying held + book delta, underlying units
+    int256 netDeltaWad; // net underlying + book delta, underlying units
     int256 targetDeltaWad;
     uint256 halfWidthWad; // band half-width around the target, underlying units
     int256 bookDeltaWad;
     int256 bookGammaE36; // underlying units per unit of quote price, ×1e36
-    uint256 underlyingWad; // underlying held, underlying units
+    int256 underlyingWad; // underlying held less underlying owed on a lending market (< 0: short), underlying units
     uint256 sigmaWad;
     uint256 liveLegs;
-    bool clipped; // the book needs more short delta than selling every unit held can give
+    bool clipped; // the book needs more short delta than the vault may sell: all it holds, plus what its LTV cap lets it borrow
 }
 
 /// @title IDeltaHedgeVaultCore
 /// @notice What a delta-hedged vault's core runs itself: the engine's hot path, which reports each
 /// hedge in these events, and the hedge's status.
 interface IDeltaHedgeVaultCore is IRebalanceEngineCore {
-    /// @notice After every rebalance: the book's delta and the net delta left (underlying units).
-    event Hedged(int256 bookDeltaWad, int256 netDeltaAfterWad, uint256 underlyingAfterWad);
-    /// @notice The vault sold all it held and the net delta is still above target by `excessWad`.
+    /// @notice After every rebalance: the book's delta, the net delta left and the net underlying
+    /// (held less owed; negative when short through a lending market), underlying units.
+    event Hedged(int256 bookDeltaWad, int256 netDeltaAfterWad, int256 underlyingAfterWad);
+    /// @notice The vault sold all it may (all it held; with a lending market, also all its LTV cap
+    /// lets it borrow) and the net delta is still above target by `excessWad`.
     event HedgeClipped(int256 excessWad);
 
     /// @notice Net delta, band, book delta and gamma, and the reason the predicate gives.
@@ -164,7 +168,80 @@ interface IDeltaHedgeVaultExt is IRebalanceEngineExt {
 /// band edge (or the target), at oracle-bounded prices.
 /// @dev Net delta = underlying held + Σ leg deltas (BookGreeksLib), at the oracle spot, the vault's σ
 /// and r. Spot-only hedging cannot go below zero underlying: when the book needs more short delta
-/// than the vault can sell, it sells everything, emits HedgeClipped and reports `clipped`.
+/// than the vault can sell, it sells everything, emits HedgeClipped and reports `clipped`. A
+/// `DeltaHedgeLendingVault` (`IDeltaHedgeLendingVault`) goes short through a lending market instead.
 /// The book is read with a STATICCALL: it can report positions, never move funds.
 interface IDeltaHedgeVault is IRebalanceEngine, IDeltaHedgeVaultCore, IDeltaHedgeVaultExt {}
+/* solhint-enable no-empty-blocks */
+
+/// @notice A delta-hedged vault's position on its lending market now, at oracle prices.
+struct HedgeLendingStatus {
+    uint256 collateral; // quote supplied, quote units
+    uint256 debt; // underlying owed, underlying units
+    uint256 loanToValueBps; // debt value / quote (held and supplied), rounded up; 0 without debt
+    uint256 maxLtvBps; // the cap a short may not pass
+    uint256 healthFactorWad; // the market's, at the quote's liquidation threshold; type(uint256).max without debt
+}
+
+/// @title IDeltaHedgeLendingVaultExt
+/// @notice The cold functions a delta-hedged vault with a lending market adds: its market, its LTV
+/// cap and its position.
+interface IDeltaHedgeLendingVaultExt is ILendingLeg {
+    /// @notice A short may now leave debt at most `maxLtvBps` of the quote.
+    event MaxLtvSet(uint256 maxLtvBps);
+
+    /// @notice The lending module was built for another vault (its asset table or market differs).
+    error LendingModuleMismatch(address module);
+
+    /// @notice `initialize`, plus the LTV cap and the market's approvals. Runs only inside the vault's
+    /// constructor (through its DELEGATECALL); any other call reverts with NotInitializing.
+    function initializeLending(
+        EngineParams calldata params,
+        HedgeInit calldata hedge,
+        uint16 maxLtvBps
+    ) external;
+
+    /// @notice Sets the LTV cap (bps of the quote, held and supplied) no short may pass. Owner only.
+    /// Reverts with OutOfBounds unless 0 < maxLtvBps ≤ the market's LTV for the quote asset.
+    function setMaxLtv(uint16 maxLtvBps) external;
+
+    /// @notice The LTV cap, bps.
+    function maxLtvBps() external view returns (uint256);
+
+    /// @notice The lending adapter and market, fixed at deployment.
+    function lending() external view returns (LendingInit memory);
+
+    /// @notice The position on the market now; reverts with OracleUnhealthy without a usable price.
+    function lendingStatus() external view returns (HedgeLendingStatus memory);
+}
+
+/// @title IDeltaHedgeLendingModule
+/// @notice The part of a `DeltaHedgeLendingVault` its core DELEGATECALLs rather than carries (the core
+/// with it would sit less than 4,096 bytes under EIP-170): a rebalance's trades on the lending market
+/// and the venues, and `hedgeStatus()`, which the core's `fallback` routes to it.
+interface IDeltaHedgeLendingModule {
+    /// @notice The asset table and market the module was built with; the core checks them.
+    function moduleConfig() external view returns (address assetTable, LendingInit memory lending);
+
+    /// @notice Runs a rebalance's one leg with its lending steps (see `DeltaHedgeLendingModule`);
+    /// returns the oracle value traded, quote WAD. Only by DELEGATECALL from the vault's core.
+    function tradeLegs(
+        Leg[] calldata legs,
+        uint256[] calldata prices,
+        uint256 quoteBeforeWad,
+        uint256 debtBeforeWad,
+        uint256 rewardBps,
+        uint256 maxPoolDeviationBps
+    ) external returns (uint256 traded);
+
+    /// @notice `IDeltaHedgeVaultCore.hedgeStatus`, run on the vault's state.
+    function hedgeStatus() external view returns (HedgeStatus memory);
+}
+
+/* solhint-disable no-empty-blocks */
+/// @title IDeltaHedgeLendingVault
+/// @notice `DeltaHedgeLendingVault`'s merged ABI: the delta-hedged vault's, plus its lending market.
+/// When the book needs negative underlying the vault supplies its quote as collateral, borrows the
+/// underlying and sells it; it buys back and repays as the need falls.
+interface IDeltaHedgeLendingVault is IDeltaHedgeVault, IDeltaHedgeLendingVaultExt {}
 /* solhint-enable no-empty-blocks */

@@ -83,7 +83,8 @@ interface ILendingAdapter {
         address account
     ) external view returns (address callTarget, uint256 value, bytes memory data);
 
-    /// @notice The call that withdraws `amount` of `account`'s collateral `asset` to `account` (the caller).
+    /// @notice The call that withdraws `amount` of `account`'s collateral `asset` to `account` (the caller);
+    /// `type(uint256).max` withdraws all of it.
     /// @return callTarget Always `callTarget(market)`. @return value Zero. @return data The calldata.
     function withdrawCall(
         address market,

@@ -5,9 +5,21 @@ import {FixedPointMathLib} from "solady/src/utils/FixedPointMathLib.sol";
 import {SafeTransferLib} from "solady/src/utils/SafeTransferLib.sol";
 
 import {EngineBase, Rounding} from "../core/EngineBase.sol";
-import {BandConfig, IDeltaHedgeVaultCore, VolatilitySettings} from "../interfaces/IDeltaHedgeVault.sol";
+import {
+    BandConfig,
+    HedgeStatus,
+    IDeltaHedgeVaultCore,
+    VolatilitySettings
+} from "../interfaces/IDeltaHedgeVault.sol";
 import {IOptionBook} from "../interfaces/IOptionBook.sol";
-import {EngineSettings, HEALTHY, Mode, Policy, Reason} from "../interfaces/IRebalanceEngine.sol";
+import {
+    EngineSettings,
+    HEALTHY,
+    Mode,
+    Policy,
+    Reason,
+    RebalanceStatus
+} from "../interfaces/IRebalanceEngine.sol";
 import {BlackScholesLib} from "../libraries/BlackScholesLib.sol";
 import {BPS, WAD} from "../libraries/ConstantsLib.sol";
 import {OptionLegLib} from "../libraries/OptionLegLib.sol";
@@ -28,6 +40,7 @@ struct DeltaHedgeStorage {
     BandConfig band;
     bytes27 bookHash; // the live legs' fingerprint at the last rebalance that followed a book change
     uint40 bookRebalancedAt; // and when it ran
+    uint16 maxLtvBps; // a vault with a lending market: no short leaves debt above this share of collateral
 }
 
 /// @title DeltaHedgeStrategy
@@ -35,7 +48,8 @@ struct DeltaHedgeStorage {
 /// and the hedge computed from σ, r and the book at the oracle spot.
 /// @dev Deviation = |net delta − target| in underlying units (WAD); out of band when it exceeds the
 /// band's half-width. ToTarget trades the whole deviation; ToBandEdge trades to `(1 − hysteresis)·H`
-/// from target on the same side. A sell never exceeds the underlying held.
+/// from target on the same side. Without a lending market a sell never exceeds the underlying held
+/// (`_limitChange`); `DeltaHedgeLendingStrategy` lets it borrow and sell more, down to a short.
 abstract contract DeltaHedgeStrategy is EngineBase {
     using FixedPointMathLib for uint256;
 
@@ -44,7 +58,7 @@ abstract contract DeltaHedgeStrategy is EngineBase {
         Reason reason; // HEALTHY, OracleInvalidAnswer (spot outside the Greeks' domain), VolatilityUnhealthy or BookUnreadable
         uint256 spotWad;
         uint256 sigmaWad;
-        uint256 underlyingWad;
+        int256 underlyingWad; // held, less what the vault owes on a lending market
         BookGreeks greeks;
         int256 offWad; // net delta − target
         uint256 halfWidthWad;
@@ -97,8 +111,8 @@ abstract contract DeltaHedgeStrategy is EngineBase {
             int256 inner = int256((h.halfWidthWad * (BPS - s.bandHysteresisBps)) / BPS);
             change = h.offWad > 0 ? inner - h.offWad : -inner - h.offWad;
         }
-        // forge-lint: disable-next-line(unsafe-typecast) -- underlyingWad is a token balance in WAD (< 2^128 for any real token) and fits int256
-        if (change < 0 && uint256(-change) > h.underlyingWad) change = -int256(h.underlyingWad);
+        // A refusal `_limitChange` records in `v.strategyReason` stops the predicate in `_assess`.
+        change = _limitChange(v, h, change);
         // Value in quote WAD at the oracle spot; the engine turns it into a leg with an oracle-bounded minimum.
         // forge-lint: disable-next-line(unsafe-typecast) -- spotWad <= MAX_PRICE_WAD (1e36) fits int256
         deltas[1] = (change * int256(h.spotWad)) / int256(WAD);
@@ -106,28 +120,68 @@ abstract contract DeltaHedgeStrategy is EngineBase {
 
     /// @dev No lending leg: the wallet's valuation is the vault's.
     // solhint-disable-next-line no-empty-blocks
-    function _addLending(Valuation memory, Rounding) internal pure override {}
+    function _addLending(Valuation memory, Rounding) internal view virtual override {}
 
     /// @dev Buys are paid with the quote held.
-    function _quoteBudgetWad(Valuation memory v) internal pure override returns (uint256) {
+    function _quoteBudgetWad(Valuation memory v) internal view virtual override returns (uint256) {
         return v.values[0];
     }
 
-    function _deviation(Valuation memory v) internal view override returns (uint256) {
-        return FixedPointMathLib.abs(int256(_underlyingWad(v)) + v.strategyWad);
+    /// @dev Without a lending market a sell stops at the underlying held (underlying WAD, signed:
+    /// + buy, − sell). A vault with one borrows beyond it, within its bounds.
+    function _limitChange(
+        Valuation memory,
+        Hedge memory h,
+        int256 change
+    ) internal view virtual returns (int256) {
+        return change < 0 && -change > h.underlyingWad ? -h.underlyingWad : change;
     }
 
-    function _afterRebalance(Valuation memory before, Valuation memory afterwards) internal override {
+    /// @dev How much more underlying (WAD) the vault could sell from valuation `v`, whose net
+    /// underlying is `net`, by its own bounds: what it holds, plus (with a lending market) what it
+    /// could borrow within its LTV cap. Decides `HedgeClipped` and `hedgeStatus().clipped`.
+    function _sellRoomWad(Valuation memory, int256 net) internal view virtual returns (uint256) {
+        // forge-lint: disable-next-line(unsafe-typecast) -- net > 0 here
+        return net > 0 ? uint256(net) : 0;
+    }
+
+    function _deviation(Valuation memory v) internal view override returns (uint256) {
+        return FixedPointMathLib.abs(_netUnderlyingWad(v) + v.strategyWad);
+    }
+
+    function _afterRebalance(Valuation memory before, Valuation memory afterwards) internal virtual override {
         DeltaHedgeStorage storage $ = _dh();
         if (bytes27(before.strategyTag) != $.bookHash) {
             ($.bookHash, $.bookRebalancedAt) = (bytes27(before.strategyTag), uint40(block.timestamp));
         }
         int256 target = $.targetDeltaWad;
-        uint256 held = _underlyingWad(afterwards);
-        // forge-lint: disable-next-line(unsafe-typecast) -- held is a token balance in WAD (< 2^128 for any real token) and fits int256
-        int256 off = int256(held) + afterwards.strategyWad;
-        emit IDeltaHedgeVaultCore.Hedged(afterwards.strategyWad + target, off + target, held);
-        if (held == 0 && off > 0) emit IDeltaHedgeVaultCore.HedgeClipped(off);
+        int256 net = _netUnderlyingWad(afterwards);
+        int256 off = net + afterwards.strategyWad;
+        emit IDeltaHedgeVaultCore.Hedged(afterwards.strategyWad + target, off + target, net);
+        // forge-lint: disable-next-line(unsafe-typecast) -- off > 0 here
+        if (off > 0 && uint256(off) > _sellRoomWad(afterwards, net))
+            emit IDeltaHedgeVaultCore.HedgeClipped(off);
+    }
+
+    /// @dev `hedgeStatus()`, shared by the cores: values the book twice (once inside the predicate,
+    /// once for its own fields); a view only.
+    function _hedgeStatus() internal view returns (HedgeStatus memory out) {
+        (RebalanceStatus memory st, Valuation memory v, ) = _assess(false);
+        out.reason = st.reason;
+        out.targetDeltaWad = _dh().targetDeltaWad;
+        // The engine stopped before valuing (inactive, paused, sequencer or oracle): nothing to show.
+        if (v.prices.length < 2 || v.prices[1] == 0) return out;
+        Hedge memory h = _hedge(v);
+        out.sigmaWad = h.sigmaWad;
+        out.underlyingWad = h.underlyingWad;
+        if (h.reason != HEALTHY) return out;
+        out.bookDeltaWad = h.greeks.deltaWad;
+        out.bookGammaE36 = h.greeks.gammaE36;
+        out.liveLegs = h.greeks.liveLegs;
+        out.netDeltaWad = h.offWad + out.targetDeltaWad;
+        out.halfWidthWad = h.halfWidthWad;
+        // forge-lint: disable-next-line(unsafe-typecast) -- offWad > 0 here
+        out.clipped = h.offWad > 0 && uint256(h.offWad) > _sellRoomWad(v, h.underlyingWad) + h.halfWidthWad;
     }
 
     /* ---------------------------------------------------------------- THE HEDGE */
@@ -136,7 +190,7 @@ abstract contract DeltaHedgeStrategy is EngineBase {
     function _hedge(Valuation memory v) internal view returns (Hedge memory h) {
         DeltaHedgeStorage storage $ = _dh();
         h.spotWad = v.prices[1];
-        h.underlyingWad = _underlyingWad(v);
+        h.underlyingWad = _netUnderlyingWad(v);
         // A spot the Greeks cannot take (outside [1e-4, 1e12]) is treated as an unusable price.
         if (h.spotWad < BlackScholesLib.MIN_PRICE_WAD || h.spotWad > BlackScholesLib.MAX_PRICE_WAD) {
             h.reason = Reason.OracleInvalidAnswer;
@@ -168,7 +222,7 @@ abstract contract DeltaHedgeStrategy is EngineBase {
             bookHash := keccak256(add(add(packed, 0x20), sub(mload(packed), liveBytes)), liveBytes)
         }
         h.bookHash = bookHash;
-        h.offWad = int256(h.underlyingWad) + h.greeks.deltaWad - $.targetDeltaWad;
+        h.offWad = h.underlyingWad + h.greeks.deltaWad - $.targetDeltaWad;
         h.halfWidthWad = HedgeBandLib.halfWidthWad($.band, h.greeks, h.spotWad);
     }
 
@@ -212,9 +266,11 @@ abstract contract DeltaHedgeStrategy is EngineBase {
         return (true, packed);
     }
 
-    function _underlyingWad(Valuation memory v) internal view returns (uint256) {
+    /// @dev The underlying the vault holds (WAD), less (with a lending market) what it owes.
+    function _netUnderlyingWad(Valuation memory v) internal view virtual returns (int256) {
         uint256 bal = SafeTransferLib.balanceOf(v.cfg[1].token, address(this));
-        return bal.mulDiv(WAD, _unitOf(v, 1));
+        // forge-lint: disable-next-line(unsafe-typecast) -- a token balance in WAD (< 2^128 for any real token) fits int256
+        return int256(bal.mulDiv(WAD, _unitOf(v, 1)));
     }
 
     function _dh() internal pure returns (DeltaHedgeStorage storage $) {

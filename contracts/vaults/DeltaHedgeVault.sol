@@ -8,13 +8,7 @@ import {
     IDeltaHedgeVaultCore,
     IDeltaHedgeVaultExt
 } from "../interfaces/IDeltaHedgeVault.sol";
-import {
-    EngineParams,
-    HEALTHY,
-    RebalanceStatus,
-    VaultKind,
-    VenueInit
-} from "../interfaces/IRebalanceEngine.sol";
+import {EngineParams, VaultKind, VenueInit} from "../interfaces/IRebalanceEngine.sol";
 import {DeltaHedgeStrategy} from "../strategies/DeltaHedgeStrategy.sol";
 
 /// @title DeltaHedgeVault
@@ -38,22 +32,7 @@ contract DeltaHedgeVault is IDeltaHedgeVaultCore, RebalanceEngine, DeltaHedgeStr
     }
 
     /// @inheritdoc IDeltaHedgeVaultCore
-    /// @dev Values the book twice (once inside the predicate, once for its own fields); a view only.
-    function hedgeStatus() external view returns (HedgeStatus memory out) {
-        (RebalanceStatus memory st, Valuation memory v, ) = _assess(false);
-        out.reason = st.reason;
-        out.targetDeltaWad = _dh().targetDeltaWad;
-        // The engine stopped before valuing (inactive, paused, sequencer or oracle): nothing to show.
-        if (v.prices.length < 2 || v.prices[1] == 0) return out;
-        Hedge memory h = _hedge(v);
-        out.sigmaWad = h.sigmaWad;
-        out.underlyingWad = h.underlyingWad;
-        if (h.reason != HEALTHY) return out;
-        out.bookDeltaWad = h.greeks.deltaWad;
-        out.bookGammaE36 = h.greeks.gammaE36;
-        out.liveLegs = h.greeks.liveLegs;
-        out.netDeltaWad = h.offWad + out.targetDeltaWad;
-        out.halfWidthWad = h.halfWidthWad;
-        out.clipped = h.offWad > 0 && uint256(h.offWad) > h.underlyingWad + h.halfWidthWad;
+    function hedgeStatus() external view returns (HedgeStatus memory) {
+        return _hedgeStatus();
     }
 }

@@ -38,16 +38,7 @@ contract DeltaHedgeVaultExt is IDeltaHedgeVaultExt, EngineExtension, DeltaHedgeS
 
     /// @inheritdoc IDeltaHedgeVaultExt
     function initialize(EngineParams calldata params, HedgeInit calldata hedge) external onlyInitializing {
-        _initializeEngine(params);
-        _setBook(hedge.book);
-        _setVolatility(hedge.volatility);
-        _setRate(hedge.rateWad);
-        _setTargetDelta(hedge.targetDeltaWad);
-        _setBand(hedge.band);
-        _setBookLimits(hedge.limits);
-        // A placeholder no book's fingerprint equals: the first rebalance then overwrites a non-zero
-        // slot (2,900 gas) instead of paying 22,100 to create it; the deployer pays that once here.
-        _dh().bookHash = bytes27(uint216(1));
+        _initializeHedge(params, hedge);
     }
 
     /* ---------------------------------------------------------------- ONLY OWNER */
@@ -140,6 +131,20 @@ contract DeltaHedgeVaultExt is IDeltaHedgeVaultExt, EngineExtension, DeltaHedgeS
     }
 
     /* ---------------------------------------------------------------- INTERNAL */
+
+    /// @dev The engine's and the hedge's initial state, every field checked.
+    function _initializeHedge(EngineParams calldata params, HedgeInit calldata hedge) internal {
+        _initializeEngine(params);
+        _setBook(hedge.book);
+        _setVolatility(hedge.volatility);
+        _setRate(hedge.rateWad);
+        _setTargetDelta(hedge.targetDeltaWad);
+        _setBand(hedge.band);
+        _setBookLimits(hedge.limits);
+        // A placeholder no book's fingerprint equals: the first rebalance then overwrites a non-zero
+        // slot (2,900 gas) instead of paying 22,100 to create it; the deployer pays that once here.
+        _dh().bookHash = bytes27(uint216(1));
+    }
 
     function _token(uint256 asset) private view returns (address) {
         if (asset > 1) revert IBallastErrors.InvalidAsset(asset, address(0));

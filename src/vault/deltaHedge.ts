@@ -1,12 +1,13 @@
 import { ZeroAddress } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
-import type { IDeltaHedgeVault, OptionBook } from "../../typechain-types";
+import type { IDeltaHedgeLendingVault, IDeltaHedgeVault, OptionBook } from "../../typechain-types";
 import type {
   AmountSettingsStruct,
   EngineSettingsStruct,
 } from "../../typechain-types/contracts/interfaces/IDeltaHedgeVault.sol/IDeltaHedgeVault";
 import { NAMES } from "../deployments";
+import { loadLending, localLendingInit, seedLending } from "../market/lending";
 import { loadLocalMarket } from "../market/localMarket";
 import { WAD } from "../math/units";
 import { Mode, Policy } from "./enums";
@@ -14,6 +15,7 @@ import {
   type AssetInput,
   type ChainInputs,
   type VaultDeployment,
+  activateLocal,
   deployAndActivateLocal,
   engineInit,
   engineParams,
@@ -122,14 +124,7 @@ export function deltaHedgeVaultDeployment(
   book: string,
 ): VaultDeployment {
   const params = engineParams(assets, roles, preset.settings, preset.amounts);
-  const hedge = {
-    book,
-    volatility: preset.volatility,
-    rateWad: preset.rateWad,
-    targetDeltaWad: preset.targetDeltaWad,
-    band: preset.band,
-    limits: preset.limits,
-  };
+  const hedge = hedgeInit(preset, book);
   return {
     kind: "delta-hedge",
     extension: { contract: "DeltaHedgeVaultExt", args: [engineInit(assets, chain)] },
@@ -137,6 +132,18 @@ export function deltaHedgeVaultDeployment(
       contract: "DeltaHedgeVault",
       args: (extension) => [extension, params, hedge, venueInit(assets, chain)],
     },
+  };
+}
+
+/** The preset's `HedgeInit` for `book`. */
+function hedgeInit(preset: DeltaHedgePreset, book: string) {
+  return {
+    book,
+    volatility: preset.volatility,
+    rateWad: preset.rateWad,
+    targetDeltaWad: preset.targetDeltaWad,
+    band: preset.band,
+    limits: preset.limits,
   };
 }
 
@@ -180,4 +187,103 @@ export async function deployLocalDeltaHedgeVault(
     book,
   );
   return deployAndActivateLocal<IDeltaHedgeVault>(hre, market, key, d, symbols);
+}
+
+/** The LTV cap the demo's lending hedger keeps a short under: 60 % of its quote, against Aave's 77 %. */
+export const DEMO_HEDGE_MAX_LTV_BPS = 6000;
+
+/**
+ * Deploys a delta-hedged vault with a lending market (`DeltaHedgeLendingVault`) over the local
+ * Uniswap and Aave markets, reading `book`, as `Vault_<key>`: its extension (`VaultExt_<key>`), its
+ * module (`HedgeLendingModule_<key>`), then its core; activates it and returns it typed by the merged
+ * interface, connected to the admin.
+ */
+export async function deployLocalDeltaHedgeLendingVault(
+  hre: HardhatRuntimeEnvironment,
+  key: string,
+  preset: DeltaHedgePreset,
+  book: string,
+  maxLtvBps = DEMO_HEDGE_MAX_LTV_BPS,
+): Promise<IDeltaHedgeLendingVault> {
+  const { deployer, guardian } = await hre.getNamedAccounts();
+  const market = await loadLocalMarket(hre);
+  const symbols = [preset.quote, preset.underlying];
+  const assets = await localAssetInputs(
+    market,
+    symbols.map((symbol) => ({ symbol, maxStalenessSeconds: preset.maxStalenessSeconds })),
+  );
+  const chain = localChain(market);
+  const lending = await localLendingInit(hre);
+  const ext = await hre.deployments.deploy(NAMES.extension(key), {
+    contract: "DeltaHedgeLendingVaultExt",
+    from: deployer,
+    args: [engineInit(assets, chain), lending],
+  });
+  const module = await hre.deployments.deploy(`HedgeLendingModule_${key}`, {
+    contract: "DeltaHedgeLendingModule",
+    from: deployer,
+    args: [ext.address],
+  });
+  const params = engineParams(assets, { admin: deployer, guardian }, preset.settings, preset.amounts);
+  const core = await hre.deployments.deploy(NAMES.vault(key), {
+    contract: "DeltaHedgeLendingVault",
+    from: deployer,
+    args: [ext.address, module.address, params, hedgeInit(preset, book), maxLtvBps, venueInit(assets, chain)],
+  });
+  const vault = (await hre.ethers.getContractAt(
+    "IDeltaHedgeLendingVault",
+    core.address,
+    await hre.ethers.getSigner(deployer),
+  )) as unknown as IDeltaHedgeLendingVault;
+  await activateLocal(hre, market, vault, symbols);
+  return vault;
+}
+
+/** A delta-hedged vault with a lending market set up on the local chain, as the tests, the gas snapshot and the demo use it. */
+export interface LocalLendingHedge {
+  vault: IDeltaHedgeLendingVault;
+  book: OptionBook;
+  expiry: number;
+}
+
+/** The book and funding `setUpLocalLendingHedge` starts from (defaults in brackets). */
+export interface LocalLendingHedgeOptions {
+  preset?: DeltaHedgePreset; // [demoHedgePreset()]
+  strikeWad?: bigint; // long calls struck here [3,000]
+  callsWad?: bigint; // this many [40 ETH]
+  expirySeconds?: number; // expiring this long after the setup [30 days]
+  fundUsdc?: bigint; // the vault's USDC, token units [200,000]
+}
+
+/**
+ * The local short-hedge setup: a lender (signer 7) supplies 10,000 WETH to the local Aave market; a
+ * book managed by the guardian (signer 1) is long calls (40 ETH struck at 3,000, 30 days out by
+ * default: book delta ≈ +22 at spot 3,000); a `DeltaHedgeLendingVault` (`Vault_<key>`) reads it,
+ * funded by the admin with USDC and no WETH, so its first rebalance goes short.
+ */
+export async function setUpLocalLendingHedge(
+  hre: HardhatRuntimeEnvironment,
+  key: string,
+  opts: LocalLendingHedgeOptions = {},
+): Promise<LocalLendingHedge> {
+  const signers = await hre.ethers.getSigners();
+  const [admin, guardian, lender] = [signers[0], signers[1], signers[7]];
+  const market = await loadLocalMarket(hre);
+  await seedLending(await loadLending(hre), market.tokens.WETH, lender, 10_000n * WAD);
+  const book = await deployLocalOptionBook(hre, key, guardian.address);
+  const vault = await deployLocalDeltaHedgeLendingVault(
+    hre,
+    key,
+    opts.preset ?? demoHedgePreset(),
+    await book.getAddress(),
+  );
+  const now = Number((await hre.ethers.provider.getBlock("latest"))!.timestamp);
+  const expiry = now + (opts.expirySeconds ?? 30 * 86_400);
+  const strike = opts.strikeWad ?? 3000n * WAD;
+  await (await book.connect(guardian).addLeg(true, true, strike, opts.callsWad ?? 40n * WAD, expiry)).wait();
+  const usdc = opts.fundUsdc ?? 200_000n * 10n ** 6n;
+  await (await market.tokens.USDC.mint(admin.address, usdc)).wait();
+  await (await market.tokens.USDC.connect(admin).approve(await vault.getAddress(), usdc)).wait();
+  await (await vault.connect(admin).fund(0, usdc)).wait();
+  return { vault, book, expiry };
 }

@@ -4,7 +4,13 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 
-import type { IDeltaHedgeVault, ILeverageVault, OptionBook, ITargetWeightVault } from "../../typechain-types";
+import type {
+  IDeltaHedgeLendingVault,
+  IDeltaHedgeVault,
+  ILeverageVault,
+  OptionBook,
+  ITargetWeightVault,
+} from "../../typechain-types";
 import { interfaceOf } from "../../src/vault/kind";
 import type { VaultDeployment } from "../../src/vault/localDeploy";
 import { TAGS } from "../../src/deployments";
@@ -16,6 +22,7 @@ import {
   demoHedgePreset,
   deployLocalDeltaHedgeVault,
   deployLocalOptionBook,
+  setUpLocalLendingHedge,
 } from "../../src/vault/deltaHedge";
 import { deployLocalLeverageVault, demoLeveragePreset } from "../../src/vault/leverage";
 import {
@@ -207,3 +214,20 @@ export const leverageFixture = (key: string) =>
     }
     return { market, lending, vault, admin, keeper, arbitrageur, alice, bob };
   });
+
+export interface LendingHedgeFixture extends MarketFixture {
+  lending: LendingMarket;
+  vault: IDeltaHedgeLendingVault;
+  book: OptionBook;
+  expiry: number;
+  lender: HardhatEthersSigner;
+}
+
+/** `setUpLocalLendingHedge` ("ShortHedge") on the local Uniswap and Aave markets: see there. */
+export const lendingHedgeFixture = deployments.createFixture(async (): Promise<LendingHedgeFixture> => {
+  await deployments.fixture([TAGS.LocalMarket, TAGS.LendingMarket]);
+  const base = { ...(await actors()), market: await loadLocalMarket(hre) };
+  const lender = (await hre.ethers.getSigners())[7];
+  const hedge = await setUpLocalLendingHedge(hre, "ShortHedge");
+  return { ...base, ...hedge, lending: await loadLending(hre), lender };
+});

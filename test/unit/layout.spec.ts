@@ -115,6 +115,53 @@ describe("core / extension layout", () => {
     });
   });
 
+  describe("DeltaHedgeLendingVault (core, extension and lending module)", () => {
+    // The one selector the core's fallback sends to the module; its trade entry is reached only by
+    // the core's own DELEGATECALL, never through the fallback.
+    const routed = async () => {
+      const module = await selectors("DeltaHedgeLendingModule");
+      return new Map([...module].filter(([, sig]) => sig === "hedgeStatus()"));
+    };
+
+    it("has no selector in two halves, and resolves every selector of IDeltaHedgeLendingVault in exactly one", async () => {
+      const core = await selectors("DeltaHedgeLendingVault");
+      const ext = await selectors("DeltaHedgeLendingVaultExt");
+      const module = await routed();
+      expect([...module.values()]).to.deep.equal(["hedgeStatus()"]);
+      const venues = await selectors("IVenueModuleExt");
+      const merged = await selectors("IDeltaHedgeLendingVault");
+      for (const [sel, sig] of merged) {
+        const homes = [core, ext, module].filter((h) => h.has(sel)).length + (venues.has(sel) ? 1 : 0);
+        expect(homes, sig).to.equal(1);
+      }
+      const undeclared = [...core.keys(), ...ext.keys()].filter((s) => !merged.has(s));
+      expect(undeclared.map((s) => core.get(s) ?? ext.get(s))).to.deep.equal([]);
+      // The trade entry is nowhere the fallback could send a call: not in the extension, not routed.
+      const trade = [...(await selectors("DeltaHedgeLendingModule"))].find(([, sig]) =>
+        sig.startsWith("tradeLegs("),
+      );
+      expect(trade).to.not.equal(undefined);
+      expect(ext.has(trade![0])).to.equal(false);
+      expect(merged.has(trade![0])).to.equal(false);
+    });
+
+    it("keeps every half's storage out of sequential slots (ERC-7201 namespaces only)", async () => {
+      for (const name of ["DeltaHedgeLendingVault", "DeltaHedgeLendingModule", "DeltaHedgeLendingVaultExt"]) {
+        const artifact = await hre.artifacts.readArtifact(name);
+        const info = await hre.artifacts.getBuildInfo(`${artifact.sourceName}:${artifact.contractName}`);
+        const layout = (
+          info!.output.contracts[artifact.sourceName][artifact.contractName] as unknown as {
+            storageLayout: { storage: { label: string; slot: string }[] };
+          }
+        ).storageLayout.storage;
+        const labels = layout.map((x) => `${x.label}@${x.slot}`);
+        expect(labels, name).to.deep.equal(
+          name === "DeltaHedgeLendingVaultExt" ? ["_owner@0", "_pendingOwner@1"] : [],
+        );
+      }
+    });
+  });
+
   it("places each namespace where ERC-7201 says, as the NatSpec annotation names it", () => {
     const root = path.join(__dirname, "..", "..", "contracts");
     const files = [
