@@ -6,6 +6,7 @@ import hre from "hardhat";
 
 import { DEFAULT_HEDGE_DEMO, runDeltaHedgeDemo } from "../../src/demo/deltaHedgeDemo";
 import { DEFAULT_LEVERAGE_DEMO, runLeverageDemo } from "../../src/demo/leverageDemo";
+import { DEFAULT_SHORT_HEDGE_DEMO, runShortHedgeDemo } from "../../src/demo/shortHedgeDemo";
 import { DEFAULT_DEMO, runTargetWeightDemo } from "../../src/demo/targetWeightDemo";
 import { demoVaultPreset } from "../../src/vault/targetWeight";
 import { runCaptured } from "../shared/helpers";
@@ -119,12 +120,38 @@ describe("demo (npm run demo)", () => {
     );
   });
 
+  it("hedges a long-call book short on Aave through March 2024: shorts as the calls rise, buys back as they fall, inside the band after every step", async () => {
+    const lines: string[] = [];
+    const steps = await runShortHedgeDemo(hre, { ...DEFAULT_SHORT_HEDGE_DEMO, log: (l) => lines.push(l) });
+    expect(steps.length).to.equal(31);
+    // The first step opens the short from nothing: the book is long ≈ 22 ETH of delta.
+    expect(steps[0].underlyingBefore).to.equal(0);
+    expect(steps[0].action).to.equal("short");
+    expect(steps[0].underlyingAfter).to.be.lessThan(-20);
+    for (const s of steps) {
+      const at = s.point.time.toISOString();
+      // After the keeper the net delta is inside the ±0.5 ETH band; the vault never holds WETH long.
+      expect(Math.abs(s.netAfter), at).to.be.at.most(0.5);
+      expect(s.underlyingAfter, at).to.be.lessThan(0);
+      expect(s.loanToValueBps, at).to.be.at.most(6000);
+      expect(s.health, at).to.be.greaterThan(2);
+      if (s.action === "short") expect(s.underlyingAfter, at).to.be.lessThan(s.underlyingBefore);
+      if (s.action === "buy back") expect(s.underlyingAfter, at).to.be.greaterThan(s.underlyingBefore);
+    }
+    expect(steps.filter((s) => s.action === "short").length).to.be.gte(5);
+    expect(steps.filter((s) => s.action === "buy back").length).to.be.gte(5);
+    expect(lines.some((l) => /^\d+ shorts, \d+ buy-backs; the largest short [\d.]+ WETH/.test(l))).to.equal(
+      true,
+    );
+  });
+
   it("npx hardhat demo --csv writes both runs' rows; a folder it cannot write is one line", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ballast-demo-"));
     try {
       const { result, err } = await runCaptured<{
         targetWeight: { steps: unknown[] };
         deltaHedge: unknown[];
+        shortHedge: unknown[];
         leverage: unknown[];
       }>("demo", {
         csv: dir,
@@ -133,6 +160,11 @@ describe("demo (npm run demo)", () => {
       const tw = fs.readFileSync(path.join(dir, "target-weight.csv"), "utf8").trim().split("\n");
       const dh = fs.readFileSync(path.join(dir, "delta-hedge.csv"), "utf8").trim().split("\n");
       const lv = fs.readFileSync(path.join(dir, "leverage.csv"), "utf8").trim().split("\n");
+      const sh = fs.readFileSync(path.join(dir, "short-hedge.csv"), "utf8").trim().split("\n");
+      expect(sh[0]).to.equal(
+        "date,eth_usd,book_delta,weth_before,action,weth_after,net_delta,ltv_bps,aave_health",
+      );
+      expect(sh).to.have.length(result!.shortHedge.length + 1);
       expect(lv[0]).to.equal("date,eth_usd,leverage_before,actions,leverage_after,aave_health,nav_usd");
       expect(lv).to.have.length(result!.leverage.length + 1);
       expect(tw[0]).to.equal(
