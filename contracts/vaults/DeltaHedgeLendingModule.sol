@@ -53,9 +53,9 @@ contract DeltaHedgeLendingModule is IDeltaHedgeLendingModule, DeltaHedgeLendingS
     /// @dev A sell beyond the underlying held supplies the quote held as collateral (unless it is
     /// dust against the quote: at most 1 % of it, which the borrow's sizing left room for), borrows the
     /// rest, sells, and supplies the proceeds (all but the keeper's reward). A buy withdraws what the
-    /// quote held does not cover (the predicate sized it within what the market lets out), buys, and
-    /// repays with all it holds of the underlying; once the debt is cleared the collateral comes back
-    /// to the vault's balance. Every market call is checked by the market itself; the core's
+    /// quote held does not cover, up to what is supplied (the predicate sized it within what the
+    /// market lets out), buys, and repays with all it holds of the underlying; once the debt is
+    /// cleared the collateral comes back to the vault's balance. Every market call is checked by the market itself; the core's
     /// post-condition then checks deviation, NAV and the LTV cap on the position it is left with.
     function tradeLegs(
         Leg[] calldata legs,
@@ -89,12 +89,21 @@ contract DeltaHedgeLendingModule is IDeltaHedgeLendingModule, DeltaHedgeLendingS
         } else {
             uint256 need = leg.amountIn + reserve;
             uint256 wallet = QUOTE.balanceOf(address(this));
-            if (need > wallet) _lend(ILendingAdapter.withdrawCall.selector, QUOTE, need - wallet);
+            // The quote supplied, from the valuation (quote units convert to WAD and back exactly);
+            // a buy without any (a vault that never went short) withdraws nothing.
+            uint256 supplied = _sub0(quoteBeforeWad.mulDiv(QUOTE_UNIT, WAD), wallet);
+            if (need > wallet && supplied != 0)
+                _lend(
+                    ILendingAdapter.withdrawCall.selector,
+                    QUOTE,
+                    FixedPointMathLib.min(need - wallet, supplied)
+                );
             _executeLegs(legs, prices, maxPoolDeviationBps);
             if (debtBeforeWad != 0) {
                 _lend(ILendingAdapter.repayCall.selector, UNDERLYING, UNDERLYING.balanceOf(address(this)));
-                // The market took less than was held: the debt is cleared, the collateral comes home.
-                if (UNDERLYING.balanceOf(address(this)) != 0)
+                // The market took less than was held: the debt is cleared, the collateral comes home
+                // (unless a liquidation took it all).
+                if (UNDERLYING.balanceOf(address(this)) != 0 && supplied != 0)
                     _lend(ILendingAdapter.withdrawCall.selector, QUOTE, type(uint256).max);
             }
         }

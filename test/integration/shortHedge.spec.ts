@@ -160,6 +160,20 @@ describe("DeltaHedgeLendingVault: short hedges through a lending market", () => 
     });
   });
 
+  it("a vault that never went short buys with all its quote: nothing to withdraw, views and rebalance() agree", async () => {
+    // Target +100 ETH against a book of ≈ +22: a buy of ≈ 78 ETH (≈ 234k) that 200k of USDC clips.
+    await (await f.vault.setTargetDelta(100n * WAD)).wait();
+    const st = await expectPredicateAgreement(f.vault, f.stranger);
+    expect(st.reason).to.equal(BigInt(Reason.Due));
+    expect(st.legs[0].isSell).to.equal(false);
+    await rebalanceReceipt(f);
+    expect(await f.market.tokens.USDC.balanceOf(f.vault)).to.be.lt(USDC(1_000n));
+    expect(await f.market.tokens.WETH.balanceOf(f.vault)).to.be.gt(60n * WAD);
+    const position = await aave(f);
+    expect(position.collateral).to.equal(0n);
+    expect(position.debt).to.equal(0n);
+  });
+
   describe("its LTV cap", () => {
     it("stops a short the cap cannot carry at the cap, says it is clipped, and then has nothing due", async () => {
       // 200 more calls deep in the money: the book needs ≈ −240 ETH, ≈ $720k against $200k of USDC.
