@@ -19,8 +19,7 @@ import {
   deployAndActivateLocal,
   engineInit,
   engineParams,
-  localAssetInputs,
-  localChain,
+  localPair,
   venueInit,
 } from "./localDeploy";
 
@@ -173,19 +172,8 @@ export async function deployLocalDeltaHedgeVault(
   book: string,
 ): Promise<IDeltaHedgeVault> {
   const { deployer, guardian } = await hre.getNamedAccounts();
-  const market = await loadLocalMarket(hre);
-  const symbols = [preset.quote, preset.underlying];
-  const assets = await localAssetInputs(
-    market,
-    symbols.map((symbol) => ({ symbol, maxStalenessSeconds: preset.maxStalenessSeconds })),
-  );
-  const d = deltaHedgeVaultDeployment(
-    preset,
-    assets,
-    localChain(market),
-    { admin: deployer, guardian },
-    book,
-  );
+  const { market, symbols, assets, chain } = await localPair(hre, preset);
+  const d = deltaHedgeVaultDeployment(preset, assets, chain, { admin: deployer, guardian }, book);
   return deployAndActivateLocal<IDeltaHedgeVault>(hre, market, key, d, symbols);
 }
 
@@ -206,13 +194,7 @@ export async function deployLocalDeltaHedgeLendingVault(
   maxLtvBps = DEMO_HEDGE_MAX_LTV_BPS,
 ): Promise<IDeltaHedgeLendingVault> {
   const { deployer, guardian } = await hre.getNamedAccounts();
-  const market = await loadLocalMarket(hre);
-  const symbols = [preset.quote, preset.underlying];
-  const assets = await localAssetInputs(
-    market,
-    symbols.map((symbol) => ({ symbol, maxStalenessSeconds: preset.maxStalenessSeconds })),
-  );
-  const chain = localChain(market);
+  const { market, symbols, assets, chain } = await localPair(hre, preset);
   const lending = await localLendingInit(hre);
   const ext = await hre.deployments.deploy(NAMES.extension(key), {
     contract: "DeltaHedgeLendingVaultExt",

@@ -7,17 +7,9 @@ import type {
 } from "../../typechain-types/contracts/interfaces/ILeverageVault.sol/ILeverageVault";
 import { NAMES } from "../deployments";
 import { localLendingInit } from "../market/lending";
-import { loadLocalMarket } from "../market/localMarket";
 import { WAD } from "../math/units";
 import { Mode, Policy } from "./enums";
-import {
-  activateLocal,
-  engineInit,
-  engineParams,
-  localAssetInputs,
-  localChain,
-  venueInit,
-} from "./localDeploy";
+import { activateLocal, engineInit, engineParams, localPair, venueInit } from "./localDeploy";
 
 /** Mirror of ILeverageVault.LeverageConfig: leverages in WAD (2e18 = 2×), the LTV cap in bps. */
 export interface LeverageConfig {
@@ -95,13 +87,7 @@ export async function deployLocalLeverageVault(
   activate = true,
 ): Promise<ILeverageVault> {
   const { deployer, guardian } = await hre.getNamedAccounts();
-  const market = await loadLocalMarket(hre);
-  const symbols = [preset.quote, preset.underlying];
-  const assets = await localAssetInputs(
-    market,
-    symbols.map((symbol) => ({ symbol, maxStalenessSeconds: preset.maxStalenessSeconds })),
-  );
-  const chain = localChain(market);
+  const { market, symbols, assets, chain } = await localPair(hre, preset);
   const lending = await localLendingInit(hre);
   const ext = await hre.deployments.deploy(NAMES.extension(key), {
     contract: "LeverageVaultExt",

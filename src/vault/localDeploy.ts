@@ -2,7 +2,7 @@ import { MaxUint256, ZeroAddress } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import type { IRebalanceEngine } from "../../typechain-types";
-import type { LocalMarket } from "../market/localMarket";
+import { type LocalMarket, loadLocalMarket } from "../market/localMarket";
 import { NAMES } from "../deployments";
 import { localToken, type VenueKind } from "../market/spec";
 import type { VaultKindName } from "./kind";
@@ -176,6 +176,23 @@ export async function deployVault(
     ...opts,
   });
   return core.address;
+}
+
+/**
+ * The local market and a two-asset vault's inputs on it (the quote asset, then the underlying), where
+ * every two-asset local deployer starts.
+ */
+export async function localPair(
+  hre: HardhatRuntimeEnvironment,
+  pair: { quote: string; underlying: string; maxStalenessSeconds: number },
+): Promise<{ market: LocalMarket; symbols: string[]; assets: AssetInput[]; chain: ChainInputs }> {
+  const market = await loadLocalMarket(hre);
+  const symbols = [pair.quote, pair.underlying];
+  const assets = await localAssetInputs(
+    market,
+    symbols.map((symbol) => ({ symbol, maxStalenessSeconds: pair.maxStalenessSeconds })),
+  );
+  return { market, symbols, assets, chain: localChain(market) };
 }
 
 /** Resolves local-market addresses for `assets`, the first being the quote asset (no pool). */

@@ -24,6 +24,18 @@ async function selectors(name: string): Promise<Map<string, string>> {
   return out;
 }
 
+/** The contract's variables in sequential storage, as `label@slot` (its build info's storage layout). */
+async function sequentialSlots(name: string): Promise<string[]> {
+  const artifact = await hre.artifacts.readArtifact(name);
+  const info = await hre.artifacts.getBuildInfo(`${artifact.sourceName}:${artifact.contractName}`);
+  const layout = (
+    info!.output.contracts[artifact.sourceName][artifact.contractName] as unknown as {
+      storageLayout: { storage: { label: string; slot: string }[] };
+    }
+  ).storageLayout.storage;
+  return layout.map((x) => `${x.label}@${x.slot}`);
+}
+
 describe("core / extension layout", () => {
   for (const v of VAULTS) {
     describe(v.core, () => {
@@ -49,17 +61,10 @@ describe("core / extension layout", () => {
 
       it("keeps the core's storage out of sequential slots (ERC-7201 namespaces only)", async () => {
         for (const name of [v.core, v.ext]) {
-          const artifact = await hre.artifacts.readArtifact(name);
-          const fqn = `${artifact.sourceName}:${artifact.contractName}`;
-          const info = await hre.artifacts.getBuildInfo(fqn);
-          const layout = (
-            info!.output.contracts[artifact.sourceName][artifact.contractName] as unknown as {
-              storageLayout: { storage: { label: string; slot: string; contract: string }[] };
-            }
-          ).storageLayout.storage;
-          const labels = layout.map((s) => `${s.label}@${s.slot}`);
           // The extension holds only OpenZeppelin Ownable2Step's two slots; the core none at all.
-          expect(labels, name).to.deep.equal(name === v.core ? [] : ["_owner@0", "_pendingOwner@1"]);
+          expect(await sequentialSlots(name), name).to.deep.equal(
+            name === v.core ? [] : ["_owner@0", "_pendingOwner@1"],
+          );
         }
       });
     });
@@ -100,15 +105,7 @@ describe("core / extension layout", () => {
 
     it("keeps every half's storage out of sequential slots (ERC-7201 namespaces only)", async () => {
       for (const name of ["LeverageVault", "LeverageFlows", "LeverageVaultExt"]) {
-        const artifact = await hre.artifacts.readArtifact(name);
-        const info = await hre.artifacts.getBuildInfo(`${artifact.sourceName}:${artifact.contractName}`);
-        const layout = (
-          info!.output.contracts[artifact.sourceName][artifact.contractName] as unknown as {
-            storageLayout: { storage: { label: string; slot: string }[] };
-          }
-        ).storageLayout.storage;
-        const labels = layout.map((x) => `${x.label}@${x.slot}`);
-        expect(labels, name).to.deep.equal(
+        expect(await sequentialSlots(name), name).to.deep.equal(
           name === "LeverageVaultExt" ? ["_owner@0", "_pendingOwner@1"] : [],
         );
       }
@@ -147,15 +144,7 @@ describe("core / extension layout", () => {
 
     it("keeps every half's storage out of sequential slots (ERC-7201 namespaces only)", async () => {
       for (const name of ["DeltaHedgeLendingVault", "DeltaHedgeLendingModule", "DeltaHedgeLendingVaultExt"]) {
-        const artifact = await hre.artifacts.readArtifact(name);
-        const info = await hre.artifacts.getBuildInfo(`${artifact.sourceName}:${artifact.contractName}`);
-        const layout = (
-          info!.output.contracts[artifact.sourceName][artifact.contractName] as unknown as {
-            storageLayout: { storage: { label: string; slot: string }[] };
-          }
-        ).storageLayout.storage;
-        const labels = layout.map((x) => `${x.label}@${x.slot}`);
-        expect(labels, name).to.deep.equal(
+        expect(await sequentialSlots(name), name).to.deep.equal(
           name === "DeltaHedgeLendingVaultExt" ? ["_owner@0", "_pendingOwner@1"] : [],
         );
       }
