@@ -430,6 +430,18 @@ describe("backtest model against the contracts (differential)", function () {
         edge++;
         continue;
       }
+      // A state within 1e-9 ETH of its target (the near-neutral draw with no noise) is one the chain,
+      // whose Greeks differ from double precision by that much, may see as a dust trade: with the
+      // breaker's budget spent that reads CircuitBreaker where the model's exact zero reads
+      // BelowMinTrade. Both trade nothing, which is what is compared then (CI met one such draw).
+      const nearTarget = model.deviationWad < 10n ** 9n && REASONS[model.reason] === "BelowMinTrade";
+      if (nearTarget && REASONS[Number(chain.reason)] !== "BelowMinTrade") {
+        expect([REASONS[Number(chain.reason)], chain.legs.length], show()).to.deep.equal([
+          "CircuitBreaker",
+          0,
+        ]);
+        continue;
+      }
       expect(REASONS[Number(chain.reason)], show()).to.equal(REASONS[model.reason]);
       expect(chain.outOfBand, show()).to.equal(model.outOfBand);
       expect(chain.nextEligibleAt, show()).to.equal(model.nextEligibleAt);
