@@ -63,9 +63,11 @@ abstract contract DeltaHedgeLendingStrategy is DeltaHedgeStrategy, LendingLeg {
     }
 
     /// @dev A buy with debt outstanding is paid with the quote held plus what the market lets out
-    /// before the repayment; without debt, with all the quote.
+    /// before the repayment; without debt, with all the quote. The market is read only for such a
+    /// buy: the hedge buys exactly when the net delta is below target (net underlying +
+    /// `strategyWad`, book delta − target, is negative), and a sale's plan never reads the budget.
     function _quoteBudgetWad(Valuation memory v) internal view virtual override returns (uint256) {
-        if (v.debtWad == 0) return v.values[0];
+        if (v.debtWad == 0 || _netUnderlyingWad(v) + v.strategyWad >= 0) return v.values[0];
         uint256 walletWad = QUOTE.balanceOf(address(this)).mulDiv(WAD, QUOTE_UNIT);
         LendingTerms memory q = _terms(QUOTE);
         if (!q.canUnwind) return walletWad;
