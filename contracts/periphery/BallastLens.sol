@@ -20,6 +20,12 @@ import {
     Reason,
     VaultKind
 } from "../interfaces/IRebalanceEngine.sol";
+import {
+    ILeverageVault,
+    ILeverageVaultFlows,
+    LeverageConfig,
+    LeverageStatus
+} from "../interfaces/ILeverageVault.sol";
 import {ITargetWeightVault} from "../interfaces/ITargetWeightVault.sol";
 import {ChainlinkOracleLib} from "../oracles/ChainlinkOracleLib.sol";
 
@@ -62,6 +68,14 @@ struct HedgeParams {
     BookLimits limits;
 }
 
+/// @notice A leverage vault's position, its leverage settings and, when the ripcord is due, what
+/// `ripcord()` would do if sent now (found by running it, as `rebalance()` is).
+struct LeverageView {
+    LeverageStatus status;
+    LeverageConfig config;
+    Simulation ripcord; // ran only while status.ripcordDue
+}
+
 /// @notice A vault's whole status, everything `npx hardhat status`, `rebalance` and `keeper` read.
 struct VaultStatus {
     address vault;
@@ -80,6 +94,7 @@ struct VaultStatus {
     uint256 changeDelaySeconds; // how long targets and loosening changes wait (0: delta-hedged)
     HedgeStatus hedge; // delta-hedged vaults
     HedgeParams hedgeParams; // delta-hedged vaults
+    LeverageView leverage; // leverage vaults
 }
 
 /// @notice The chain's state the reads were made at, and the keeper's ETH. (No base fee: nodes run
@@ -142,10 +157,20 @@ contract BallastLens {
             s.pricesWad = p;
         } catch {} // solhint-disable-line no-empty-blocks
         s.assets = _assets(v);
-        // A leverage vault has no kind-specific fields here yet: its engine status above is whole.
         if (s.kind == VaultKind.TargetWeight) _targetWeight(ITargetWeightVault(vault), s);
         else if (s.kind == VaultKind.DeltaHedge) _hedge(IDeltaHedgeVault(vault), s);
-        if (s.status.reason == Reason.Due) s.simulation = simulator.run(vault);
+        else _leverage(ILeverageVault(vault), s, simulator);
+        if (s.status.reason == Reason.Due)
+            s.simulation = simulator.run(vault, abi.encodeCall(IRebalanceEngineCore.rebalance, ()));
+    }
+
+    /// @dev A leverage vault's figures; its ripcord is simulated while due, whatever the predicate says
+    /// (the ripcord ignores the cooldown, the breaker and the pause).
+    function _leverage(ILeverageVault v, VaultStatus memory s, RebalanceSimulator simulator) private {
+        s.leverage.status = v.leverageStatus();
+        s.leverage.config = v.leverageConfig();
+        if (s.leverage.status.ripcordDue)
+            s.leverage.ripcord = simulator.run(address(v), abi.encodeCall(ILeverageVaultFlows.ripcord, ()));
     }
 
     function _hedge(IDeltaHedgeVault v, VaultStatus memory s) private view {
@@ -218,17 +243,18 @@ contract BallastLens {
 }
 
 /// @title RebalanceSimulator
-/// @notice Runs a vault's `rebalance()` and reverts with the outcome, so whatever the rebalance did is
-/// undone. Used by BallastLens inside an `eth_call`; worthless on-chain (it can only ever revert).
+/// @notice Runs a vault's `rebalance()` (or `ripcord()`: any call that returns the reward it paid) and
+/// reverts with the outcome, so whatever the call did is undone. Used by BallastLens inside an
+/// `eth_call`; worthless on-chain (it can only ever revert).
 contract RebalanceSimulator {
     /// @notice The outcome, carried out of `simulate` by its revert.
     error Simulated(bool ok, uint256 reward, uint256 gasUsed, bytes revertData);
 
     /// @notice Runs `simulate` and decodes the outcome it reverts with.
-    function run(address vault) external returns (Simulation memory sim) {
+    function run(address vault, bytes calldata data) external returns (Simulation memory sim) {
         sim.ran = true;
         // solhint-disable-next-line no-empty-blocks
-        try this.simulate(vault) {
+        try this.simulate(vault, data) {
             // unreachable: simulate always reverts
         } catch (bytes memory ret) {
             // forge-lint: disable-next-line(unsafe-typecast) -- bytes4 of revert data: taking its first four bytes is the point (the length is checked first)
@@ -248,11 +274,12 @@ contract RebalanceSimulator {
         }
     }
 
-    /// @notice Calls `vault.rebalance()` and always reverts with `Simulated(...)`.
-    function simulate(address vault) external {
+    /// @notice Calls `vault` with `data` (a call returning the reward it paid) and always reverts with
+    /// `Simulated(...)`.
+    function simulate(address vault, bytes calldata data) external {
         uint256 start = gasleft();
         // solhint-disable-next-line avoid-low-level-calls
-        (bool ok, bytes memory ret) = vault.call(abi.encodeCall(IRebalanceEngineCore.rebalance, ()));
+        (bool ok, bytes memory ret) = vault.call(data);
         uint256 used = start - gasleft();
         uint256 reward;
         if (ok && ret.length >= 32) reward = abi.decode(ret, (uint256));

@@ -126,12 +126,28 @@ export function hedgeUrgency(netDeltaWad: bigint, targetDeltaWad: bigint, halfWi
   return Number((off * 1_000_000n) / halfWidthWad) / 1_000_000;
 }
 
+/**
+ * A leverage vault's urgency: how far leverage is from its target over the distance to the band's
+ * edge on that side (1 = at the edge: a lever is due below `minWad`, a delever above `maxWad`).
+ */
+export function leverageUrgency(
+  leverageWad: bigint,
+  targetWad: bigint,
+  minWad: bigint,
+  maxWad: bigint,
+): number {
+  const edge = leverageWad >= targetWad ? maxWad - targetWad : targetWad - minWad;
+  if (edge <= 0n) return 0;
+  const off = leverageWad >= targetWad ? leverageWad - targetWad : targetWad - leverageWad;
+  return Number((off * 1_000_000n) / edge) / 1_000_000;
+}
+
 /** How a failed send should be treated. */
 export type SendOutcome = "already-done" | "retry" | "fatal";
 
 /**
- * Reads a failed send or simulation. A RebalanceNotDue revert after the status said Due means
- * another keeper got there first (or the state moved): nothing is lost, count it as done. Network
+ * Reads a failed send or simulation. A RebalanceNotDue (or RipcordNotDue) revert after the status
+ * said Due means another keeper got there first (or the state moved): nothing is lost, count it as done. Network
  * and node hiccups are retried; anything else (insufficient funds, a real revert) is fatal.
  */
 export function classifySendError(error: unknown): SendOutcome {
@@ -143,12 +159,9 @@ export function classifySendError(error: unknown): SendOutcome {
     revert?: { name?: string };
   };
   const text = `${e?.shortMessage ?? ""} ${e?.message ?? ""}`;
-  if (
-    e?.revert?.name === "RebalanceNotDue" ||
-    e?.errorName === "RebalanceNotDue" ||
-    text.includes("RebalanceNotDue")
-  ) {
-    return "already-done";
+  // RipcordNotDue: another caller pulled a leverage vault's ripcord first.
+  for (const name of ["RebalanceNotDue", "RipcordNotDue"]) {
+    if (e?.revert?.name === name || e?.errorName === name || text.includes(name)) return "already-done";
   }
   if (e?.code === "INSUFFICIENT_FUNDS" || /insufficient funds/i.test(text)) return "fatal";
   if (

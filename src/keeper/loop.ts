@@ -15,7 +15,8 @@ import {
 } from "./decision";
 import { sleep } from "../cli/sleep";
 import {
-  REBALANCE_DATA,
+  type DueCall,
+  dueCall,
   engineInterface,
   baseFee,
   estimateRebalanceGas,
@@ -124,6 +125,8 @@ interface Pending {
   sentAt: number;
   /** The simulated reward, in the quote token's units, and that token. */
   reward: { units: bigint; symbol: string; decimals: number };
+  /** What was sent (rebalance or ripcord): the event carrying its reward, the ABI to read it with. */
+  call: DueCall;
   /** Quote tokens per ETH when it was sent (undefined: unknown), to price its gas. */
   ethPrice?: number;
 }
@@ -211,28 +214,29 @@ export async function runKeeper(
       gasCostQuote.set(p.reward.symbol, (gasCostQuote.get(p.reward.symbol) ?? 0) + cost);
       if (receipt.status === 1) {
         summary.confirmed++;
-        // The reward actually paid, from the vault's Rebalanced event (the simulation's figure was for
-        // the block the lens read).
+        // The reward actually paid, from the vault's Rebalanced (or Ripcorded) event (the
+        // simulation's figure was for the block the lens read).
         const paid = receipt.logs
           .filter((l) => l.address.toLowerCase() === v.address.toLowerCase())
-          .map((l) => iface.parseLog(l))
-          .find((e) => e?.name === "Rebalanced");
+          .map((l) => p.call.iface.parseLog(l))
+          .find((e) => e?.name === p.call.event);
         const r = rewards.get(p.reward.symbol) ?? { units: 0n, decimals: p.reward.decimals };
         r.units += paid ? (paid.args.reward as bigint) : p.reward.units;
         rewards.set(p.reward.symbol, r);
         emit("info", "confirmed", {
           vault: v.name,
+          call: p.call.what,
           tx: hash,
           block: receipt.blockNumber,
           gasUsed: receipt.gasUsed,
         });
       } else {
-        if (now.reason !== "Due") {
+        if (dueCall(hre, now)?.what !== p.call.what) {
           summary.raced++;
           emit("info", "raced", {
             vault: v.name,
             tx: hash,
-            why: "another keeper rebalanced first; ours reverted",
+            why: `another keeper ${p.call.what === "ripcord" ? "pulled the ripcord" : "rebalanced"} first; ours reverted`,
           });
         } else {
           summary.failures++;
@@ -298,14 +302,15 @@ export async function runKeeper(
     );
 
   /** The reward and the gas cost of a due rebalance, in its quote token (undefined: cannot price). */
-  async function economics(st: VaultStatusReport, tick: Tick): Promise<Economics | undefined> {
-    if (opts.minProfit <= 0 || st.reason !== "Due" || !st.plan.simulation.ran) return undefined;
+  async function economics(st: VaultStatusReport, call: DueCall, tick: Tick): Promise<Economics | undefined> {
+    const sim = call.simulation;
+    if (opts.minProfit <= 0 || !sim.ran) return undefined;
     const price = ethPriceFor(st, tick.reports);
     if (price === undefined) return undefined;
     tick.tip ??= await suggestedTip(hre);
-    const gasWei = BigInt(st.plan.simulation.gasUsed) * (tick.base + tick.tip);
-    const rewardQuote = st.plan.simulation.ok
-      ? Number(formatUnits(BigInt(st.plan.simulation.rewardUnits || "0"), st.plan.quote.decimals))
+    const gasWei = BigInt(sim.gasUsed) * (tick.base + tick.tip);
+    const rewardQuote = sim.ok
+      ? Number(formatUnits(BigInt(sim.rewardUnits || "0"), st.plan.quote.decimals))
       : st.plan.rewardQuote;
     return {
       rewardQuote,
@@ -324,13 +329,24 @@ export async function runKeeper(
     kinds.set(v.address, kind);
     const p = pending.get(v.address);
     if (p) return follow(v, p, st);
+    const call = dueCall(hre, st);
+    const ripcord = call?.what === "ripcord";
+    // A due ripcord is urgent whatever the trigger says (it runs through a cooldown, the breaker and a
+    // pause, and protects the holders from liquidation): it is sent under the hard cap like an urgent
+    // rebalance, without the profit rule (its reward is bounded by the vault's own settings).
     const decision = decide(
-      { reason: st.reason, detail: 0n, urgency: st.urgency },
+      ripcord
+        ? { reason: "Due", detail: 0n, urgency: Math.max(st.urgency, opts.policy.urgentMultiple) }
+        : { reason: st.reason, detail: 0n, urgency: st.urgency },
       tick.base,
       opts.policy,
-      await economics(st, tick),
+      call && !ripcord ? await economics(st, call, tick) : undefined,
     );
-    const state = `${decision.action}:${st.reason}`;
+    if (ripcord && decision.action === "send") {
+      const l = st.leverage!;
+      decision.why = `ripcord due: leverage ${l.leverage.toFixed(3)}× at or above ${l.ripcord.toFixed(3)}×`;
+    }
+    const state = `${decision.action}:${ripcord ? "ripcord" : st.reason}`;
     const changed = lastState.get(v.address) !== state;
     lastState.set(v.address, state);
     if (decision.action === "idle") {
@@ -355,19 +371,21 @@ export async function runKeeper(
         });
       return;
     }
-    if (!st.plan.simulation.ok) {
+    if (!call) return; // decide() sends only when something is due
+    if (!call.simulation.ok) {
       summary.failures++;
       emit("error", "simulation-failed", {
         vault: v.name,
         kind,
-        why: revertText(iface, { data: st.plan.simulation.revertData }, revertContext(st)),
+        call: call.what,
+        why: revertText(call.iface, { data: call.simulation.revertData }, revertContext(st)),
       });
       return;
     }
-    const data = REBALANCE_DATA;
-    const estimate = await estimateRebalanceGas(hre, keeper, v.address);
+    const { data } = call;
+    const estimate = await estimateRebalanceGas(hre, keeper, v.address, data);
     if (!estimate.ok) {
-      const why = revertText(iface, estimate.error, revertContext(st));
+      const why = revertText(call.iface, estimate.error, revertContext(st));
       if (estimate.raced) {
         summary.raced++;
         emit("info", "raced", { vault: v.name, kind, why: `no longer due at simulation: ${why}` });
@@ -414,10 +432,11 @@ export async function runKeeper(
       data,
       sentAt: Date.now(),
       reward: {
-        units: BigInt(st.plan.simulation.rewardUnits || "0"),
+        units: BigInt(call.simulation.rewardUnits || "0"),
         symbol: st.plan.quote.symbol,
         decimals: st.plan.quote.decimals,
       },
+      call,
       ethPrice: ethPriceFor(st, tick.reports),
     });
     nonce++;
@@ -425,6 +444,7 @@ export async function runKeeper(
     emit("info", "sent", {
       vault: v.name,
       kind,
+      call: call.what,
       tx: hash,
       nonce: nonce - 1,
       why: decision.why,

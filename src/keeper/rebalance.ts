@@ -17,6 +17,7 @@ import { sleep } from "../cli/sleep";
 import { formatDuration } from "../cli/args";
 import { POLL, type VaultStatusReport, revertContext, vaultStatus, vaultStatuses } from "./status";
 import { revertText } from "../vault/explain";
+import { kindInterface } from "../vault/kind";
 import { assertCanPay } from "./funds";
 import { formatEth, formatGwei, formatInt, formatToken } from "../format/units";
 
@@ -50,7 +51,8 @@ export interface RebalanceOptions {
   log: (line: string) => void;
 }
 
-export type RebalanceOutcome = "idle" | "blocked" | "skipped" | "dry-run" | "rebalanced" | "raced";
+export type RebalanceOutcome =
+  "idle" | "blocked" | "skipped" | "dry-run" | "rebalanced" | "ripcorded" | "raced";
 
 export interface RebalanceResult {
   name: string;
@@ -99,22 +101,63 @@ export const REBALANCE_DATA = new Interface(["function rebalance() returns (uint
   "rebalance",
 );
 
+/** ripcord() calldata (leverage vaults). */
+export const RIPCORD_DATA = new Interface(["function ripcord() returns (uint256)"]).encodeFunctionData(
+  "ripcord",
+);
+
+/**
+ * The call a due vault is sent: `rebalance()`, or `ripcord()` for a leverage vault at or above its
+ * ripcord bound (anyone may pull it; it runs while paused and ignores the cooldown and the breaker,
+ * so it comes first). Its lens simulation, the event that carries its reward, and the ABI that
+ * decodes its reverts.
+ */
+export interface DueCall {
+  what: "rebalance" | "ripcord";
+  data: string;
+  simulation: VaultStatusReport["plan"]["simulation"];
+  event: "Rebalanced" | "Ripcorded";
+  iface: Interface;
+}
+
+/** The call to send to a vault in the state `st`, or null when neither is due. */
+export function dueCall(hre: HardhatRuntimeEnvironment, st: VaultStatusReport): DueCall | null {
+  if (st.leverage?.ripcordDue) {
+    return {
+      what: "ripcord",
+      data: RIPCORD_DATA,
+      simulation: st.leverage.ripcordSimulation,
+      event: "Ripcorded",
+      iface: kindInterface(hre, "leverage"),
+    };
+  }
+  if (st.reason !== "Due") return null;
+  return {
+    what: "rebalance",
+    data: REBALANCE_DATA,
+    simulation: st.plan.simulation,
+    event: "Rebalanced",
+    iface: st.kind === "leverage" ? kindInterface(hre, "leverage") : engineInterface(hre),
+  };
+}
+
 /** The outcome of estimating rebalance() as the keeper: its gas and limit, or the error. */
 export type GasEstimate =
   { ok: true; gas: bigint; gasLimit: bigint } | { ok: false; error: unknown; raced: boolean };
 
 /**
- * Estimates rebalance()'s gas as `from` would send it to `vault` (one eth_estimateGas, which also
- * simulates it, now); `raced` when it is no longer due. The limit is the estimate plus 20 %.
- * Shared by the one-shot rebalance and the keeper loop.
+ * Estimates rebalance()'s gas (or the call `data`'s: the ripcord's) as `from` would send it to `vault`
+ * (one eth_estimateGas, which also simulates it, now); `raced` when it is no longer due. The limit is
+ * the estimate plus 20 %. Shared by the one-shot rebalance and the keeper loop.
  */
 export async function estimateRebalanceGas(
   hre: HardhatRuntimeEnvironment,
   from: string,
   vault: string,
+  data: string = REBALANCE_DATA,
 ): Promise<GasEstimate> {
   try {
-    const gas = await hre.ethers.provider.estimateGas({ from, to: vault, data: REBALANCE_DATA });
+    const gas = await hre.ethers.provider.estimateGas({ from, to: vault, data });
     return { ok: true, gas, gasLimit: (gas * 12n) / 10n };
   } catch (error) {
     return { ok: false, error, raced: classifySendError(error) === "already-done" };
@@ -132,6 +175,15 @@ export function formatChange(before: VaultStatusReport, after: VaultStatusReport
     ];
   }
   const pct = (x: number | undefined) => (x === undefined ? "-" : `${(x * 100).toFixed(2)}%`);
+  if (before.leverage && after.leverage) {
+    const b = before.leverage;
+    const a = after.leverage;
+    const health = (h: number | null) => (h === null ? "∞" : h.toFixed(3));
+    return [
+      `  leverage ${b.leverage.toFixed(3)}× → ${a.leverage.toFixed(3)}× (target ${a.target.toFixed(3)}×, band ${a.min.toFixed(3)}× … ${a.max.toFixed(3)}×); ` +
+        `LTV ${pct(b.loanToValue)} → ${pct(a.loanToValue)}; health ${health(b.health)} → ${health(a.health)}`,
+    ];
+  }
   return before.assets.map(
     (asset, i) =>
       `  ${asset.symbol.padEnd(6)} ${pct(asset.weight)} → ${pct(after.assets[i]?.weight)} (target ${pct(asset.target)})`,
@@ -176,16 +228,17 @@ async function gasGate(
   );
 }
 
-/** The Rebalanced event's reward, in quote units, from a receipt. */
+/** The reward `event` (Rebalanced or Ripcorded) carries, in quote units, from a receipt. */
 function rewardFrom(
   receipt: TransactionReceipt,
   iface: Interface,
   quoteDecimals: number,
+  event: DueCall["event"],
 ): number | undefined {
   for (const l of receipt.logs) {
     try {
       const parsed = iface.parseLog({ topics: [...l.topics], data: l.data });
-      if (parsed?.name === "Rebalanced") return Number(formatUnits(parsed.args.reward, quoteDecimals));
+      if (parsed?.name === event) return Number(formatUnits(parsed.args.reward, quoteDecimals));
     } catch {
       // another contract's event
     }
@@ -213,31 +266,40 @@ export async function rebalanceOnce(
   const read = await vaultStatuses(hre, [vault], { ...POLL, keeper });
   const before = read.reports[0];
   const base = { name: vault.name, address: vault.address, before };
-  if (before.reason !== "Due") {
+  const call = dueCall(hre, before);
+  if (!call) {
     const outcome = isBlocked(before.reason) ? "blocked" : "idle";
     return { ...base, outcome, why: before.reasonText };
   }
 
   const { plan } = before;
-  log(`${vault.name}: a rebalance is due (deviation ${before.urgency.toFixed(2)}× band)`);
-  for (const line of formatPlan(plan)) log(line);
+  if (call.what === "ripcord") {
+    const l = before.leverage!;
+    log(
+      `${vault.name}: leverage ${l.leverage.toFixed(3)}× is at or above its ripcord bound ${l.ripcord.toFixed(3)}×: ` +
+        `pulling the ripcord (it sells toward the target and repays; the trigger says ${before.reason})`,
+    );
+  } else {
+    log(`${vault.name}: a rebalance is due (deviation ${before.urgency.toFixed(2)}× band)`);
+    for (const line of formatPlan(plan)) log(line);
+  }
 
   const gate = await gasGate(hre, opts, vault.name, await baseFee(hre));
   if (!gate.ok) return { ...base, outcome: "skipped", why: gate.why };
 
-  const iface = engineInterface(hre);
-  if (!plan.simulation.ok) {
-    const why = revertText(iface, { data: plan.simulation.revertData }, revertContext(before));
-    throw new UserError(`${vault.name}: the simulation reverted with ${why}; nothing sent.`);
+  const { iface } = call;
+  if (!call.simulation.ok) {
+    const why = revertText(iface, { data: call.simulation.revertData }, revertContext(before));
+    throw new UserError(`${vault.name}: the ${call.what} simulation reverted with ${why}; nothing sent.`);
   }
-  const sim = await estimateRebalanceGas(hre, keeper, vault.address);
+  const sim = await estimateRebalanceGas(hre, keeper, vault.address, call.data);
   if (!sim.ok) {
     const why = revertText(iface, sim.error, revertContext(before));
     if (sim.raced) return { ...base, outcome: "raced", why: `no longer due at simulation: ${why}` };
-    throw new UserError(`${vault.name}: the simulation reverted with ${why}; nothing sent.`);
+    throw new UserError(`${vault.name}: the ${call.what} simulation reverted with ${why}; nothing sent.`);
   }
   log(
-    `  simulation ok: reward ${formatUnits(plan.simulation.rewardUnits, plan.quote.decimals)} ${plan.quote.symbol}, gas ≈ ${formatInt(sim.gas)}`,
+    `  simulation ok: reward ${formatUnits(call.simulation.rewardUnits, plan.quote.decimals)} ${plan.quote.symbol}, gas ≈ ${formatInt(sim.gas)}`,
   );
   if (opts.dryRun) return { ...base, outcome: "dry-run", why: "dry run: simulated, not sent" };
 
@@ -248,7 +310,7 @@ export async function rebalanceOnce(
   try {
     hash = await sendLean(hre, signer, {
       to: vault.address,
-      data: REBALANCE_DATA,
+      data: call.data,
       gasLimit,
       ...fees,
     });
@@ -258,7 +320,7 @@ export async function rebalanceOnce(
       return {
         ...base,
         outcome: "raced",
-        why: `another transaction rebalanced first; ours was refused: ${revertText(iface, e, revertContext(before))}`,
+        why: `another transaction ${call.what === "ripcord" ? "pulled the ripcord" : "rebalanced"} first; ours was refused: ${revertText(iface, e, revertContext(before))}`,
       };
     }
     throw new UserError(
@@ -274,28 +336,29 @@ export async function rebalanceOnce(
   }
   if (receipt.status !== 1) {
     const now = await vaultStatus(hre, vault, POLL);
-    if (now.reason !== "Due") {
+    if (dueCall(hre, now)?.what !== call.what) {
       return {
         ...base,
         outcome: "raced",
-        why: `another transaction rebalanced first; ours reverted harmlessly (${now.reasonText})`,
+        why: `another transaction ${call.what === "ripcord" ? "pulled the ripcord" : "rebalanced"} first; ours reverted harmlessly (${now.reasonText})`,
         txHash: hash,
         gasUsed: receipt.gasUsed,
         feeEth: formatEther(receipt.gasUsed * receipt.gasPrice),
         after: now,
       };
     }
-    throw new UserError(`${vault.name}: transaction ${hash} reverted while the vault is still due.`);
+    throw new UserError(`${vault.name}: transaction ${hash} reverted while the ${call.what} is still due.`);
   }
   const after = await vaultStatus(hre, vault, POLL);
+  const outcome = call.what === "ripcord" ? "ripcorded" : "rebalanced";
   return {
     ...base,
-    outcome: "rebalanced",
-    why: "rebalanced",
+    outcome,
+    why: outcome,
     txHash: hash,
     gasUsed: receipt.gasUsed,
     feeEth: formatEther(receipt.gasUsed * receipt.gasPrice),
-    rewardQuote: rewardFrom(receipt, iface, plan.quote.decimals),
+    rewardQuote: rewardFrom(receipt, iface, plan.quote.decimals, call.event),
     after,
   };
 }
@@ -317,8 +380,9 @@ export function formatResult(r: RebalanceResult): string[] {
           (r.txHash ? ` (tx ${r.txHash}, gas ${formatInt(r.gasUsed ?? 0n)})` : ""),
       ];
     case "rebalanced":
+    case "ripcorded":
       return [
-        `${r.name}: rebalanced in ${r.txHash}: gas ${formatInt(r.gasUsed ?? 0n)} (${formatEth(parseEther(r.feeEth ?? "0"))}), ` +
+        `${r.name}: ${r.outcome === "ripcorded" ? "ripcord pulled" : "rebalanced"} in ${r.txHash}: gas ${formatInt(r.gasUsed ?? 0n)} (${formatEth(parseEther(r.feeEth ?? "0"))}), ` +
           `reward ${formatToken(r.rewardQuote ?? 0, r.before.plan.quote.symbol, r.before.plan.quote.decimals)}`,
         ...formatChange(r.before, r.after!),
       ];

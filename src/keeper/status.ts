@@ -1,4 +1,4 @@
-import { Interface, formatUnits, ZeroAddress } from "ethers";
+import { Interface, MaxUint256, formatUnits, ZeroAddress } from "ethers";
 import { isoTime, whenText } from "../format/time";
 import { formatDuration } from "../cli/args";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
@@ -8,9 +8,9 @@ import { renderTable } from "../format/table";
 import { plural } from "../format/units";
 import { Mode, Policy, type ReasonName, reasonName } from "../vault/enums";
 import { BandPolicy } from "../vault/deltaHedge";
-import { type VaultKindName, kindName } from "../vault/kind";
+import { type VaultKindName, kindInterface, kindName } from "../vault/kind";
 import { type LensChain, type LensVault, readLens } from "../vault/lens";
-import { hedgeUrgency, targetWeightUrgency } from "./decision";
+import { hedgeUrgency, leverageUrgency, targetWeightUrgency } from "./decision";
 import { type RebalancePlan, planFromLens } from "./plan";
 import { describeReason } from "../vault/explain";
 
@@ -83,6 +83,29 @@ export interface VaultStatusReport {
       maxHalfWidth: number;
     };
     limits: { expiryUnwindSeconds: number; bookCooldownSeconds: number };
+  };
+  /** Leverage vaults: the position, its band and ripcord, and what `ripcord()` would do now. */
+  leverage?: {
+    /** Collateral value over equity (2 = 2×); 0 without equity. */
+    leverage: number;
+    target: number;
+    min: number;
+    max: number;
+    ripcord: number;
+    /** Net debt over collateral value, and the cap a lever or deposit may not pass (fractions). */
+    loanToValue: number;
+    maxLoanToValue: number;
+    /** Aave's health factor at the liquidation threshold; null without debt. */
+    health: number | null;
+    /** Underlying supplied plus held, and quote owed less quote held (token units). */
+    collateral: number;
+    debt: number;
+    /** Leverage is at or above the ripcord bound: anyone may call ripcord(), and the keeper does. */
+    ripcordDue: boolean;
+    ripcordRewardBps: number;
+    maxRipcordReward: number;
+    /** ripcord() run by the lens against the current state (ran only while due). */
+    ripcordSimulation: RebalancePlan["simulation"];
   };
   /** What rebalance() would do now (legs, bounds, the simulated reward); `legs` is empty unless Due. */
   plan: RebalancePlan;
@@ -237,6 +260,33 @@ export function reportFromLens(
         bookCooldownSeconds: Number(p.limits.bookCooldownSeconds),
       },
     };
+  } else if (kind === "leverage") {
+    const l = s.leverage.status;
+    const c = s.leverage.config;
+    const r = s.leverage.ripcord;
+    report.urgency = leverageUrgency(l.leverageWad, c.targetWad, c.minWad, c.maxWad);
+    report.leverage = {
+      leverage: num(l.leverageWad),
+      target: num(c.targetWad),
+      min: num(c.minWad),
+      max: num(c.maxWad),
+      ripcord: num(c.ripcordWad),
+      loanToValue: Number(l.loanToValueBps) / 1e4,
+      maxLoanToValue: Number(c.maxLtvBps) / 1e4,
+      health: l.healthFactorWad === MaxUint256 ? null : num(l.healthFactorWad),
+      collateral: num(l.collateral, Number(s.assets[1]?.decimals ?? 18)),
+      debt: num(l.debt, quoteDecimals),
+      ripcordDue: l.ripcordDue,
+      ripcordRewardBps: Number(c.ripcordRewardBps),
+      maxRipcordReward: num(c.maxRipcordReward, quoteDecimals),
+      ripcordSimulation: {
+        ran: r.ran,
+        ok: r.ok,
+        revertData: r.revertData,
+        gasUsed: Number(r.gasUsed),
+        rewardUnits: r.reward.toString(),
+      },
+    };
   } else {
     s.assets.forEach((a, i) => {
       assets[i].target = Number(a.targetBps) / 1e4;
@@ -354,15 +404,10 @@ export async function vaultStatuses(
   );
   const reports = vaults.map((v, i) => reportFromLens(v, lens.vaults[i], lens.chain, hre.network.name));
   if (opts.lastRebalanceCost) {
-    const iface = new Interface(hre.artifacts.readArtifactSync("IRebalanceEngine").abi);
-    const typed = {
-      "target-weight": new Interface(hre.artifacts.readArtifactSync("ITargetWeightVault").abi),
-      "delta-hedge": new Interface(hre.artifacts.readArtifactSync("IDeltaHedgeVault").abi),
-      leverage: new Interface(hre.artifacts.readArtifactSync("ILeverageVault").abi),
-    };
     for (const r of reports) {
+      const iface = kindInterface(hre, r.kind);
       const history = await readHistory(hre, r.address, r.block.number, r.block.timestamp, (data) =>
-        callText(typed[r.kind] ?? iface, data),
+        callText(iface, data),
       );
       if (r.lastRebalanceAt !== null && history.costWad !== null) {
         r.lastRebalanceCostWad = history.costWad.toString();
@@ -478,6 +523,26 @@ export function formatStatus(r: VaultStatusReport): string {
         `within ${pct(v.minSigma)} … ${pct(v.maxSigma)}; r ${pct(h.rate)}; band ${policy}, clamped ${b.minHalfWidth} … ${b.maxHalfWidth}; ` +
         `expiry unwind ${formatDuration(h.limits.expiryUnwindSeconds)}, book cooldown ${h.limits.bookCooldownSeconds === 0 ? "off" : formatDuration(h.limits.bookCooldownSeconds)}`,
     );
+  }
+  if (r.leverage) {
+    const l = r.leverage;
+    const x = (v: number) => `${v.toFixed(3)}×`;
+    const pct = (v: number) => `${+(v * 100).toFixed(2)}%`;
+    lines.push(
+      `  leverage ${x(l.leverage)} vs target ${x(l.target)} (band ${x(l.min)} … ${x(l.max)}, ripcord at ${x(l.ripcord)}); ` +
+        `LTV ${pct(l.loanToValue)} (cap ${pct(l.maxLoanToValue)}); health ${l.health === null ? "∞ (no debt)" : l.health.toFixed(3)}; ` +
+        `collateral ${l.collateral.toLocaleString("en-US", { maximumFractionDigits: 6 })} ${r.assets[1]?.symbol ?? ""}, ` +
+        `debt ${money(l.debt, q)}`,
+    );
+    if (l.ripcordDue) {
+      const sim = l.ripcordSimulation;
+      lines.push(
+        `  RIPCORD DUE: anyone may call ripcord() now (reward ${l.ripcordRewardBps} bps of the value sold, at most ${money(l.maxRipcordReward, q)}); ` +
+          (sim.ok
+            ? `simulated: reward ${formatUnits(BigInt(sim.rewardUnits), r.plan.quote.decimals)} ${q}, gas ≈ ${sim.gasUsed.toLocaleString("en-US")}`
+            : "its simulation reverted (npx hardhat rebalance says why)"),
+      );
+    }
   }
   lines.push(`  roles: owner ${r.roles.owner}, guardian ${r.roles.guardian}`, ...settingsLines(r));
   if (r.pendingChanges === null)

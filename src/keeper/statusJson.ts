@@ -52,6 +52,7 @@ export interface VaultJson {
   lastRebalanceCostWad: string | null;
   assets: AssetJson[];
   hedge: Record<string, string | boolean> | null;
+  leverage: Record<string, string | boolean | Record<string, string | boolean | null>> | null;
   plan: {
     legs: {
       asset: string;
@@ -170,35 +171,37 @@ export function vaultJson(r: VaultStatusReport, s: LensVault, iface: Interface):
       relBandBps: tw ? str(a.relBandBps) : null,
       weightWad: tw && priced ? str(a.weightWad) : null,
     })),
-    hedge: tw
-      ? null
-      : {
-          netDeltaWad: str(s.hedge.netDeltaWad),
-          targetDeltaWad: str(s.hedge.targetDeltaWad),
-          halfWidthWad: str(s.hedge.halfWidthWad),
-          bookDeltaWad: str(s.hedge.bookDeltaWad),
-          bookGammaE36: str(s.hedge.bookGammaE36),
-          underlyingWad: str(s.hedge.underlyingWad),
-          sigmaWad: str(s.hedge.sigmaWad),
-          liveLegs: str(s.hedge.liveLegs),
-          clipped: s.hedge.clipped,
-          book: s.hedgeParams.book,
-          volatilityFeed: s.hedgeParams.volatility.feed,
-          volatilityMaxStalenessSeconds: str(s.hedgeParams.volatility.maxStalenessSeconds),
-          sigmaSetWad: str(s.hedgeParams.volatility.sigmaWad),
-          minSigmaWad: str(s.hedgeParams.volatility.minSigmaWad),
-          maxSigmaWad: str(s.hedgeParams.volatility.maxSigmaWad),
-          rateWad: str(s.hedgeParams.rateWad),
-          bandPolicy: String(r.hedge?.band.policy),
-          bandRelativeBps: str(s.hedgeParams.band.relativeBps),
-          bandCostBps: str(s.hedgeParams.band.costBps),
-          bandAbsoluteWad: str(s.hedgeParams.band.absoluteWad),
-          bandRiskAversionWad: str(s.hedgeParams.band.riskAversionWad),
-          minHalfWidthWad: str(s.hedgeParams.band.minHalfWidthWad),
-          maxHalfWidthWad: str(s.hedgeParams.band.maxHalfWidthWad),
-          expiryUnwindSeconds: str(s.hedgeParams.limits.expiryUnwindSeconds),
-          bookCooldownSeconds: str(s.hedgeParams.limits.bookCooldownSeconds),
-        },
+    hedge:
+      r.kind !== "delta-hedge"
+        ? null
+        : {
+            netDeltaWad: str(s.hedge.netDeltaWad),
+            targetDeltaWad: str(s.hedge.targetDeltaWad),
+            halfWidthWad: str(s.hedge.halfWidthWad),
+            bookDeltaWad: str(s.hedge.bookDeltaWad),
+            bookGammaE36: str(s.hedge.bookGammaE36),
+            underlyingWad: str(s.hedge.underlyingWad),
+            sigmaWad: str(s.hedge.sigmaWad),
+            liveLegs: str(s.hedge.liveLegs),
+            clipped: s.hedge.clipped,
+            book: s.hedgeParams.book,
+            volatilityFeed: s.hedgeParams.volatility.feed,
+            volatilityMaxStalenessSeconds: str(s.hedgeParams.volatility.maxStalenessSeconds),
+            sigmaSetWad: str(s.hedgeParams.volatility.sigmaWad),
+            minSigmaWad: str(s.hedgeParams.volatility.minSigmaWad),
+            maxSigmaWad: str(s.hedgeParams.volatility.maxSigmaWad),
+            rateWad: str(s.hedgeParams.rateWad),
+            bandPolicy: String(r.hedge?.band.policy),
+            bandRelativeBps: str(s.hedgeParams.band.relativeBps),
+            bandCostBps: str(s.hedgeParams.band.costBps),
+            bandAbsoluteWad: str(s.hedgeParams.band.absoluteWad),
+            bandRiskAversionWad: str(s.hedgeParams.band.riskAversionWad),
+            minHalfWidthWad: str(s.hedgeParams.band.minHalfWidthWad),
+            maxHalfWidthWad: str(s.hedgeParams.band.maxHalfWidthWad),
+            expiryUnwindSeconds: str(s.hedgeParams.limits.expiryUnwindSeconds),
+            bookCooldownSeconds: str(s.hedgeParams.limits.bookCooldownSeconds),
+          },
+    leverage: r.kind !== "leverage" ? null : leverageJson(r, s, iface),
     plan: {
       legs: s.status.legs.map((l) => {
         const a = s.assets[Number(l.asset)];
@@ -231,6 +234,42 @@ export function vaultJson(r: VaultStatusReport, s: LensVault, iface: Interface):
     },
     pendingChanges:
       r.pendingChanges?.map((c) => ({ ...c, eta: str(c.eta), etaTime: isoTime(c.eta) })) ?? null,
+  };
+}
+
+/** A leverage vault's figures: its position, its leverage settings, and the ripcord's simulation. */
+function leverageJson(r: VaultStatusReport, s: LensVault, iface: Interface): VaultJson["leverage"] {
+  const l = s.leverage.status;
+  const c = s.leverage.config;
+  const sim = s.leverage.ripcord;
+  return {
+    leverageWad: str(l.leverageWad),
+    targetWad: str(c.targetWad),
+    minWad: str(c.minWad),
+    maxWad: str(c.maxWad),
+    ripcordWad: str(c.ripcordWad),
+    loanToValueBps: str(l.loanToValueBps),
+    maxLtvBps: str(c.maxLtvBps),
+    healthFactorWad: str(l.healthFactorWad),
+    collateralUnits: str(l.collateral),
+    debtUnits: str(l.debt),
+    ripcordDue: l.ripcordDue,
+    ripcordRewardBps: str(c.ripcordRewardBps),
+    maxRipcordRewardUnits: str(c.maxRipcordReward),
+    ripcordSimulation: {
+      ran: sim.ran,
+      ok: sim.ok,
+      gasUsed: str(sim.gasUsed),
+      rewardUnits: str(sim.reward),
+      revert:
+        sim.ran && !sim.ok
+          ? revertText(
+              iface,
+              { data: sim.revertData },
+              { now: r.block.timestamp, symbols: r.assets.map((x) => x.symbol) },
+            )
+          : null,
+    },
   };
 }
 

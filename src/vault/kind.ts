@@ -1,4 +1,4 @@
-import type { ContractRunner } from "ethers";
+import { type ContractRunner, Interface } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import type { IDeltaHedgeVault, ILeverageVault, ITargetWeightVault } from "../../typechain-types";
@@ -36,6 +36,21 @@ export const interfaceOf = (kind: VaultKindName) =>
     : kind === "delta-hedge"
       ? "IDeltaHedgeVault"
       : "ILeverageVault";
+
+const interfaces = new Map<VaultKindName, Interface>();
+
+/**
+ * The merged ABI of a vault of `kind` (its events and errors included), read from the artifact when
+ * first needed and kept.
+ */
+export function kindInterface(hre: HardhatRuntimeEnvironment, kind: VaultKindName): Interface {
+  let iface = interfaces.get(kind);
+  if (!iface) {
+    iface = new Interface(hre.artifacts.readArtifactSync(interfaceOf(kind)).abi);
+    interfaces.set(kind, iface);
+  }
+  return iface;
+}
 
 /** A vault of a known kind, typed by its merged interface. */
 export async function typedVault(

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { type Contract, parseUnits } from "ethers";
+import { type Contract, formatUnits, parseUnits } from "ethers";
 import hre from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
@@ -8,6 +8,7 @@ import { movePrices, sqrtPriceX96AtOracleMove, swapPoolTo } from "../../src/mark
 import { Reason } from "../../src/vault/enums";
 import { type LeverageFixture, leverageFixture } from "../shared/fixtures";
 import { runCaptured } from "../shared/helpers";
+import { runKeeper } from "../../src/keeper/loop";
 
 /**
  * The leverage vault on Aave V3's real bytecode (`@aave/core-v3`) and Uniswap V3's, priced by the
@@ -230,6 +231,139 @@ describe("LeverageVault (Aave V3 + Uniswap V3, real bytecode)", () => {
     expect(sent.err).to.equal("");
     expect((await aavePosition(f)).debt).to.be.gt(0n);
     expect((await f.vault.rebalanceStatus()).reason).to.equal(BigInt(Reason.WithinBand));
+  });
+
+  describe("the operator tools and the ripcord", () => {
+    /** Levered to 2×, then the price falls until leverage is ≈ 3.3×, past the 2.7× ripcord bound. */
+    async function pastTheRipcord(): Promise<void> {
+      await depositAndLever();
+      await movePrices(f.market, { WETH: 2150 }, f.arbitrageur);
+      expect((await f.vault.leverageStatus()).ripcordDue).to.equal(true);
+    }
+
+    /** The Ripcorded event's reward in a transaction, or undefined when it has none. */
+    async function ripcordReward(hash: string): Promise<bigint | undefined> {
+      const receipt = await hre.ethers.provider.getTransactionReceipt(hash);
+      for (const l of receipt!.logs) {
+        const parsed = f.vault.interface.parseLog(l);
+        if (parsed?.name === "Ripcorded") return parsed.args.reward as bigint;
+      }
+      return undefined;
+    }
+
+    it("status shows the leverage figures and the ripcord due, with its simulated reward", async () => {
+      await pastTheRipcord();
+      const s = await f.vault.leverageStatus();
+      const text = await runCaptured<unknown>("status", { vault: "lev", json: false });
+      expect(text.err).to.equal("");
+      expect(text.out).to.match(
+        /leverage 3\.\d{3}× vs target 2\.000× \(band 1\.700× … 2\.300×, ripcord at 2\.700×\)/,
+      );
+      expect(text.out).to.include("RIPCORD DUE");
+      const json = await runCaptured<unknown>("status", { vault: "lev", json: true });
+      const doc = JSON.parse(json.out) as {
+        vaults: {
+          hedge: unknown;
+          leverage: {
+            leverageWad: string;
+            ripcordDue: boolean;
+            ripcordWad: string;
+            loanToValueBps: string;
+            ripcordSimulation: { ran: boolean; ok: boolean; rewardUnits: string };
+          };
+        }[];
+      };
+      const l = doc.vaults[0].leverage;
+      expect(doc.vaults[0].hedge).to.equal(null);
+      expect(l.leverageWad).to.equal(s.leverageWad.toString());
+      expect(l.loanToValueBps).to.equal(s.loanToValueBps.toString());
+      expect(l.ripcordWad).to.equal(((27n * WAD) / 10n).toString());
+      expect(l.ripcordDue).to.equal(true);
+      expect(l.ripcordSimulation.ran).to.equal(true);
+      expect(l.ripcordSimulation.ok).to.equal(true);
+      expect(BigInt(l.ripcordSimulation.rewardUnits)).to.be.gt(0n);
+      // Nothing was sent by reading it.
+      expect((await f.vault.leverageStatus()).leverageWad).to.equal(s.leverageWad);
+    });
+
+    it("rebalance pulls the due ripcord rather than sending rebalance(), and pays the keeper its reward", async () => {
+      await pastTheRipcord();
+      const before = (await f.vault.leverageStatus()).leverageWad;
+      const res = await runCaptured<{ outcome: string; txHash: string; rewardQuote: number }[]>("rebalance", {
+        vault: "lev",
+        all: false,
+        dryRun: false,
+        gasMode: "skip",
+        waitTimeout: "600",
+      });
+      expect(res.err).to.equal("");
+      expect(res.out).to.include("pulling the ripcord");
+      const r = res.result![0];
+      expect(r.outcome).to.equal("ripcorded");
+      const reward = await ripcordReward(r.txHash);
+      if (reward === undefined) expect.fail(`no Ripcorded event in ${r.txHash}`);
+      expect(reward).to.be.gt(0n);
+      expect(r.rewardQuote).to.equal(Number(formatUnits(reward, 6)));
+      expect((await f.vault.leverageStatus()).leverageWad).to.be.lt(before);
+    });
+
+    it("a ripcord whose simulation reverts is reported in one line and nothing is sent", async () => {
+      await pastTheRipcord();
+      const weth = await f.market.tokens.WETH.getAddress();
+      await (await (f.lending.configurator.connect(f.admin) as Contract).setReservePause(weth, true)).wait();
+      const keeper = (await hre.ethers.getSigners())[2].address;
+      const nonce = await hre.ethers.provider.getTransactionCount(keeper);
+      const res = await runCaptured<unknown>("rebalance", {
+        vault: "lev",
+        all: false,
+        dryRun: false,
+        gasMode: "skip",
+        waitTimeout: "600",
+      });
+      expect(res.err).to.match(/the ripcord simulation reverted with .*LendingUnavailable.*; nothing sent/);
+      expect(res.err).to.not.match(/\n\s+at /); // no stack trace
+      expect(process.exitCode).to.equal(1);
+      process.exitCode = 0;
+      expect(await hre.ethers.provider.getTransactionCount(keeper)).to.equal(nonce);
+    });
+
+    it("the keeper loop pulls the ripcord, even while the vault is paused", async () => {
+      await pastTheRipcord();
+      await (await f.vault.connect(f.admin).pause()).wait(); // rebalance() stops; the ripcord does not
+      const before = (await f.vault.leverageStatus()).leverageWad;
+      const records: Record<string, unknown>[] = [];
+      const controller = new AbortController();
+      const done = runKeeper(hre, [{ name: "lev", address: await f.vault.getAddress() }], f.keeper, {
+        pollMs: 100,
+        policy: {
+          baseFeeCeilingWei: parseUnits("30", "gwei"),
+          urgentMultiple: 3,
+          hardCapWei: parseUnits("300", "gwei"),
+        },
+        backoffBaseMs: 50,
+        backoffCapMs: 200,
+        stuckAfterMs: 60_000,
+        json: true,
+        noFundsExitAfter: 10,
+        minProfit: 0,
+        reportEveryMs: 0,
+        log: (line) => void records.push(JSON.parse(line) as Record<string, unknown>),
+        signal: controller.signal,
+      });
+      for (let i = 0; i < 400 && !records.some((r) => r.event === "confirmed"); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      controller.abort("SIGTERM");
+      await done;
+      const sent = records.find((r) => r.event === "sent");
+      expect(sent, records.map((r) => r.event).join(", ")).to.not.equal(undefined);
+      expect(sent!.call).to.equal("ripcord");
+      expect(String(sent!.why)).to.match(/^ripcord due: leverage 3\.\d{3}× at or above 2\.700×/);
+      const confirmed = records.find((r) => r.event === "confirmed");
+      expect(confirmed!.call).to.equal("ripcord");
+      expect(await ripcordReward(String(confirmed!.tx))).to.be.gt(0n);
+      expect((await f.vault.leverageStatus()).leverageWad).to.be.lt(before);
+    });
   });
 
   describe("attacks and faults (SPEC §13)", () => {

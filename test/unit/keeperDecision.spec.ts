@@ -7,6 +7,7 @@ import {
   classifySendError,
   decide,
   hedgeUrgency,
+  leverageUrgency,
   replacementFees,
   targetWeightUrgency,
 } from "../../src/keeper/decision";
@@ -90,9 +91,28 @@ describe("keeper decisions", () => {
       expect(hedgeUrgency(WAD, WAD, WAD)).to.equal(0);
       expect(hedgeUrgency(WAD, 0n, 0n)).to.equal(0);
     });
+
+    it("leverage: distance from the target over the distance to that side's band edge", () => {
+      const x = (n: string) => BigInt(Math.round(Number(n) * 1000)) * 10n ** 15n;
+      // Target 2×, band 1.7–2.3×: 2.45× is 0.45 over a 0.3 edge, 1.5 bands; 1.85× is 0.15 under a 0.3 edge.
+      expect(leverageUrgency(x("2.45"), x("2"), x("1.7"), x("2.3"))).to.equal(1.5);
+      expect(leverageUrgency(x("1.85"), x("2"), x("1.7"), x("2.3"))).to.equal(0.5);
+      // An asymmetric band: 1.2× under a 2× target with the lower edge at 1.5× is 0.8 / 0.5 = 1.6 bands.
+      expect(leverageUrgency(x("1.2"), x("2"), x("1.5"), x("2.3"))).to.equal(1.6);
+      expect(leverageUrgency(x("2"), x("2"), x("2"), x("2"))).to.equal(0); // no band: never divides by 0
+    });
   });
 
   describe("classifySendError", () => {
+    it("treats another caller's earlier ripcord as done", () => {
+      expect(
+        classifySendError({ revert: { name: "RipcordNotDue", args: [2n * WAD, (27n * WAD) / 10n] } }),
+      ).to.equal("already-done");
+      expect(classifySendError(new Error("reverted with custom error 'RipcordNotDue(2, 3)'"))).to.equal(
+        "already-done",
+      );
+    });
+
     it("treats another keeper's earlier rebalance as done", () => {
       expect(classifySendError({ revert: { name: "RebalanceNotDue", args: [10, 0] } })).to.equal(
         "already-done",
