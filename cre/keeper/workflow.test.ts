@@ -44,6 +44,8 @@ interface VaultState {
   weight?: number;
   lastRebalanceAt?: number;
   unreadable?: boolean;
+  /** A leverage vault (kind 3): its leverage (target 2×, band 1.7–2.3×, ripcord 2.7×). */
+  leverage?: number;
 }
 
 /** Mocks the chain: the base fee, each vault's views, and the receiver, which records every report. */
@@ -59,7 +61,27 @@ function chain(baseFeeGwei: bigint, vaults: Record<Address, VaultState>, receive
         encodeAbiParameters([{ type: "uint8" }, { type: "uint256" }], [Reason[v.reason], 0n]),
       ];
     };
-    mock.vaultKind = () => 1;
+    mock.vaultKind = () => (v.leverage === undefined ? 1 : 3);
+    const lev = BigInt(Math.round((v.leverage ?? 0) * 1e6)) * 10n ** 12n;
+    mock.leverageStatus = () => ({
+      reason: Reason[v.reason],
+      collateral: 0n,
+      debt: 0n,
+      navWad: 0n,
+      leverageWad: lev,
+      loanToValueBps: 0n,
+      healthFactorWad: 0n,
+      ripcordDue: lev >= (27n * WAD) / 10n,
+    });
+    mock.leverageConfig = () => ({
+      targetWad: 2n * WAD,
+      minWad: (17n * WAD) / 10n,
+      maxWad: (23n * WAD) / 10n,
+      ripcordWad: (27n * WAD) / 10n,
+      maxLtvBps: 6500,
+      ripcordRewardBps: 10,
+      maxRipcordReward: 100_000_000n,
+    });
     const w = BigInt(Math.round((v.weight ?? 0.5) * 1e6)) * 10n ** 12n;
     mock.weightsWad = () => [[WAD - w, w], 1_000_000n * WAD];
     mock.targets = () => [
@@ -164,6 +186,47 @@ test("an unreadable vault is skipped and logged; the others still get their repo
   expect(logs.some((l) => l.startsWith(`${A}: unreadable:`))).toBe(true);
   expect(reports.length).toBe(1);
   expect(payloadOf(reports[0]).slice(0, 66)).toBe(`0x${C.slice(2).toLowerCase().padStart(64, "0")}`);
+});
+
+test("a leverage vault out of its band: urgency from its band, a rebalance report", () => {
+  const { reports } = chain(10n, { [A]: { reason: "Due", leverage: 2.45, lastRebalanceAt: 7 } });
+  const { outcomes } = run([A]);
+  expect(outcomes[0]).toMatchObject({ action: "sent", why: "due: deviation 1.50× band" });
+  expect(payloadOf(reports[0])).toBe(
+    encodeRebalanceReport({ vault: A, lastRebalanceAt: 7n, deadline: BigInt(NOW_MS / 1000 + 600) }),
+  );
+  expect(payloadOf(reports[0]).length).toBe(2 + 96 * 2);
+});
+
+test("a leverage vault past its ripcord bound gets a ripcord report, even cooling down and above the ceiling", () => {
+  const { reports } = chain(50n, { [A]: { reason: "Cooldown", leverage: 3.3, lastRebalanceAt: 7 } });
+  const { outcomes } = run([A]);
+  expect(outcomes[0]).toMatchObject({
+    action: "sent",
+    why: "ripcord due: leverage 3.300× at or above 2.700×",
+  });
+  expect(reports.length).toBe(1);
+  const payload = payloadOf(reports[0]);
+  expect(payload).toBe(
+    encodeRebalanceReport({
+      vault: A,
+      lastRebalanceAt: 7n,
+      deadline: BigInt(NOW_MS / 1000 + 600),
+      action: "ripcord",
+    }),
+  );
+  // Written out by hand: the 96-byte rebalance report with the action word 1 appended.
+  expect(payload.length).toBe(2 + 128 * 2);
+  expect(payload.slice(-64)).toBe("1".padStart(64, "0"));
+});
+
+test("above the hard cap a ripcord holds too", () => {
+  const { reports } = chain(250n, { [A]: { reason: "Due", leverage: 3.3 } });
+  expect(run([A]).outcomes[0]).toMatchObject({
+    action: "hold",
+    why: "base fee 250.00 gwei above the hard cap 200.00 gwei",
+  });
+  expect(reports).toEqual([]);
 });
 
 test("a report the receiver refused is reported as failed, not as sent", () => {

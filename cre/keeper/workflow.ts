@@ -20,7 +20,13 @@ import {
 } from "viem";
 import { z } from "zod";
 
-import { type GasPolicy, decide, hedgeUrgency, targetWeightUrgency } from "../../src/keeper/decision";
+import {
+  type GasPolicy,
+  decide,
+  hedgeUrgency,
+  leverageUrgency,
+  targetWeightUrgency,
+} from "../../src/keeper/decision";
 import { encodeRebalanceReport } from "../../src/keeper/creReport";
 import { REASONS, type ReasonName } from "../../src/vault/enums";
 
@@ -29,7 +35,10 @@ import { REASONS, type ReasonName } from "../../src/vault/enums";
  * trigger through the vault's own `checkUpkeep` view (and, when due, how far out of band it is and
  * the `lastRebalanceAt` the report must carry), reads the base fee, applies the keeper's own gas rules
  * (`src/keeper/decision.ts`: ceiling, urgent override, hard cap — the same code as
- * `npx hardhat keeper`), and for each vault to send writes a report to Ballast's `RebalanceReceiver`,
+ * `npx hardhat keeper`), and for each vault to send writes a report to Ballast's `RebalanceReceiver`.
+ * A leverage vault at or above its ripcord bound gets a ripcord report instead, sent as urgent
+ * whatever its trigger says (the ripcord runs through a cooldown, the breaker and a pause), as the
+ * keeper loop does. Each report goes to the receiver,
  * which the DON signs and Chainlink's KeystoneForwarder delivers. A vault that cannot be read is
  * skipped and logged; the others go on.
  */
@@ -65,6 +74,8 @@ export const VAULT_ABI = parseAbi([
   "function weightsWad() view returns (uint256[] weights, uint256 navWad)",
   "function targets() view returns (uint16[] targetBps, uint16[] absBandBps, uint16[] relBandBps)",
   "function hedgeStatus() view returns ((uint8 reason, int256 netDeltaWad, int256 targetDeltaWad, uint256 halfWidthWad, int256 bookDeltaWad, int256 bookGammaE36, uint256 underlyingWad, uint256 sigmaWad, uint256 liveLegs, bool clipped))",
+  "function leverageStatus() view returns ((uint8 reason, uint256 collateral, uint256 debt, uint256 navWad, uint256 leverageWad, uint256 loanToValueBps, uint256 healthFactorWad, bool ripcordDue))",
+  "function leverageConfig() view returns ((uint64 targetWad, uint64 minWad, uint64 maxWad, uint64 ripcordWad, uint16 maxLtvBps, uint16 ripcordRewardBps, uint80 maxRipcordReward))",
 ]);
 export const BASEFEE_ABI = parseAbi(["function getBasefee() view returns (uint256 basefee)"]);
 /** The receiver's surface a contract mock needs (the forwarder calls onReport; nothing here reads it). */
@@ -83,7 +94,15 @@ export interface VaultOutcome {
 }
 
 type Read = <
-  F extends "checkUpkeep" | "vaultKind" | "engineState" | "weightsWad" | "targets" | "hedgeStatus",
+  F extends
+    | "checkUpkeep"
+    | "vaultKind"
+    | "engineState"
+    | "weightsWad"
+    | "targets"
+    | "hedgeStatus"
+    | "leverageStatus"
+    | "leverageConfig",
 >(
   vault: Address,
   functionName: F,
@@ -148,6 +167,26 @@ export function onCron(runtime: Runtime<Config>): VaultOutcome[] {
   return outcomes;
 
   function tick(vault: Address): VaultOutcome {
+    const kind = Number(read(vault, "vaultKind"));
+    if (kind < 1 || kind > 3) throw new Error(`not a Ballast vault (kind ${kind})`);
+    if (kind === 3) {
+      const l = read(vault, "leverageStatus") as { leverageWad: bigint; ripcordDue: boolean };
+      if (l.ripcordDue) {
+        const c = read(vault, "leverageConfig") as { ripcordWad: bigint };
+        const decision = decide(
+          { reason: "Due", detail: 0n, urgency: policy.urgentMultiple },
+          baseFee,
+          policy,
+        );
+        if (decision.action !== "send") return { vault, action: decision.action, why: decision.why };
+        const x = (w: bigint) => (Number(w / 10n ** 12n) / 1e6).toFixed(3);
+        return report(
+          vault,
+          "ripcord",
+          `ripcord due: leverage ${x(l.leverageWad)}× at or above ${x(c.ripcordWad)}×`,
+        );
+      }
+    }
     const [, performData] = read(vault, "checkUpkeep") as [boolean, Hex];
     const reasonCode = Number(BigInt(performData.slice(0, 66)));
     const detail = BigInt(`0x${performData.slice(66, 130)}`);
@@ -155,7 +194,6 @@ export function onCron(runtime: Runtime<Config>): VaultOutcome[] {
     if (reason === undefined) throw new Error(`unknown reason code ${reasonCode}`);
     let urgency = 0;
     if (reason === "Due") {
-      const kind = Number(read(vault, "vaultKind"));
       if (kind === 1) {
         const [weights] = read(vault, "weightsWad") as [bigint[], bigint];
         const [targetBps, absBandBps, relBandBps] = read(vault, "targets") as [number[], number[], number[]];
@@ -168,17 +206,24 @@ export function onCron(runtime: Runtime<Config>): VaultOutcome[] {
         };
         urgency = hedgeUrgency(h.netDeltaWad, h.targetDeltaWad, h.halfWidthWad);
       } else {
-        throw new Error(`not a Ballast vault (kind ${kind})`);
+        const l = read(vault, "leverageStatus") as { leverageWad: bigint };
+        const c = read(vault, "leverageConfig") as { targetWad: bigint; minWad: bigint; maxWad: bigint };
+        urgency = leverageUrgency(l.leverageWad, c.targetWad, c.minWad, c.maxWad);
       }
     }
     const decision = decide({ reason, detail, urgency }, baseFee, policy);
     if (decision.action !== "send") return { vault, action: decision.action, why: decision.why };
+    return report(vault, "rebalance", decision.why);
+  }
 
+  /** Writes one report for `vault` (what it saw, a deadline, the action) and reads the delivery. */
+  function report(vault: Address, action: "rebalance" | "ripcord", why: string): VaultOutcome {
     const state = read(vault, "engineState") as { lastRebalanceAt: number };
     const payload = encodeRebalanceReport({
       vault,
       lastRebalanceAt: BigInt(state.lastRebalanceAt),
       deadline: nowSeconds + BigInt(config.reportTtlSeconds),
+      action,
     });
     const report = runtime.report(prepareReportRequest(payload)).result();
     const reply = evm
@@ -204,7 +249,7 @@ export function onCron(runtime: Runtime<Config>): VaultOutcome[] {
         txHash,
       };
     }
-    return { vault, action: "sent", why: decision.why, txHash };
+    return { vault, action: "sent", why, txHash };
   }
 }
 

@@ -1,6 +1,6 @@
 import { concat, getBytes, toBeHex, zeroPadValue, type BytesLike } from "ethers";
 
-export { type RebalanceReport, encodeRebalanceReport, workflowName10 } from "./creReport";
+export { type RebalanceReport, REPORT_ACTION, encodeRebalanceReport, workflowName10 } from "./creReport";
 
 /**
  * What a Chainlink CRE workflow sends Ballast's `RebalanceReceiver`, and how the forwarder frames it.

@@ -1,11 +1,17 @@
 import { expect } from "chai";
 import hre from "hardhat";
-import { dataSlice, hexlify, randomBytes, toQuantity, Wallet, type Signer } from "ethers";
+import { dataSlice, hexlify, parseUnits, randomBytes, toQuantity, Wallet, type Signer } from "ethers";
 
 import { type RebalanceReport, type WorkflowIdentity, workflowName10 } from "../../src/keeper/cre";
-import type { ITargetWeightVault, RebalanceReceiver } from "../../typechain-types";
+import type { ILeverageVault, ITargetWeightVault, RebalanceReceiver } from "../../typechain-types";
 import { type TestDon, type SignedReport, deployDon, signReport } from "../shared/don";
-import { type VaultFixture, balancedVaultFixture, fundedVaultFixture } from "../shared/fixtures";
+import {
+  type VaultFixture,
+  balancedVaultFixture,
+  fundedVaultFixture,
+  leverageFixture,
+} from "../shared/fixtures";
+import { movePrices } from "../../src/market/localMarket";
 
 /**
  * CRE's write path end to end on the local market's real Uniswap V3: a test DON signs reports, Chainlink's
@@ -280,6 +286,82 @@ describe("CRE: KeystoneForwarder → RebalanceReceiver → rebalance()", () => {
         .to.be.revertedWithCustomError(s.receiver, "InvalidReport")
         .withArgs(2);
       expect(await holdings(s)).to.equal(before);
+    });
+  });
+
+  describe("ripcord reports (leverage vaults)", () => {
+    const levFixture = leverageFixture("levCre");
+
+    /** A 2× leverage vault the price has pushed to ≈ 3.3×, past its 2.7× ripcord bound, with a receiver. */
+    async function pastTheRipcord(): Promise<Setup> {
+      const f = await levFixture();
+      await (await f.vault.connect(f.alice).deposit(parseUnits("5", 18), f.alice.address)).wait();
+      await (await f.vault.connect(f.keeper).rebalance()).wait();
+      await hre.network.provider.send("evm_increaseTime", [7 * 86_400]);
+      await movePrices(f.market, { WETH: 3000, USDC: 1 }, f.arbitrageur);
+      await (await f.vault.connect(f.keeper).rebalance()).wait();
+      await movePrices(f.market, { WETH: 2150 }, f.arbitrageur);
+      const [, guardian, , , , , stranger] = await hre.ethers.getSigners();
+      return setup({ ...f, guardian, stranger, vault: f.vault as unknown as ITargetWeightVault });
+    }
+
+    it("a ripcord report pulls the ripcord, not rebalance(); the reward goes to the payee", async () => {
+      const s = await pastTheRipcord();
+      const vault = s.vault as unknown as ILeverageVault;
+      const before = await vault.leverageStatus();
+      expect(before.ripcordDue).to.equal(true);
+      const signed = signReport(s.don, WORKFLOW, await reportFor(s.vault, { action: "ripcord" }));
+      const tx = deliver(s, signed, s.keeper);
+      await expect(tx)
+        .to.emit(s.don.forwarder, "ReportProcessed")
+        .withArgs(await s.receiver.getAddress(), signed.executionId, "0x0001", true);
+      await expect(tx).to.emit(vault, "Ripcorded");
+      await expect(tx).to.not.emit(vault, "Rebalanced");
+      const receipt = await (await tx).wait();
+      const executed = receipt!.logs
+        .map((l) => {
+          try {
+            return s.receiver.interface.parseLog(l);
+          } catch {
+            return null;
+          }
+        })
+        .find((e) => e?.name === "ReportExecuted")!;
+      expect(executed.args.action).to.equal(await s.receiver.ACTION_RIPCORD());
+      const reward = executed.args.reward as bigint;
+      expect(reward).to.be.gt(0n);
+      expect(await s.market.tokens.USDC.balanceOf(s.payee)).to.equal(reward);
+      expect(await s.market.tokens.USDC.balanceOf(await s.receiver.getAddress())).to.equal(0n);
+      expect((await vault.leverageStatus()).leverageWad).to.be.lt(before.leverageWad);
+    });
+
+    it("refusals: an unknown action, a report of another length, and a ripcord that is not due", async () => {
+      const s = await pastTheRipcord();
+      const before = await holdings(s);
+      const ripcord = signReport(s.don, WORKFLOW, await reportFor(s.vault, { action: "ripcord" }));
+      const forwarder = await s.don.forwarder.getAddress();
+      await hre.network.provider.send("hardhat_impersonateAccount", [forwarder]);
+      await hre.network.provider.send("hardhat_setBalance", [forwarder, toQuantity(10n ** 18n)]);
+      const asForwarder = await hre.ethers.getSigner(forwarder);
+      const metadata = dataSlice(ripcord.rawReport, 45, 109);
+      const report = dataSlice(ripcord.rawReport, 109);
+      const withAction = (a: bigint) => `${report.slice(0, 2 + 96 * 2)}${a.toString(16).padStart(64, "0")}`;
+      await expect(s.receiver.connect(asForwarder).onReport.staticCall(metadata, withAction(2n)))
+        .to.be.revertedWithCustomError(s.receiver, "UnknownAction")
+        .withArgs(2n);
+      await expect(s.receiver.connect(asForwarder).onReport.staticCall(metadata, `${report}00`))
+        .to.be.revertedWithCustomError(s.receiver, "InvalidReport")
+        .withArgs(129n);
+      expect(await holdings(s)).to.equal(before);
+      // Pulled once, the ripcord is no longer due: the same report again gets the vault's own reason.
+      while ((await (s.vault as unknown as ILeverageVault).leverageStatus()).ripcordDue) {
+        await (await (s.vault as unknown as ILeverageVault).connect(s.keeper).ripcord()).wait();
+      }
+      const again = signReport(s.don, WORKFLOW, await reportFor(s.vault, { action: "ripcord" }));
+      await expect(whyRefused(s, again)).to.be.revertedWithCustomError(
+        s.vault as unknown as ILeverageVault,
+        "RipcordNotDue",
+      );
     });
   });
 
