@@ -106,7 +106,6 @@ export function vaultJson(r: VaultStatusReport, s: LensVault, iface: Interface):
   const tw = r.kind === "target-weight";
   const st = s.settings;
   const am = s.amounts;
-  const sim = s.simulation;
   const q = s.assets[0];
   return {
     name: r.name,
@@ -217,20 +216,7 @@ export function vaultJson(r: VaultStatusReport, s: LensVault, iface: Interface):
       }),
       tradedWad: str(s.status.legs.reduce((acc, l) => acc + l.valueWad, 0n)),
       chunked: r.chunked,
-      simulation: {
-        ran: sim.ran,
-        ok: sim.ok,
-        gasUsed: str(sim.gasUsed),
-        rewardUnits: str(sim.reward),
-        revert:
-          sim.ran && !sim.ok
-            ? revertText(
-                iface,
-                { data: sim.revertData },
-                { now: r.block.timestamp, symbols: r.assets.map((x) => x.symbol) },
-              )
-            : null,
-      },
+      simulation: simulationJson(s.simulation, r, iface),
     },
     pendingChanges:
       r.pendingChanges?.map((c) => ({ ...c, eta: str(c.eta), etaTime: isoTime(c.eta) })) ?? null,
@@ -241,7 +227,6 @@ export function vaultJson(r: VaultStatusReport, s: LensVault, iface: Interface):
 function leverageJson(r: VaultStatusReport, s: LensVault, iface: Interface): VaultJson["leverage"] {
   const l = s.leverage.status;
   const c = s.leverage.config;
-  const sim = s.leverage.ripcord;
   return {
     leverageWad: str(l.leverageWad),
     targetWad: str(c.targetWad),
@@ -256,20 +241,25 @@ function leverageJson(r: VaultStatusReport, s: LensVault, iface: Interface): Vau
     ripcordDue: l.ripcordDue,
     ripcordRewardBps: str(c.ripcordRewardBps),
     maxRipcordRewardUnits: str(c.maxRipcordReward),
-    ripcordSimulation: {
-      ran: sim.ran,
-      ok: sim.ok,
-      gasUsed: str(sim.gasUsed),
-      rewardUnits: str(sim.reward),
-      revert:
-        sim.ran && !sim.ok
-          ? revertText(
-              iface,
-              { data: sim.revertData },
-              { now: r.block.timestamp, symbols: r.assets.map((x) => x.symbol) },
-            )
-          : null,
-    },
+    ripcordSimulation: simulationJson(s.leverage.ripcord, r, iface),
+  };
+}
+
+/** A call the lens simulated (rebalance or ripcord): success, gas, reward, the revert in words. */
+function simulationJson(sim: LensVault["simulation"], r: VaultStatusReport, iface: Interface) {
+  return {
+    ran: sim.ran,
+    ok: sim.ok,
+    gasUsed: str(sim.gasUsed),
+    rewardUnits: str(sim.reward),
+    revert:
+      sim.ran && !sim.ok
+        ? revertText(
+            iface,
+            { data: sim.revertData },
+            { now: r.block.timestamp, symbols: r.assets.map((x) => x.symbol) },
+          )
+        : null,
   };
 }
 

@@ -1,6 +1,15 @@
 import { expect } from "chai";
 import hre from "hardhat";
-import { dataSlice, hexlify, parseUnits, randomBytes, toQuantity, Wallet, type Signer } from "ethers";
+import {
+  dataSlice,
+  hexlify,
+  parseUnits,
+  randomBytes,
+  toQuantity,
+  Wallet,
+  type Signer,
+  type TransactionReceipt,
+} from "ethers";
 
 import { type RebalanceReport, type WorkflowIdentity, workflowName10 } from "../../src/keeper/cre";
 import type { ILeverageVault, ITargetWeightVault, RebalanceReceiver } from "../../typechain-types";
@@ -80,6 +89,16 @@ const deliver = (s: Setup, signed: SignedReport, transmitter: Signer, receiver?:
     .connect(transmitter)
     .report(receiver ?? s.receiver.getAddress(), signed.rawReport, signed.reportContext, signed.signatures);
 
+/** The receiver's ReportExecuted event in a delivery's receipt. */
+function reportExecuted(s: Setup, receipt: TransactionReceipt) {
+  for (const l of receipt.logs) {
+    if (l.address.toLowerCase() !== String(s.receiver.target).toLowerCase()) continue;
+    const e = s.receiver.interface.parseLog(l);
+    if (e?.name === "ReportExecuted") return e;
+  }
+  throw new Error("no ReportExecuted in the receipt");
+}
+
 /** The receiver's own answer to a delivered report (the forwarder records a failure but not why). */
 async function whyRefused(s: Setup, signed: SignedReport) {
   const forwarder = await s.don.forwarder.getAddress();
@@ -110,15 +129,7 @@ describe("CRE: KeystoneForwarder → RebalanceReceiver → rebalance()", () => {
       `      forwarder.report → onReport → rebalance(): ${receipt!.gasUsed.toLocaleString("en-US")} gas; ` +
         `rebalance() sent directly: ${direct.toLocaleString("en-US")} (3-asset demo vault, 2 signatures)`,
     );
-    const executed = receipt!.logs
-      .map((l) => {
-        try {
-          return s.receiver.interface.parseLog(l);
-        } catch {
-          return null;
-        }
-      })
-      .find((e) => e?.name === "ReportExecuted")!;
+    const executed = reportExecuted(s, receipt!);
     const reward = executed.args.reward as bigint;
     expect(reward).to.be.gt(0n);
     expect(executed.args.vault).to.equal(await s.vault.getAddress());
@@ -318,15 +329,7 @@ describe("CRE: KeystoneForwarder → RebalanceReceiver → rebalance()", () => {
       await expect(tx).to.emit(vault, "Ripcorded");
       await expect(tx).to.not.emit(vault, "Rebalanced");
       const receipt = await (await tx).wait();
-      const executed = receipt!.logs
-        .map((l) => {
-          try {
-            return s.receiver.interface.parseLog(l);
-          } catch {
-            return null;
-          }
-        })
-        .find((e) => e?.name === "ReportExecuted")!;
+      const executed = reportExecuted(s, receipt!);
       expect(executed.args.action).to.equal(await s.receiver.ACTION_RIPCORD());
       const reward = executed.args.reward as bigint;
       expect(reward).to.be.gt(0n);

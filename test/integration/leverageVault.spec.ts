@@ -8,7 +8,7 @@ import { movePrices, sqrtPriceX96AtOracleMove, swapPoolTo } from "../../src/mark
 import { Reason } from "../../src/vault/enums";
 import { type LeverageFixture, leverageFixture } from "../shared/fixtures";
 import { runCaptured } from "../shared/helpers";
-import { runKeeper } from "../../src/keeper/loop";
+import { startKeeper } from "../shared/keeper";
 
 /**
  * The leverage vault on Aave V3's real bytecode (`@aave/core-v3`) and Uniswap V3's, priced by the
@@ -331,30 +331,10 @@ describe("LeverageVault (Aave V3 + Uniswap V3, real bytecode)", () => {
       await pastTheRipcord();
       await (await f.vault.connect(f.admin).pause()).wait(); // rebalance() stops; the ripcord does not
       const before = (await f.vault.leverageStatus()).leverageWad;
-      const records: Record<string, unknown>[] = [];
-      const controller = new AbortController();
-      const done = runKeeper(hre, [{ name: "lev", address: await f.vault.getAddress() }], f.keeper, {
-        pollMs: 100,
-        policy: {
-          baseFeeCeilingWei: parseUnits("30", "gwei"),
-          urgentMultiple: 3,
-          hardCapWei: parseUnits("300", "gwei"),
-        },
-        backoffBaseMs: 50,
-        backoffCapMs: 200,
-        stuckAfterMs: 60_000,
-        json: true,
-        noFundsExitAfter: 10,
-        minProfit: 0,
-        reportEveryMs: 0,
-        log: (line) => void records.push(JSON.parse(line) as Record<string, unknown>),
-        signal: controller.signal,
-      });
-      for (let i = 0; i < 400 && !records.some((r) => r.event === "confirmed"); i++) {
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
-      controller.abort("SIGTERM");
-      await done;
+      const keeper = await startKeeper(["lev"]);
+      await keeper.waitFor("confirmed");
+      await keeper.stop();
+      const { records } = keeper;
       const sent = records.find((r) => r.event === "sent");
       expect(sent, records.map((r) => r.event).join(", ")).to.not.equal(undefined);
       expect(sent!.call).to.equal("ripcord");
