@@ -4,6 +4,8 @@ pragma solidity 0.8.28;
 import {
     BandConfig,
     BookLimits,
+    HedgeLendingStatus,
+    IDeltaHedgeLendingVaultExt,
     IDeltaHedgeVault,
     HedgeStatus,
     VolatilitySettings
@@ -80,6 +82,7 @@ struct LeverageView {
 struct VaultStatus {
     address vault;
     VaultKind kind; // None: not a Ballast vault (the other fields are then empty)
+    bool hedgeLends; // a delta-hedged vault on a lending market (it may go short): hedgeLending is set
     address extension;
     address owner;
     address guardian;
@@ -94,6 +97,7 @@ struct VaultStatus {
     uint256 changeDelaySeconds; // how long targets and loosening changes wait (0: delta-hedged)
     HedgeStatus hedge; // delta-hedged vaults
     HedgeParams hedgeParams; // delta-hedged vaults
+    HedgeLendingStatus hedgeLending; // when hedgeLends
     LeverageView leverage; // leverage vaults
 }
 
@@ -176,6 +180,13 @@ contract BallastLens {
     function _hedge(IDeltaHedgeVault v, VaultStatus memory s) private view {
         s.hedge = v.hedgeStatus();
         s.hedgeParams = HedgeParams(v.book(), v.volatility(), v.rateWad(), v.band(), v.bookLimits());
+        // Only a DeltaHedgeLendingVault answers lendingStatus(); the plain vault's extension reverts.
+        try IDeltaHedgeLendingVaultExt(address(v)).lendingStatus() returns (
+            HedgeLendingStatus memory lending
+        ) {
+            s.hedgeLends = true;
+            s.hedgeLending = lending;
+        } catch {} // solhint-disable-line no-empty-blocks
     }
 
     /// @dev The vault's kind, or None for an address without code or without a Ballast `vaultKind()`.

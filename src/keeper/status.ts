@@ -83,6 +83,17 @@ export interface VaultStatusReport {
       maxHalfWidth: number;
     };
     limits: { expiryUnwindSeconds: number; bookCooldownSeconds: number };
+    /**
+     * A hedge on a lending market (DeltaHedgeLendingVault): quote supplied, underlying owed (token
+     * units), debt over quote and its cap (fractions), the market's health factor (null: no debt).
+     */
+    lending?: {
+      collateral: number;
+      debt: number;
+      loanToValue: number;
+      maxLoanToValue: number;
+      health: number | null;
+    };
   };
   /** Leverage vaults: the position, its band and ripcord, and what `ripcord()` would do now. */
   leverage?: {
@@ -260,6 +271,16 @@ export function reportFromLens(
         bookCooldownSeconds: Number(p.limits.bookCooldownSeconds),
       },
     };
+    if (s.hedgeLends) {
+      const l = s.hedgeLending;
+      report.hedge.lending = {
+        collateral: num(l.collateral, quoteDecimals),
+        debt: num(l.debt, Number(s.assets[1]?.decimals ?? 18)),
+        loanToValue: Number(l.loanToValueBps) / 1e4,
+        maxLoanToValue: Number(l.maxLtvBps) / 1e4,
+        health: l.healthFactorWad === MaxUint256 ? null : num(l.healthFactorWad),
+      };
+    }
   } else if (kind === "leverage") {
     const l = s.leverage.status;
     const c = s.leverage.config;
@@ -523,6 +544,13 @@ export function formatStatus(r: VaultStatusReport): string {
         `within ${pct(v.minSigma)} … ${pct(v.maxSigma)}; r ${pct(h.rate)}; band ${policy}, clamped ${b.minHalfWidth} … ${b.maxHalfWidth}; ` +
         `expiry unwind ${formatDuration(h.limits.expiryUnwindSeconds)}, book cooldown ${h.limits.bookCooldownSeconds === 0 ? "off" : formatDuration(h.limits.bookCooldownSeconds)}`,
     );
+    if (h.lending) {
+      const l = h.lending;
+      lines.push(
+        `  lending: ${money(l.collateral, q)} supplied, ${l.debt.toLocaleString("en-US", { maximumFractionDigits: 6 })} ${r.assets[1]?.symbol ?? ""} owed; ` +
+          `LTV ${pct(l.loanToValue)} (cap ${pct(l.maxLoanToValue)}); health ${l.health === null ? "∞ (no debt)" : l.health.toFixed(3)}`,
+      );
+    }
   }
   if (r.leverage) {
     const l = r.leverage;

@@ -51,7 +51,7 @@ export interface VaultJson {
   };
   lastRebalanceCostWad: string | null;
   assets: AssetJson[];
-  hedge: Record<string, string | boolean> | null;
+  hedge: Record<string, string | boolean | Record<string, string> | null> | null;
   leverage: Record<string, string | boolean | Record<string, string | boolean | null>> | null;
   plan: {
     legs: {
@@ -199,6 +199,15 @@ export function vaultJson(r: VaultStatusReport, s: LensVault, iface: Interface):
             maxHalfWidthWad: str(s.hedgeParams.band.maxHalfWidthWad),
             expiryUnwindSeconds: str(s.hedgeParams.limits.expiryUnwindSeconds),
             bookCooldownSeconds: str(s.hedgeParams.limits.bookCooldownSeconds),
+            lending: s.hedgeLends
+              ? {
+                  collateralUnits: str(s.hedgeLending.collateral),
+                  debtUnits: str(s.hedgeLending.debt),
+                  loanToValueBps: str(s.hedgeLending.loanToValueBps),
+                  maxLtvBps: str(s.hedgeLending.maxLtvBps),
+                  healthFactorWad: str(s.hedgeLending.healthFactorWad),
+                }
+              : null,
           },
     leverage: r.kind !== "leverage" ? null : leverageJson(r, s, iface),
     plan: {

@@ -334,9 +334,24 @@ describe("DeltaHedgeLendingVault: short hedges through a lending market", () => 
     expect((await aave(f)).debt).to.be.gt(20n * WAD);
     const { out } = await runCaptured("status", { vault: "ShortHedge", json: true });
     const doc = JSON.parse(out) as StatusDocument;
-    const underlying = BigInt(doc.vaults[0].hedge!.underlyingWad);
+    const hedge = doc.vaults[0].hedge as Record<string, string> & { lending: Record<string, string> | null };
+    const underlying = BigInt(hedge.underlyingWad);
     expect(underlying).to.equal((await f.vault.hedgeStatus()).underlyingWad);
     expect(underlying).to.be.lt(-20n * WAD);
+    // The lending position through the lens, as the vault's own view has it.
+    const l = await f.vault.lendingStatus();
+    expect(hedge.lending).to.deep.equal({
+      collateralUnits: l.collateral.toString(),
+      debtUnits: l.debt.toString(),
+      loanToValueBps: l.loanToValueBps.toString(),
+      maxLtvBps: l.maxLtvBps.toString(),
+      healthFactorWad: l.healthFactorWad.toString(),
+    });
+    expect(l.debt).to.equal((await aave(f)).debt);
+    const text = await runCaptured("status", { vault: "ShortHedge", json: false });
+    const pct = (bps: bigint) => `${+(Number(bps) / 100).toFixed(4)}%`;
+    expect(text.out).to.include(`LTV ${pct(l.loanToValueBps)} (cap ${pct(l.maxLtvBps)})`);
+    expect(text.out).to.match(/lending: [\d,.]+ USDC supplied, [\d,.]+ WETH owed;/);
   });
 
   describe("guards", () => {

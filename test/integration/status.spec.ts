@@ -62,6 +62,7 @@ describe("status (npx hardhat status)", () => {
     expect(report.hedge!.halfWidth).to.equal(0.5);
     expect(report.hedge!.bookGamma).to.be.lessThan(0);
     expect(report.hedge!.liveLegs).to.equal(1);
+    expect(report.hedge!.lending).to.equal(undefined); // a plain hedge vault has no lending market
     expect(report.urgency).to.be.closeTo(Math.abs(report.hedge!.netDelta) / 0.5, 1e-6);
     expect(formatStatus(report)).to.match(/net Δ -\d+\.\d{4} vs target 0\.0000 ± 0\.5000; book Δ/);
     // Its own parameters, as the demo preset set them (σ 80 % in [5 %, 300 %], r 4 %, an absolute band).
