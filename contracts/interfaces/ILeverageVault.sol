@@ -126,7 +126,9 @@ interface ILeverageVaultExt is IRebalanceEngineExt {
         LeverageConfig calldata config
     ) external;
 
-    /// @notice Replaces the leverage settings. Owner only; every bound is checked (SPEC §16).
+    /// @notice Replaces the leverage settings. Owner only; every bound is checked (SPEC §16). With a
+    /// change delay, a loosening change (another target or ripcord bound, a narrower band, a higher
+    /// LTV cap or ripcord reward) must have been queued; a tightening one applies at once.
     function setLeverageConfig(LeverageConfig calldata config) external;
 
     /// @notice The leverage settings.

@@ -69,10 +69,22 @@ contract LeverageVaultExt is ILeverageVaultExt, EngineExtension, LeverageStrateg
     /* ---------------------------------------------------------------- ONLY ADMIN */
 
     /// @inheritdoc ILeverageVaultExt
-    /// @dev Every change is treated as loosening: with a change delay it must have been queued.
+    /// @dev With a change delay, a loosening change must have been queued (`_gate`); a tightening one
+    /// applies at once. Loosening: any change of the target or the ripcord bound (where every trade
+    /// aims; when the emergency sale and its reward start), a narrower band (more rebalances: a
+    /// higher `minWad` or a lower `maxWad`), a higher LTV cap, a higher ripcord reward or cap.
     function setLeverageConfig(LeverageConfig calldata config) external onlyOwner {
+        LeverageConfig memory old = _lv().config;
         _setConfig(config);
-        _gate(true);
+        _gate(
+            config.targetWad != old.targetWad ||
+                config.ripcordWad != old.ripcordWad ||
+                config.minWad > old.minWad ||
+                config.maxWad < old.maxWad ||
+                config.maxLtvBps > old.maxLtvBps ||
+                config.ripcordRewardBps > old.ripcordRewardBps ||
+                config.maxRipcordReward > old.maxRipcordReward
+        );
     }
 
     /* ---------------------------------------------------------------- VIEWS */

@@ -72,12 +72,53 @@ describe("LeverageVault: bad input and edges", () => {
       expect((await f.vault.leverageConfig()).targetWad).to.equal(next.targetWad);
     });
 
-    it("with a change delay, a change waits for its queue entry (ChangeNotReady)", async () => {
+    it("with a change delay, a loosening change waits for its queue entry (ChangeNotReady); a tightening one applies at once", async () => {
       const delayed = await deployLocalLeverageVault(hre, "levDelay", demoLeveragePreset(), 86_400);
-      await expect(delayed.setLeverageConfig(config)).to.be.revertedWithCustomError(
-        delayed,
-        "ChangeNotReady",
-      );
+      const x = (n: number) => (BigInt(Math.round(n * 1000)) * WAD) / 1000n;
+      const USDC = (n: number) => BigInt(n) * 10n ** 6n;
+      // The demo: target 2×, band 1.7–2.3×, ripcord 2.7×, LTV cap 65 %, reward 10 bps capped at 100 USDC.
+      const loosening: [string, Partial<LeverageConfig>][] = [
+        ["another target", { targetWad: x(2.1) }],
+        ["a lower ripcord bound", { ripcordWad: x(2.6) }],
+        ["a higher ripcord bound", { ripcordWad: x(2.8) }],
+        ["a higher band floor (narrower)", { minWad: x(1.8) }],
+        ["a lower band ceiling (narrower)", { maxWad: x(2.2) }],
+        ["a higher LTV cap", { maxLtvBps: 7_000 }],
+        ["a higher ripcord reward", { ripcordRewardBps: 20 }],
+        ["a higher ripcord reward cap", { maxRipcordReward: USDC(200) }],
+      ];
+      const tightening: [string, Partial<LeverageConfig>][] = [
+        ["a lower band floor (wider)", { minWad: x(1.6) }],
+        ["a higher band ceiling (wider)", { maxWad: x(2.4) }],
+        ["a lower LTV cap", { maxLtvBps: 6_000 }],
+        ["a lower ripcord reward", { ripcordRewardBps: 5 }],
+        ["a lower ripcord reward cap", { maxRipcordReward: USDC(50) }],
+        ["no change", {}],
+      ];
+      for (const [what, change] of loosening) {
+        await expect(delayed.setLeverageConfig({ ...config, ...change }), what).to.be.revertedWithCustomError(
+          delayed,
+          "ChangeNotReady",
+        );
+        expect(await delayed.leverageConfig(), what).to.deep.equal(Object.values(config));
+      }
+      for (const [what, change] of tightening) {
+        const snap = await hre.network.provider.send("evm_snapshot", []);
+        await expect(delayed.setLeverageConfig({ ...config, ...change }), what).to.emit(
+          delayed,
+          "LeverageConfigSet",
+        );
+        expect(await delayed.leverageConfig(), what).to.deep.equal(Object.values({ ...config, ...change }));
+        await hre.network.provider.send("evm_revert", [snap]);
+      }
+      // Queued and waited for, the loosening change applies.
+      const next = { ...config, maxLtvBps: 7_000 };
+      await (
+        await delayed.queueChange(delayed.interface.encodeFunctionData("setLeverageConfig", [next]))
+      ).wait();
+      await hre.network.provider.send("evm_increaseTime", [86_400]);
+      await expect(delayed.setLeverageConfig(next)).to.emit(delayed, "LeverageConfigSet");
+      expect((await delayed.leverageConfig()).maxLtvBps).to.equal(7_000n);
     });
   });
 
