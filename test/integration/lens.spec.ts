@@ -69,4 +69,20 @@ describe("BallastLens (one eth_call, nothing deployed)", () => {
     expect(vaults.every((v) => v.assets.length === 0 && !v.simulation.ran)).to.equal(true);
     expect(chain.keeperBalance).to.equal(await hre.ethers.provider.getBalance(stranger.address));
   });
+
+  it("reports kind None for contracts whose vaultKind() answer is not a Ballast kind", async () => {
+    const { stranger } = await bothVaultsFixture();
+    // Runtime code answering every call with: the word 9 (no such kind), the word 0 (None), 64 bytes starting with 1 (not one word).
+    const answers = {
+      "0x000000000000000000000000000000000000b001": "0x600960005260206000f3",
+      "0x000000000000000000000000000000000000b002": "0x60206000f3",
+      "0x000000000000000000000000000000000000b003": "0x600160005260406000f3",
+    };
+    for (const [address, code] of Object.entries(answers)) {
+      await hre.network.provider.send("hardhat_setCode", [address, code]);
+    }
+    const { vaults } = await readLens(hre, Object.keys(answers), stranger.address);
+    expect(vaults.map((v) => v.kind)).to.deep.equal([0n, 0n, 0n]);
+    expect(vaults.every((v) => v.assets.length === 0 && v.extension === ZeroAddress)).to.equal(true);
+  });
 });
