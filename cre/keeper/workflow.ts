@@ -169,8 +169,10 @@ export function onCron(runtime: Runtime<Config>): VaultOutcome[] {
   function tick(vault: Address): VaultOutcome {
     const kind = Number(read(vault, "vaultKind"));
     if (kind < 1 || kind > 3) throw new Error(`not a Ballast vault (kind ${kind})`);
-    if (kind === 3) {
-      const l = read(vault, "leverageStatus") as { leverageWad: bigint; ripcordDue: boolean };
+    // A leverage vault's position, read once: the ripcord's test and, when due, the urgency.
+    const l =
+      kind === 3 ? (read(vault, "leverageStatus") as { leverageWad: bigint; ripcordDue: boolean }) : null;
+    if (l) {
       if (l.ripcordDue) {
         const c = read(vault, "leverageConfig") as { ripcordWad: bigint };
         const decision = decide(
@@ -206,9 +208,8 @@ export function onCron(runtime: Runtime<Config>): VaultOutcome[] {
         };
         urgency = hedgeUrgency(h.netDeltaWad, h.targetDeltaWad, h.halfWidthWad);
       } else {
-        const l = read(vault, "leverageStatus") as { leverageWad: bigint };
         const c = read(vault, "leverageConfig") as { targetWad: bigint; minWad: bigint; maxWad: bigint };
-        urgency = leverageUrgency(l.leverageWad, c.targetWad, c.minWad, c.maxWad);
+        urgency = leverageUrgency(l!.leverageWad, c.targetWad, c.minWad, c.maxWad);
       }
     }
     const decision = decide({ reason, detail, urgency }, baseFee, policy);

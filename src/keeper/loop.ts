@@ -302,8 +302,8 @@ export async function runKeeper(
     );
 
   /** The reward and the gas cost of a due rebalance, in its quote token (undefined: cannot price). */
-  async function economics(st: VaultStatusReport, call: DueCall, tick: Tick): Promise<Economics | undefined> {
-    const sim = call.simulation;
+  async function economics(st: VaultStatusReport, tick: Tick): Promise<Economics | undefined> {
+    const sim = st.plan.simulation;
     if (opts.minProfit <= 0 || !sim.ran) return undefined;
     const price = ethPriceFor(st, tick.reports);
     if (price === undefined) return undefined;
@@ -340,7 +340,7 @@ export async function runKeeper(
         : { reason: st.reason, detail: 0n, urgency: st.urgency },
       tick.base,
       opts.policy,
-      call && !ripcord ? await economics(st, call, tick) : undefined,
+      call?.what === "rebalance" ? await economics(st, tick) : undefined,
     );
     if (ripcord && decision.action === "send") {
       const l = st.leverage!;
