@@ -323,10 +323,9 @@ abstract contract EngineBase is ReentrancyGuardTransient {
         uint256 total;
         // What the legs will spend: buys grossed up by their pool's fee (`_leg`), so the caps bind on it.
         for (uint256 i = 1; i < n; ++i) {
-            total +=
-                deltas[i] > 0
-                    ? uint256(deltas[i]).mulDiv(FEE_UNIT, FEE_UNIT - v.cfg[i].poolFee)
-                    : uint256(-deltas[i]);
+            int256 d = deltas[i];
+            // forge-lint: disable-next-line(unsafe-typecast) -- the sign is tested: d > 0 on one side, −d > 0 on the other
+            total += d > 0 ? uint256(d).mulDiv(FEE_UNIT, FEE_UNIT - v.cfg[i].poolFee) : uint256(-d);
         }
         uint256 cap = (v.nav * s.maxTradeBps) / BPS;
         budgetBound = budgetWad < cap && budgetWad < total;
@@ -339,8 +338,9 @@ abstract contract EngineBase is ReentrancyGuardTransient {
         // Two passes: sells (delta < 0) first so their proceeds fund the buys.
         for (uint256 pass; pass < 2; ++pass) {
             for (uint256 i = 1; i < n; ++i) {
-                if ((deltas[i] < 0) != (pass == 0)) continue;
-                uint256 valueWad = FixedPointMathLib.abs(deltas[i]);
+                int256 d = deltas[i];
+                if ((d < 0) != (pass == 0)) continue;
+                uint256 valueWad = FixedPointMathLib.abs(d);
                 if (total > cap) valueWad = (valueWad * cap) / total;
                 // A buy is clipped, in the plan itself, to the quote it can be paid with.
                 // (grossed up by the pool fee in `_leg`: clip the net value so the gross still fits)
@@ -451,24 +451,32 @@ abstract contract EngineBase is ReentrancyGuardTransient {
         AssetConfig[] memory cfg = _assetConfigs();
         uint256 n = cfg.length;
         v.cfg = cfg;
-        v.prices = new uint256[](n);
+        uint256[] memory prices = new uint256[](n);
+        v.prices = prices;
         v.values = new uint256[](n);
         v.balances = new uint256[](n);
-        uint32[8] storage staleness = _engine().maxStalenessSeconds;
+        // The eight uint32 limits as they lie in their one slot (element i at bits 32·i).
+        uint32[8] storage limits = _engine().maxStalenessSeconds;
+        uint256 staleness;
+        assembly ("memory-safe") {
+            staleness := sload(limits.slot)
+        }
         uint256 quoteNumeraire;
         for (uint256 i; i < n; ++i) {
+            AssetConfig memory c = cfg[i];
             (Reason r, uint256 p) = ChainlinkOracleLib.priceWad(
-                cfg[i].feed,
-                cfg[i].feedDecimals,
-                anyAge ? type(uint256).max : staleness[i]
+                c.feed,
+                c.feedDecimals,
+                // forge-lint: disable-next-line(unsafe-typecast) -- the truncation is the point: element i of the packed uint32[8]
+                anyAge ? type(uint256).max : uint32(staleness >> (i << 5))
             );
             if (r != HEALTHY) return (r, i);
             // Feeds quote a shared numeraire (USD); divide by the quote asset's own price.
             if (i == 0) {
                 quoteNumeraire = p;
-                v.prices[0] = WAD;
+                prices[0] = WAD;
             } else {
-                v.prices[i] =
+                prices[i] =
                     rounding == Rounding.Up ? p.mulDivUp(WAD, quoteNumeraire) : p.mulDiv(WAD, quoteNumeraire);
             }
         }
@@ -492,14 +500,21 @@ abstract contract EngineBase is ReentrancyGuardTransient {
     }
 
     function _fillValues(Valuation memory v, Rounding rounding) private view {
+        AssetConfig[] memory cfg = v.cfg;
+        (uint256[] memory prices, uint256[] memory balances, uint256[] memory values) = (
+            v.prices,
+            v.balances,
+            v.values
+        );
         uint256 nav;
-        for (uint256 i; i < v.cfg.length; ++i) {
-            uint256 bal = v.cfg[i].token.balanceOf(address(this));
-            v.balances[i] = bal;
-            uint256 unit = _unitOf(v, i);
+        for (uint256 i; i < cfg.length; ++i) {
+            AssetConfig memory c = cfg[i];
+            uint256 bal = c.token.balanceOf(address(this));
+            balances[i] = bal;
+            uint256 unit = ConstantsLib.unit(c.decimals);
             uint256 value =
-                rounding == Rounding.Up ? bal.mulDivUp(v.prices[i], unit) : bal.mulDiv(v.prices[i], unit);
-            v.values[i] = value;
+                rounding == Rounding.Up ? bal.mulDivUp(prices[i], unit) : bal.mulDiv(prices[i], unit);
+            values[i] = value;
             nav += value;
         }
         v.nav = nav;

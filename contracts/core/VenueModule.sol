@@ -738,7 +738,8 @@ contract VenueModule is IVenueModule {
         idx = new uint256[](list.length);
         uint256 count;
         for (uint256 i; i < list.length; ++i) {
-            if (list[i].asset == asset && list[i].counter == 0) idx[count++] = i;
+            Venue memory v = list[i];
+            if (v.asset == asset && v.counter == 0) idx[count++] = i;
         }
         assembly ("memory-safe") {
             mstore(idx, count)

@@ -41,18 +41,16 @@ abstract contract TargetWeightStrategy is EngineBase {
         Valuation memory v,
         EngineSettings memory s
     ) internal view override returns (int256[] memory deltas, uint256 deviationWad, bool outOfBand) {
-        uint16[8] memory t = _tw().targetBps;
-        uint256[] memory bands;
-        bool[] memory out;
-        (deviationWad, outOfBand, bands, out) = _scan(v, t);
+        (uint256 targets, uint256 bands) = _packedTargetsAndBands();
+        (deviationWad, outOfBand) = _scan(v, targets, bands);
         deltas = new int256[](v.values.length);
         if (s.mode == Mode.ToBandEdge) {
             if (!outOfBand) return (deltas, deviationWad, false);
-            if (_toBandEdge(v, s, t, bands, out, deltas)) return (deltas, deviationWad, true);
+            if (_toBandEdge(v, s, targets, bands, deltas)) return (deltas, deviationWad, true);
         }
         for (uint256 i = 1; i < deltas.length; ++i) {
             // forge-lint: disable-next-line(unsafe-typecast) -- values and NAV are quote WAD below 1e30 (TargetWeightFlows' domain note): they fit int256
-            deltas[i] = int256((uint256(t[i]) * v.nav) / BPS) - int256(v.values[i]);
+            deltas[i] = int256((_bpsAt(targets, i) * v.nav) / BPS) - int256(v.values[i]);
         }
     }
 
@@ -65,11 +63,11 @@ abstract contract TargetWeightStrategy is EngineBase {
         return v.values[0];
     }
 
+    /// @dev The summed |weight − target| of `_scan`, without the bands.
     function _deviation(Valuation memory v) internal view override returns (uint256 deviationWad) {
-        uint256[] memory w = _weights(v);
-        uint16[8] storage t = _tw().targetBps;
-        for (uint256 i; i < w.length; ++i) {
-            deviationWad += w[i].dist((uint256(t[i]) * WAD) / BPS);
+        (uint256 targets, ) = _packedTargetsAndBands();
+        for (uint256 i; i < v.values.length; ++i) {
+            deviationWad += v.values[i].mulDiv(WAD, v.nav).dist((_bpsAt(targets, i) * WAD) / BPS);
         }
     }
 
@@ -79,21 +77,18 @@ abstract contract TargetWeightStrategy is EngineBase {
 
     /* ---------------------------------------------------------------- MATH */
 
-    /// @dev Per asset: |weight - target| against its band. Returns the summed deviation (WAD), whether
-    /// any asset is out of band, the bands (WAD) and which assets are out.
+    /// @dev Per asset: |weight - target| against its band. Returns the summed deviation (WAD) and
+    /// whether any asset is out of its band.
     function _scan(
         Valuation memory v,
-        uint16[8] memory t
-    ) private view returns (uint256 deviationWad, bool anyOut, uint256[] memory bands, bool[] memory out) {
-        uint256 n = v.values.length;
-        bands = new uint256[](n);
-        out = new bool[](n);
-        for (uint256 i; i < n; ++i) {
-            uint256 drift = v.values[i].mulDiv(WAD, v.nav).dist((uint256(t[i]) * WAD) / BPS);
+        uint256 targets,
+        uint256 bands
+    ) private pure returns (uint256 deviationWad, bool anyOut) {
+        for (uint256 i; i < v.values.length; ++i) {
+            uint256 targetBps = _bpsAt(targets, i);
+            uint256 drift = v.values[i].mulDiv(WAD, v.nav).dist((targetBps * WAD) / BPS);
             deviationWad += drift;
-            bands[i] = _bandWad(i, t[i]);
-            out[i] = drift > bands[i];
-            anyOut = anyOut || out[i];
+            anyOut = anyOut || drift > _bandWad(bands, i, targetBps);
         }
     }
 
@@ -108,30 +103,31 @@ abstract contract TargetWeightStrategy is EngineBase {
     function _toBandEdge(
         Valuation memory v,
         EngineSettings memory s,
-        uint16[8] memory t,
-        uint256[] memory bands,
-        bool[] memory out,
+        uint256 targets,
+        uint256 bands,
         int256[] memory deltas
     ) private pure returns (bool) {
         int256 quoteValue = int256(v.values[0]);
         for (uint256 i = 1; i < deltas.length; ++i) {
-            if (!out[i]) continue;
-            uint256 inner = (bands[i] * (BPS - s.bandHysteresisBps)) / BPS;
-            uint256 target = (uint256(t[i]) * WAD) / BPS;
+            uint256 targetBps = _bpsAt(targets, i);
+            uint256 target = (targetBps * WAD) / BPS;
+            uint256 band = _bandWad(bands, i, targetBps);
+            if (v.values[i].mulDiv(WAD, v.nav).dist(target) <= band) continue; // within its band
+            uint256 inner = (band * (BPS - s.bandHysteresisBps)) / BPS;
             bool over = v.values[i] * WAD > target * v.nav;
             uint256 landing = over ? target + inner : target - FixedPointMathLib.min(inner, target);
             // forge-lint: disable-next-line(unsafe-typecast) -- values and NAV are quote WAD below 1e30: they fit int256
             deltas[i] = int256(landing.mulDiv(v.nav, WAD)) - int256(v.values[i]);
             quoteValue -= deltas[i];
         }
-        uint256 quoteTarget = (uint256(t[0]) * v.nav) / BPS;
+        uint256 quoteTarget = (_bpsAt(targets, 0) * v.nav) / BPS;
         // forge-lint: disable-next-line(unsafe-typecast) -- a target value is at most NAV (< 1e30 quote WAD): it fits int256
         uint256 quoteDrift = FixedPointMathLib.dist(quoteValue, int256(quoteTarget));
         // The quote's own flow is at most `traded`; requiring `D·V` to fall by 4·maxSlippageBps of it,
         // on top of `traded − flow`, covers the shortfall on all of `traded` (4·maxSlippageBps < 1).
         uint256 flow = FixedPointMathLib.abs(quoteValue - int256(v.values[0]));
         return
-            quoteDrift.mulDiv(WAD, v.nav) <= bands[0] &&
+            quoteDrift.mulDiv(WAD, v.nav) <= _bandWad(bands, 0, _bpsAt(targets, 0)) &&
             quoteDrift < v.values[0].dist(quoteTarget) + (flow * (BPS - 4 * uint256(s.maxSlippageBps))) / BPS;
     }
 
@@ -143,16 +139,34 @@ abstract contract TargetWeightStrategy is EngineBase {
         }
     }
 
-    /// @dev The tighter of the absolute and relative band, in WAD of NAV; a band set to 0 is off.
-    function _bandWad(uint256 i, uint256 targetBps) private view returns (uint256) {
-        uint16[16] storage bands = _tw().bandBps;
-        uint256 absBps = bands[i];
-        uint256 relBps = bands[i + REL_BANDS];
+    /// @dev The tighter of asset `i`'s absolute and relative band, in WAD of NAV; a band set to 0 is
+    /// off. `bands` is the packed `bandBps` slot.
+    function _bandWad(uint256 bands, uint256 i, uint256 targetBps) private pure returns (uint256) {
+        uint256 absBps = _bpsAt(bands, i);
+        uint256 relBps = _bpsAt(bands, i + REL_BANDS);
         uint256 absWad = (absBps * WAD) / BPS;
         uint256 relWad = (relBps * targetBps * WAD) / (BPS * BPS);
         if (relBps == 0) return absWad;
         if (absBps == 0) return relWad;
         return FixedPointMathLib.min(absWad, relWad);
+    }
+
+    /// @dev The `targetBps` and `bandBps` slots as they lie: two reads for every asset's target and
+    /// bands, instead of one read per element.
+    function _packedTargetsAndBands() internal view returns (uint256 targets, uint256 bands) {
+        TargetWeightStorage storage $ = _tw();
+        uint16[8] storage t = $.targetBps;
+        uint16[16] storage b = $.bandBps;
+        assembly ("memory-safe") {
+            targets := sload(t.slot)
+            bands := sload(b.slot)
+        }
+    }
+
+    /// @dev Element `i` of a packed `uint16[]` slot (element 0 in the lowest-order bits, as Solidity
+    /// packs a static array of uint16).
+    function _bpsAt(uint256 packed, uint256 i) internal pure returns (uint256) {
+        return (packed >> (i << 4)) & 0xffff;
     }
 
     /// @dev Virtual-share offset against the donation (inflation) attack: shares get at least 18
