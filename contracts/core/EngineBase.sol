@@ -312,6 +312,14 @@ abstract contract EngineBase is ReentrancyGuardTransient {
     /// @dev Turns per-asset value deltas into swap legs: scaled down to `maxTradeBps` of NAV and to
     /// the breaker's cost budget (`budgetWad`), buys clipped to the quote held plus the sells'
     /// minimum proceeds, legs below `minTradeValue` or with a dust output dropped, sells before buys. Amounts round down, minimum outputs up.
+    /// How: `total` is what the legs will spend, buys grossed up by their pool's fee (`_leg`), so the
+    /// caps bind on it. `legs` is room for n − 1 legs, a length and one pointer each, without the
+    /// zeroed struct `new Leg[]` would place behind every slot: each slot below `count` is set before
+    /// it is read, and the array is shrunk to `count` at the end. `quoteWad` is the quote the buys can
+    /// spend: what the vault holds plus the sells' minimum proceeds (WAD). Two passes: sells (delta
+    /// < 0) first so their proceeds fund the buys. A buy is clipped, in the plan itself, to the quote
+    /// it can be paid with (grossed up by the pool fee in `_leg`: the net value is clipped so the
+    /// gross still fits).
     function _planLegs(
         Valuation memory v,
         int256[] memory deltas,
@@ -321,7 +329,6 @@ abstract contract EngineBase is ReentrancyGuardTransient {
     ) internal view returns (Leg[] memory legs, bool budgetBound) {
         uint256 n = deltas.length;
         uint256 total;
-        // What the legs will spend: buys grossed up by their pool's fee (`_leg`), so the caps bind on it.
         for (uint256 i = 1; i < n; ++i) {
             int256 d = deltas[i];
             // forge-lint: disable-next-line(unsafe-typecast) -- the sign is tested: d > 0 on one side, −d > 0 on the other
@@ -331,19 +338,19 @@ abstract contract EngineBase is ReentrancyGuardTransient {
         budgetBound = budgetWad < cap && budgetWad < total;
         if (budgetBound) cap = budgetWad;
 
-        legs = new Leg[](n - 1);
+        assembly ("memory-safe") {
+            legs := mload(0x40)
+            mstore(legs, sub(n, 1))
+            mstore(0x40, add(legs, shl(5, n)))
+        }
         uint256 count;
-        // Quote the buys can spend: what the vault holds plus the sells' minimum proceeds (WAD).
         uint256 quoteWad = _quoteBudgetWad(v);
-        // Two passes: sells (delta < 0) first so their proceeds fund the buys.
         for (uint256 pass; pass < 2; ++pass) {
             for (uint256 i = 1; i < n; ++i) {
                 int256 d = deltas[i];
                 if ((d < 0) != (pass == 0)) continue;
                 uint256 valueWad = FixedPointMathLib.abs(d);
                 if (total > cap) valueWad = (valueWad * cap) / total;
-                // A buy is clipped, in the plan itself, to the quote it can be paid with.
-                // (grossed up by the pool fee in `_leg`: clip the net value so the gross still fits)
                 if (pass == 1) {
                     valueWad = FixedPointMathLib.min(
                         valueWad,

@@ -733,15 +733,26 @@ contract VenueModule is IVenueModule {
         }
     }
 
-    /// @dev Indexes in `list` of the venues that trade `asset` against the quote asset.
+    /// @dev Indexes in `list` of the venues that trade `asset` against the quote asset. Every leg
+    /// scans the whole list (legs × venues), so the scan reads each venue's two words in place
+    /// instead of through bounds-checked accesses: `i` stays below the list's length, and a
+    /// `Venue` in memory is five words (adapter, pool, target, asset, counter), each a clean value.
     function _venuesOf(Venue[] memory list, uint256 asset) private pure returns (uint256[] memory idx) {
         idx = new uint256[](list.length);
-        uint256 count;
-        for (uint256 i; i < list.length; ++i) {
-            Venue memory v = list[i];
-            if (v.asset == asset && v.counter == 0) idx[count++] = i;
-        }
         assembly ("memory-safe") {
+            let count := 0
+            let n := mload(list)
+            for {
+                let i := 0
+            } lt(i, n) {
+                i := add(i, 1)
+            } {
+                let v := mload(add(list, shl(5, add(i, 1))))
+                if and(eq(mload(add(v, 0x60)), asset), iszero(mload(add(v, 0x80)))) {
+                    count := add(count, 1)
+                    mstore(add(idx, shl(5, count)), i)
+                }
+            }
             mstore(idx, count)
         }
     }
