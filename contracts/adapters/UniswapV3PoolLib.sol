@@ -38,13 +38,27 @@ library UniswapV3PoolLib {
 
     /// @dev Price of `tokenIn` in `tokenOut` (raw units, Q128.128) from `slot0`, and the pool's
     /// sqrtPriceX96. The pool's token0 is the lower address (Uniswap sorts them), so the direction
-    /// needs no call.
+    /// needs no call. Only `slot0`'s first word is read (a swap's leg pays for this read): the call
+    /// must succeed (its revert is passed on as it came) and return at least that word, a clean uint160,
+    /// as decoding the whole tuple would require of it; the six words after it are not validated.
     function spot(
         address pool,
         address tokenIn,
         address tokenOut
     ) internal view returns (uint256 priceX128, uint160 sqrtPriceX96) {
-        (sqrtPriceX96, , , , , , ) = IUniswapV3PoolMinimal(pool).slot0();
+        bytes4 selector = IUniswapV3PoolMinimal.slot0.selector;
+        assembly ("memory-safe") {
+            mstore(0x00, selector)
+            if iszero(staticcall(gas(), pool, 0x00, 0x04, 0x00, 0x20)) {
+                let m := mload(0x40)
+                returndatacopy(m, 0, returndatasize())
+                revert(m, returndatasize())
+            }
+            sqrtPriceX96 := mload(0x00)
+            if or(lt(returndatasize(), 0x20), shr(160, sqrtPriceX96)) {
+                revert(0, 0)
+            }
+        }
         // token1 per token0, Q128.128; sqrtPriceX96 >= MIN_SQRT_RATIO (4295128739), so this is >= 1.
         uint256 p10 = FixedPointMathLib.fullMulDiv(sqrtPriceX96, sqrtPriceX96, 1 << 64);
         priceX128 = tokenIn < tokenOut ? p10 : FixedPointMathLib.fullMulDiv(1 << 128, 1 << 128, p10);

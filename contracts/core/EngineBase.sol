@@ -62,6 +62,9 @@ enum Rounding {
 /// amounts stay in native decimals; thresholds are bps. Rounding favours the vault everywhere.
 abstract contract EngineBase is ReentrancyGuardTransient {
     using FixedPointMathLib for uint256;
+    using InPlaceLib for uint256[];
+    using InPlaceLib for int256[];
+    using InPlaceLib for AssetConfig[];
     using SafeTransferLib for address;
 
     /// @dev Valuation of the vault at oracle prices (memory only).
@@ -330,9 +333,9 @@ abstract contract EngineBase is ReentrancyGuardTransient {
         uint256 n = deltas.length;
         uint256 total;
         for (uint256 i = 1; i < n; ++i) {
-            int256 d = deltas[i];
+            int256 d = deltas.atInt(i);
             // forge-lint: disable-next-line(unsafe-typecast) -- the sign is tested: d > 0 on one side, −d > 0 on the other
-            total += d > 0 ? uint256(d).mulDiv(FEE_UNIT, FEE_UNIT - v.cfg[i].poolFee) : uint256(-d);
+            total += d > 0 ? uint256(d).mulDiv(FEE_UNIT, FEE_UNIT - v.cfg.cfgAt(i).poolFee) : uint256(-d);
         }
         uint256 cap = (v.nav * s.maxTradeBps) / BPS;
         budgetBound = budgetWad < cap && budgetWad < total;
@@ -347,14 +350,14 @@ abstract contract EngineBase is ReentrancyGuardTransient {
         uint256 quoteWad = _quoteBudgetWad(v);
         for (uint256 pass; pass < 2; ++pass) {
             for (uint256 i = 1; i < n; ++i) {
-                int256 d = deltas[i];
+                int256 d = deltas.atInt(i);
                 if ((d < 0) != (pass == 0)) continue;
                 uint256 valueWad = FixedPointMathLib.abs(d);
                 if (total > cap) valueWad = (valueWad * cap) / total;
                 if (pass == 1) {
                     valueWad = FixedPointMathLib.min(
                         valueWad,
-                        quoteWad.mulDiv(FEE_UNIT - v.cfg[i].poolFee, FEE_UNIT)
+                        quoteWad.mulDiv(FEE_UNIT - v.cfg.cfgAt(i).poolFee, FEE_UNIT)
                     );
                 }
                 if (valueWad == 0 || valueWad < minTradeWad) continue;
@@ -364,11 +367,19 @@ abstract contract EngineBase is ReentrancyGuardTransient {
                 if (leg.minAmountOut < MIN_LEG_OUTPUT) continue;
                 if (pass == 0) quoteWad += leg.minAmountOut.mulDiv(WAD, QUOTE_UNIT);
                 else quoteWad -= leg.valueWad;
-                legs[count++] = leg;
+                _setLeg(legs, count++, leg);
             }
         }
         assembly ("memory-safe") {
             mstore(legs, count) // shrink to the legs kept
+        }
+    }
+
+    /// @dev `legs[k] = leg` without the bounds check: `_planLegs` keeps `k` below the n − 1 slots it
+    /// reserved.
+    function _setLeg(Leg[] memory legs, uint256 k, Leg memory leg) private pure {
+        assembly ("memory-safe") {
+            mstore(add(legs, shl(5, add(k, 1))), leg)
         }
     }
 
@@ -379,14 +390,16 @@ abstract contract EngineBase is ReentrancyGuardTransient {
         uint256 valueWad,
         uint256 slippageBps
     ) private view returns (Leg memory) {
-        uint256 unit = _unitOf(v, i);
-        uint256 price = v.prices[i];
+        // i < the asset count (a `_planLegs` index): read unchecked.
+        AssetConfig memory c = v.cfg.cfgAt(i);
+        uint256 unit = ConstantsLib.unit(c.decimals);
+        uint256 price = v.prices.at(i);
         // A buy spends its value grossed up by the pool's fee, so what arrives is what the strategy
         // asked for (it lands where it aims, not a fee short of it); a sell's input is exact already.
         uint256 amountIn =
             isSell
                 ? valueWad.mulDiv(unit, price)
-                : valueWad.mulDiv(QUOTE_UNIT * FEE_UNIT, WAD * (FEE_UNIT - v.cfg[i].poolFee));
+                : valueWad.mulDiv(QUOTE_UNIT * FEE_UNIT, WAD * (FEE_UNIT - c.poolFee));
         return _legOf(i, isSell, amountIn, unit, price, slippageBps);
     }
 
@@ -470,7 +483,7 @@ abstract contract EngineBase is ReentrancyGuardTransient {
         }
         uint256 quoteNumeraire;
         for (uint256 i; i < n; ++i) {
-            AssetConfig memory c = cfg[i];
+            AssetConfig memory c = cfg.cfgAt(i);
             (Reason r, uint256 p) = ChainlinkOracleLib.priceWad(
                 c.feed,
                 c.feedDecimals,
@@ -481,11 +494,11 @@ abstract contract EngineBase is ReentrancyGuardTransient {
             // Feeds quote a shared numeraire (USD); divide by the quote asset's own price.
             if (i == 0) {
                 quoteNumeraire = p;
-                prices[0] = WAD;
+                p = WAD;
             } else {
-                prices[i] =
-                    rounding == Rounding.Up ? p.mulDivUp(WAD, quoteNumeraire) : p.mulDiv(WAD, quoteNumeraire);
+                p = rounding == Rounding.Up ? p.mulDivUp(WAD, quoteNumeraire) : p.mulDiv(WAD, quoteNumeraire);
             }
+            prices.put(i, p);
         }
         _fillValues(v, rounding);
         return (HEALTHY, 0);
@@ -514,14 +527,15 @@ abstract contract EngineBase is ReentrancyGuardTransient {
             v.values
         );
         uint256 nav;
+        // Every array of `v` has the asset count's length (`_value`, `_revalue`): read unchecked.
         for (uint256 i; i < cfg.length; ++i) {
-            AssetConfig memory c = cfg[i];
+            AssetConfig memory c = cfg.cfgAt(i);
             uint256 bal = c.token.balanceOf(address(this));
-            balances[i] = bal;
+            balances.put(i, bal);
             uint256 unit = ConstantsLib.unit(c.decimals);
-            uint256 value =
-                rounding == Rounding.Up ? bal.mulDivUp(prices[i], unit) : bal.mulDiv(prices[i], unit);
-            values[i] = value;
+            uint256 price = prices.at(i);
+            uint256 value = rounding == Rounding.Up ? bal.mulDivUp(price, unit) : bal.mulDiv(price, unit);
+            values.put(i, value);
             nav += value;
         }
         v.nav = nav;

@@ -323,9 +323,18 @@ contract VenueModule is IVenueModule {
         // it. A leg as planned always trades (a flow's preview counts on it).
         if (amountIn != leg.amountIn && minOut < ConstantsLib.MIN_LEG_OUTPUT) return (0, 0);
         Pair memory p = _pair(c.cfg, leg.asset, leg.isSell, price, c.minGainWad);
-        (uint256[] memory idx, uint256[] memory amounts, uint256 used) = _split(c, p, amountIn);
-        if (used == 0) revert IBallastErrors.RebalanceNotDue(Reason.PoolPriceDeviation, leg.asset);
-        amountOut = _swapSlices(c, idx, amounts, p, amountIn, minOut, idx.length > 1);
+        (uint256 count, uint256 sole) = c.weights.length == 0 ? _venueCount(c.list, leg.asset) : (0, 0);
+        if (count == 1) {
+            // One venue and no keeper route (the usual leg): no split to compute, nothing to allocate.
+            Venue memory venue = c.list[sole];
+            if (!_usable(c, venue, p))
+                revert IBallastErrors.RebalanceNotDue(Reason.PoolPriceDeviation, leg.asset);
+            amountOut = _swapOn(sole, venue, p, amountIn, minOut, false);
+        } else {
+            (uint256[] memory idx, uint256[] memory amounts, uint256 used) = _split(c, p, amountIn);
+            if (used == 0) revert IBallastErrors.RebalanceNotDue(Reason.PoolPriceDeviation, leg.asset);
+            amountOut = _swapSlices(c, idx, amounts, p, amountIn, minOut, idx.length > 1);
+        }
         emit IRebalanceEngineCore.RebalanceLeg(leg.asset, leg.isSell, amountIn, amountOut, minOut);
     }
 
@@ -754,6 +763,30 @@ contract VenueModule is IVenueModule {
                 }
             }
             mstore(idx, count)
+        }
+    }
+
+    /// @dev How many venues of `list` trade `asset` against the quote asset, and the first one's index:
+    /// `_venuesOf` without the array, for the one-venue leg. Reads in place as `_venuesOf` does.
+    function _venueCount(
+        Venue[] memory list,
+        uint256 asset
+    ) private pure returns (uint256 count, uint256 first) {
+        assembly ("memory-safe") {
+            let n := mload(list)
+            for {
+                let i := 0
+            } lt(i, n) {
+                i := add(i, 1)
+            } {
+                let v := mload(add(list, shl(5, add(i, 1))))
+                if and(eq(mload(add(v, 0x60)), asset), iszero(mload(add(v, 0x80)))) {
+                    if iszero(count) {
+                        first := i
+                    }
+                    count := add(count, 1)
+                }
+            }
         }
     }
 

@@ -7,6 +7,7 @@ import {EngineBase, Rounding} from "../core/EngineBase.sol";
 import {EngineSettings, EngineState, Mode} from "../interfaces/IRebalanceEngine.sol";
 import {ITargetWeightVaultCore} from "../interfaces/ITargetWeightVault.sol";
 import {BPS, WAD} from "../libraries/ConstantsLib.sol";
+import {InPlaceLib} from "../libraries/InPlaceLib.sol";
 
 /// @notice A target-weight vault's storage (ERC-7201 namespace `ballast.storage.TargetWeight`).
 /// @custom:storage-location erc7201:ballast.storage.TargetWeight
@@ -24,8 +25,12 @@ struct TargetWeightStorage {
 /// |weight − target| exceeds its band. ToTarget: every asset to its target. ToBandEdge: each non-quote
 /// asset outside its band to `(1 − hysteresis) · band` from target on its side, others untouched; if
 /// that would leave the quote asset outside its own band, everything to target.
+/// Every per-asset loop runs below the valuation's length, which all its arrays share, so they read
+/// them with InPlaceLib's unchecked accessors.
 abstract contract TargetWeightStrategy is EngineBase {
     using FixedPointMathLib for uint256;
+    using InPlaceLib for uint256[];
+    using InPlaceLib for int256[];
 
     /// @dev keccak256(abi.encode(uint256(keccak256("ballast.storage.TargetWeight")) - 1)) & ~bytes32(uint256(0xff))
     bytes32 internal constant TARGET_WEIGHT_STORAGE_SLOT =
@@ -50,7 +55,7 @@ abstract contract TargetWeightStrategy is EngineBase {
         }
         for (uint256 i = 1; i < deltas.length; ++i) {
             // forge-lint: disable-next-line(unsafe-typecast) -- values and NAV are quote WAD below 1e30 (TargetWeightFlows' domain note): they fit int256
-            deltas[i] = int256((_bpsAt(targets, i) * v.nav) / BPS) - int256(v.values[i]);
+            deltas.putInt(i, int256((_bpsAt(targets, i) * v.nav) / BPS) - int256(v.values.at(i)));
         }
     }
 
@@ -66,8 +71,9 @@ abstract contract TargetWeightStrategy is EngineBase {
     /// @dev The summed |weight − target| of `_scan`, without the bands.
     function _deviation(Valuation memory v) internal view override returns (uint256 deviationWad) {
         (uint256 targets, ) = _packedTargetsAndBands();
-        for (uint256 i; i < v.values.length; ++i) {
-            deviationWad += v.values[i].mulDiv(WAD, v.nav).dist((_bpsAt(targets, i) * WAD) / BPS);
+        uint256[] memory values = v.values;
+        for (uint256 i; i < values.length; ++i) {
+            deviationWad += values.at(i).mulDiv(WAD, v.nav).dist((_bpsAt(targets, i) * WAD) / BPS);
         }
     }
 
@@ -84,9 +90,10 @@ abstract contract TargetWeightStrategy is EngineBase {
         uint256 targets,
         uint256 bands
     ) private pure returns (uint256 deviationWad, bool anyOut) {
-        for (uint256 i; i < v.values.length; ++i) {
+        uint256[] memory values = v.values;
+        for (uint256 i; i < values.length; ++i) {
             uint256 targetBps = _bpsAt(targets, i);
-            uint256 drift = v.values[i].mulDiv(WAD, v.nav).dist((targetBps * WAD) / BPS);
+            uint256 drift = values.at(i).mulDiv(WAD, v.nav).dist((targetBps * WAD) / BPS);
             deviationWad += drift;
             anyOut = anyOut || drift > _bandWad(bands, i, targetBps);
         }
@@ -133,9 +140,10 @@ abstract contract TargetWeightStrategy is EngineBase {
 
     /// @dev Weights (WAD of NAV), rounded down.
     function _weights(Valuation memory v) internal pure returns (uint256[] memory w) {
-        w = new uint256[](v.values.length);
-        for (uint256 i; i < w.length; ++i) {
-            w[i] = v.values[i].mulDiv(WAD, v.nav);
+        uint256[] memory values = v.values;
+        w = new uint256[](values.length);
+        for (uint256 i; i < values.length; ++i) {
+            w.put(i, values.at(i).mulDiv(WAD, v.nav));
         }
     }
 
