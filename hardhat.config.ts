@@ -60,7 +60,7 @@ extendEnvironment((hre) => assertNetworkEnv(hre.network.name));
  * to it does not undo the choice); the extensions (admin and views) at the default. The target-weight
  * vault's halves carry the ERC-4626 flows (core) and their previews (extension), so they fit only at
  * fewer runs than the delta-hedged vault's: the core at 200 (300 would save 93 gas a rebalance with 78
- * bytes to spare; 1,000 is 426 bytes over — measured before the hot path was trimmed by 287 bytes,
+ * bytes to spare; 1,000 is 426 bytes over — measured before the hot path was trimmed by 455 bytes,
  * so the sweep is due again). The delta-hedged core at 10,000 (100,000 would save 71
  * gas a hedge with 69 bytes to spare). The target-weight extension, which also carries the change
  * queue's gates (SPEC §3.5), is compiled without viaIR at 1 run: the legacy code generator makes it

@@ -61,7 +61,18 @@ library UniswapV3PoolLib {
         }
         // token1 per token0, Q128.128; sqrtPriceX96 >= MIN_SQRT_RATIO (4295128739), so this is >= 1.
         uint256 p10 = FixedPointMathLib.fullMulDiv(sqrtPriceX96, sqrtPriceX96, 1 << 64);
-        priceX128 = tokenIn < tokenOut ? p10 : FixedPointMathLib.fullMulDiv(1 << 128, 1 << 128, p10);
+        priceX128 = tokenIn < tokenOut ? p10 : twoTo256Div(p10);
+    }
+
+    /// @dev ⌊2^256 / d⌋ for d ≥ 2, exactly (what `fullMulDiv(2^128, 2^128, d)` returns) without the
+    /// 512-bit division: ⌊(2^256 − 1) / d⌋ is one short exactly when d divides 2^256, and then
+    /// (q + 1) · d wraps to zero. d = 1 (a price of 2^-128, below any pool's) would overflow; it reverts.
+    function twoTo256Div(uint256 d) internal pure returns (uint256 q) {
+        if (d < 2) revert FixedPointMathLib.FullMulDivFailed();
+        assembly ("memory-safe") {
+            q := div(not(0), d)
+            q := add(q, iszero(mul(add(q, 1), d)))
+        }
     }
 
     /// @dev From `slot0` and the in-range liquidity L: virtual reserves L / √P (token0) and L · √P
@@ -83,26 +94,32 @@ library UniswapV3PoolLib {
     }
 
     /// @dev The pool's `swap` of exactly `amountIn` of `tokenIn`, output to `recipient`, no price
-    /// limit: the caller pays in `uniswapV3SwapCallback` and bounds the output itself.
+    /// limit: the caller pays in `uniswapV3SwapCallback` and bounds the output itself. The calldata
+    /// `abi.encodeCall(IUniswapV3PoolSwap.swap, (recipient, zeroForOne, int256(amountIn), limit, ""))`
+    /// makes, written in place (every swap of a leg builds one): the selector, five head words (the
+    /// empty `data`'s offset last, 0xa0), then its length, zero. Token amounts are far below 2^255,
+    /// so `amountIn` is the positive int256 as it is.
     function swapData(
         address tokenIn,
         address tokenOut,
         uint256 amountIn,
         address recipient
-    ) internal pure returns (bytes memory) {
+    ) internal pure returns (bytes memory data) {
         bool zeroForOne = tokenIn < tokenOut;
-        return
-            abi.encodeCall(
-                IUniswapV3PoolSwap.swap,
-                (
-                    recipient,
-                    zeroForOne,
-                    // forge-lint: disable-next-line(unsafe-typecast) -- token amounts are far below 2^255
-                    int256(amountIn),
-                    zeroForOne ? MIN_SQRT_RATIO_PLUS_ONE : MAX_SQRT_RATIO_MINUS_ONE,
-                    ""
-                )
-            );
+        uint256 limit = zeroForOne ? MIN_SQRT_RATIO_PLUS_ONE : MAX_SQRT_RATIO_MINUS_ONE;
+        bytes4 selector = IUniswapV3PoolSwap.swap.selector;
+        assembly ("memory-safe") {
+            data := mload(0x40)
+            mstore(data, 0xc4) // 4 + 6 words
+            mstore(add(data, 0x20), selector)
+            mstore(add(data, 0x24), recipient)
+            mstore(add(data, 0x44), zeroForOne)
+            mstore(add(data, 0x64), amountIn)
+            mstore(add(data, 0x84), limit)
+            mstore(add(data, 0xa4), 0xa0)
+            mstore(add(data, 0xc4), 0)
+            mstore(0x40, add(data, 0x100)) // 0xe4 rounded up to a word
+        }
     }
 }
 

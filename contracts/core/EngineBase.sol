@@ -64,7 +64,6 @@ abstract contract EngineBase is ReentrancyGuardTransient {
     using FixedPointMathLib for uint256;
     using InPlaceLib for uint256[];
     using InPlaceLib for int256[];
-    using InPlaceLib for AssetConfig[];
     using SafeTransferLib for address;
 
     /// @dev Valuation of the vault at oracle prices (memory only).
@@ -87,6 +86,9 @@ abstract contract EngineBase is ReentrancyGuardTransient {
         // Strategy scratch tag from `_targetDeltas` for `_afterRebalance` (delta-hedged vault: the
         // fingerprint of the book it valued).
         bytes32 strategyTag;
+        // Strategy scratch: per-asset figures of these values the strategy computed once and reuses
+        // (target-weight vault: the weights, for its event). Empty until then; `_revalue` starts empty.
+        uint256[] strategyArray;
     }
 
     /* ---------------------------------------------------------------- CONSTANTS AND IMMUTABLES */
@@ -278,26 +280,51 @@ abstract contract EngineBase is ReentrancyGuardTransient {
         return FixedPointMathLib.divUp(a, b);
     }
 
-    /// @dev The venue module's `route` call for `legs` (one encoder for the check and the execution).
+    /// @dev The venue module's `route` call for `legs` (one encoder for the check and the execution):
+    /// `abi.encodeCall(IVenueModule.route, (execute, address(this), venueVersion, ASSET_TABLE, legs,
+    /// prices, maxDeviationBps))`, written in place. A `Leg` in memory is its five words in ABI order,
+    /// each a clean value (`_legOf` writes them), and `prices` is contiguous, so each copies as it lies
+    /// (MCOPY) instead of going through the encoder's per-field helpers: the selector, seven head
+    /// words (the two arrays' offsets among them), then each array's length and elements.
     function _route(
         bool execute,
         Leg[] memory legs,
         uint256[] memory prices,
         uint256 maxDeviationBps
-    ) internal view returns (bytes memory) {
-        return
-            abi.encodeCall(
-                IVenueModule.route,
-                (
-                    execute,
-                    address(this),
-                    _engine().state.venueVersion,
-                    ASSET_TABLE,
-                    legs,
-                    prices,
-                    maxDeviationBps
-                )
-            );
+    ) internal view returns (bytes memory data) {
+        uint256 version = _engine().state.venueVersion;
+        address table = ASSET_TABLE;
+        bytes4 selector = IVenueModule.route.selector;
+        assembly ("memory-safe") {
+            let nLegs := mload(legs)
+            let nPrices := mload(prices)
+            data := mload(0x40)
+            mstore(add(data, 0x20), selector)
+            let head := add(data, 0x24)
+            mstore(head, execute)
+            mstore(add(head, 0x20), address())
+            mstore(add(head, 0x40), version)
+            mstore(add(head, 0x60), table)
+            mstore(add(head, 0x80), 0xe0) // legs: right after the seven head words
+            mstore(add(head, 0xa0), add(0x100, mul(nLegs, 0xa0))) // prices: after the legs
+            mstore(add(head, 0xc0), maxDeviationBps)
+            let q := add(head, 0xe0)
+            mstore(q, nLegs)
+            q := add(q, 0x20)
+            for {
+                let i := 0
+            } lt(i, nLegs) {
+                i := add(i, 1)
+            } {
+                mcopy(q, mload(add(legs, shl(5, add(i, 1)))), 0xa0)
+                q := add(q, 0xa0)
+            }
+            mstore(q, nPrices)
+            mcopy(add(q, 0x20), add(prices, 0x20), shl(5, nPrices))
+            q := add(q, shl(5, add(nPrices, 1)))
+            mstore(data, sub(q, add(data, 0x20)))
+            mstore(0x40, and(add(q, 0x1f), not(0x1f)))
+        }
     }
 
     function _no(
@@ -335,7 +362,7 @@ abstract contract EngineBase is ReentrancyGuardTransient {
         for (uint256 i = 1; i < n; ++i) {
             int256 d = deltas.atInt(i);
             // forge-lint: disable-next-line(unsafe-typecast) -- the sign is tested: d > 0 on one side, −d > 0 on the other
-            total += d > 0 ? uint256(d).mulDiv(FEE_UNIT, FEE_UNIT - v.cfg.cfgAt(i).poolFee) : uint256(-d);
+            total += d > 0 ? uint256(d).mulDiv(FEE_UNIT, FEE_UNIT - v.cfg[i].poolFee) : uint256(-d);
         }
         uint256 cap = (v.nav * s.maxTradeBps) / BPS;
         budgetBound = budgetWad < cap && budgetWad < total;
@@ -357,12 +384,12 @@ abstract contract EngineBase is ReentrancyGuardTransient {
                 if (pass == 1) {
                     valueWad = FixedPointMathLib.min(
                         valueWad,
-                        quoteWad.mulDiv(FEE_UNIT - v.cfg.cfgAt(i).poolFee, FEE_UNIT)
+                        quoteWad.mulDiv(FEE_UNIT - v.cfg[i].poolFee, FEE_UNIT)
                     );
                 }
                 if (valueWad == 0 || valueWad < minTradeWad) continue;
-                // forge-lint: disable-next-line(unsafe-typecast) -- i < ASSET_COUNT <= 8
-                Leg memory leg = _leg(v, uint8(i), pass == 0, valueWad, s.maxSlippageBps);
+                (uint256 amountIn, uint256 unit, uint256 price) = _legInput(v, i, pass == 0, valueWad);
+                Leg memory leg = _legOf(i, pass == 0, amountIn, unit, price, s.maxSlippageBps);
                 // Dust: an output this small rounds by more than a basis point against the bound.
                 if (leg.minAmountOut < MIN_LEG_OUTPUT) continue;
                 if (pass == 0) quoteWad += leg.minAmountOut.mulDiv(WAD, QUOTE_UNIT);
@@ -383,24 +410,25 @@ abstract contract EngineBase is ReentrancyGuardTransient {
         }
     }
 
-    function _leg(
+    /// @dev What `_legOf` needs for a leg of `valueWad` in asset `i` (below the asset count: a
+    /// `_planLegs` index, so its price is read unchecked): its input amount, the asset's unit and its
+    /// price. Returns the three, not the leg, so the plan allocates one Leg per leg, not a second for
+    /// a return value.
+    function _legInput(
         Valuation memory v,
-        uint8 i,
+        uint256 i,
         bool isSell,
-        uint256 valueWad,
-        uint256 slippageBps
-    ) private view returns (Leg memory) {
-        // i < the asset count (a `_planLegs` index): read unchecked.
-        AssetConfig memory c = v.cfg.cfgAt(i);
-        uint256 unit = ConstantsLib.unit(c.decimals);
-        uint256 price = v.prices.at(i);
+        uint256 valueWad
+    ) private view returns (uint256 amountIn, uint256 unit, uint256 price) {
+        AssetConfig memory c = v.cfg[i];
+        unit = ConstantsLib.unit(c.decimals);
+        price = v.prices.at(i);
         // A buy spends its value grossed up by the pool's fee, so what arrives is what the strategy
         // asked for (it lands where it aims, not a fee short of it); a sell's input is exact already.
-        uint256 amountIn =
+        amountIn =
             isSell
                 ? valueWad.mulDiv(unit, price)
                 : valueWad.mulDiv(QUOTE_UNIT * FEE_UNIT, WAD * (FEE_UNIT - c.poolFee));
-        return _legOf(i, isSell, amountIn, unit, price, slippageBps);
     }
 
     /// @dev A leg of `amountIn` (asset `i` units when selling, quote units when buying) at `price`
@@ -451,10 +479,14 @@ abstract contract EngineBase is ReentrancyGuardTransient {
         uint256[] memory prices,
         uint256 maxDeviationBps
     ) internal returns (uint256 traded, uint256[] memory amountsOut) {
-        (traded, , amountsOut) = abi.decode(
-            _delegate(VENUE_MODULE, _route(true, legs, prices, maxDeviationBps)),
-            (uint256, uint256, uint256[])
-        );
+        bytes memory ret = _delegate(VENUE_MODULE, _route(true, legs, prices, maxDeviationBps));
+        // The module's own `abi.encode(traded, 0, amountsOut)`, read where it lies (as the asset
+        // table is) instead of copied and re-validated: the head's first word, then the array at the
+        // offset its third word gives.
+        assembly ("memory-safe") {
+            traded := mload(add(ret, 0x20))
+            amountsOut := add(add(ret, 0x20), mload(add(ret, 0x60)))
+        }
     }
 
     /* ---------------------------------------------------------------- VALUATION */
@@ -483,7 +515,7 @@ abstract contract EngineBase is ReentrancyGuardTransient {
         }
         uint256 quoteNumeraire;
         for (uint256 i; i < n; ++i) {
-            AssetConfig memory c = cfg.cfgAt(i);
+            AssetConfig memory c = cfg[i];
             (Reason r, uint256 p) = ChainlinkOracleLib.priceWad(
                 c.feed,
                 c.feedDecimals,
@@ -529,10 +561,9 @@ abstract contract EngineBase is ReentrancyGuardTransient {
         uint256 nav;
         // Every array of `v` has the asset count's length (`_value`, `_revalue`): read unchecked.
         for (uint256 i; i < cfg.length; ++i) {
-            AssetConfig memory c = cfg.cfgAt(i);
-            uint256 bal = c.token.balanceOf(address(this));
+            (address token, uint256 unit) = _tokenAndUnit(cfg, i);
+            uint256 bal = token.balanceOf(address(this));
             balances.put(i, bal);
-            uint256 unit = ConstantsLib.unit(c.decimals);
             uint256 price = prices.at(i);
             uint256 value = rounding == Rounding.Up ? bal.mulDivUp(price, unit) : bal.mulDiv(price, unit);
             values.put(i, value);
@@ -540,6 +571,22 @@ abstract contract EngineBase is ReentrancyGuardTransient {
         }
         v.nav = nav;
         _addLending(v, rounding);
+    }
+
+    /// @dev Asset `i`'s token and unit (10^decimals), read where its config lies without the bounds
+    /// check: `i` is below the asset count in every loop that calls this. The asset table's
+    /// construction bounds the decimals at 18.
+    function _tokenAndUnit(
+        AssetConfig[] memory cfg,
+        uint256 i
+    ) private pure returns (address token, uint256 unit) {
+        uint256 decimals;
+        assembly ("memory-safe") {
+            let c := mload(add(cfg, shl(5, add(i, 1))))
+            token := mload(c)
+            decimals := mload(add(c, 0x20))
+        }
+        unit = ConstantsLib.unit(decimals);
     }
 
     /// @dev Valuation with the sequencer and every feed checked: `HEALTHY`, or the first unhealthy

@@ -116,8 +116,9 @@ contract VenueModule is IVenueModule {
             for (uint256 i; i < legs.length; ++i) left[i] = legs[i].amountIn;
             tradedWad = _directRoutes(c, legs, left, prices, amountsOut);
         }
+        Leg memory leg; // one struct, refilled for each leg (`_executeLeg` keeps no reference to it)
         for (uint256 i; i < legs.length; ++i) {
-            Leg calldata leg = legs[i];
+            _loadLeg(leg, legs, i);
             uint256 amountIn = left.length != 0 ? left[i] : leg.amountIn;
             if (amountIn == 0) continue;
             (uint256 value, uint256 out) = _executeLeg(c, leg, amountIn, prices[leg.asset]);
@@ -299,7 +300,7 @@ contract VenueModule is IVenueModule {
     /// split and executed.
     function _executeLeg(
         Ctx memory c,
-        Leg calldata leg,
+        Leg memory leg,
         uint256 amountIn,
         uint256 price
     ) private returns (uint256 valueWad, uint256 amountOut) {
@@ -336,6 +337,15 @@ contract VenueModule is IVenueModule {
             amountOut = _swapSlices(c, idx, amounts, p, amountIn, minOut, idx.length > 1);
         }
         emit IRebalanceEngineCore.RebalanceLeg(leg.asset, leg.isSell, amountIn, amountOut, minOut);
+    }
+
+    /// @dev Leg `i` (below `legs.length`) copied into `leg` from calldata as it lies (a static struct:
+    /// five words), without the check of every field a calldata struct's reads make: only the vault's
+    /// own DELEGATECALL executes (`route` checks), and its plan is `_planLegs`' own, so each field is clean.
+    function _loadLeg(Leg memory leg, Leg[] calldata legs, uint256 i) private pure {
+        assembly ("memory-safe") {
+            calldatacopy(leg, add(legs.offset, mul(i, 0xa0)), 0xa0)
+        }
     }
 
     /// @dev Swaps `amounts[k]` on venue `idx[k]` for each non-zero slice of a part of `total` input,
@@ -486,11 +496,14 @@ contract VenueModule is IVenueModule {
             builtIn ? 0 : p.tokenIn.balanceOf(address(this)),
             p.tokenOut.balanceOf(address(this))
         );
-        // solhint-disable-next-line avoid-low-level-calls
-        (bool ok, bytes memory ret) = v.target.call(data);
-        if (!ok) {
-            assembly ("memory-safe") {
-                revert(add(ret, 0x20), mload(ret))
+        // The call, without copying what it returns (a pool's amounts; the swap is measured instead);
+        // a revert passes on as it came.
+        address target = v.target;
+        assembly ("memory-safe") {
+            if iszero(call(gas(), target, 0, add(data, 0x20), mload(data), 0, 0)) {
+                let m := mload(0x40)
+                returndatacopy(m, 0, returndatasize())
+                revert(m, returndatasize())
             }
         }
         // A built-in venue's payee was cleared by its payment: a Uniswap V3 pool's swap always calls back.

@@ -1,14 +1,12 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {AssetConfig} from "../interfaces/Types.sol";
-
 /// @title InPlaceLib
 /// @notice Reads an ABI-encoded array of static structs where it lies in memory: the vault's own SSTORE2
 /// tables (the asset table, the venue table), written by its own code and never by anyone else, so they
 /// need neither the copy nor the validation `abi.decode` would spend on them. And element access
 /// without the bounds check, for the hot path's per-asset loops.
-/// @dev The accessors (`at`, `put`, `atInt`, `putInt`, `cfgAt`) do not check `i < length`: each use
+/// @dev The accessors (`at`, `put`, `atInt`, `putInt`) do not check `i < length`: each use
 /// is in a loop bounded by that array's length, or by the asset count every per-asset array of a
 /// valuation is allocated with. An out-of-range index would read or write past the array silently,
 /// so they are for those loops only; anything else indexes the Solidity way.
@@ -56,13 +54,6 @@ library InPlaceLib {
     function putInt(int256[] memory a, uint256 i, int256 x) internal pure {
         assembly ("memory-safe") {
             mstore(add(a, shl(5, add(i, 1))), x)
-        }
-    }
-
-    /// @notice `cfg[i]` (the struct where it lies, not a copy), unchecked: the caller keeps `i < cfg.length`.
-    function cfgAt(AssetConfig[] memory cfg, uint256 i) internal pure returns (AssetConfig memory c) {
-        assembly ("memory-safe") {
-            c := mload(add(cfg, shl(5, add(i, 1))))
         }
     }
 }

@@ -68,32 +68,37 @@ abstract contract TargetWeightStrategy is EngineBase {
         return v.values[0];
     }
 
-    /// @dev The summed |weight − target| of `_scan`, without the bands.
+    /// @dev The summed |weight − target| of `_scan`, without the bands. Keeps the weights in
+    /// `v.strategyArray` for `_afterRebalance`'s event.
     function _deviation(Valuation memory v) internal view override returns (uint256 deviationWad) {
         (uint256 targets, ) = _packedTargetsAndBands();
-        uint256[] memory values = v.values;
-        for (uint256 i; i < values.length; ++i) {
-            deviationWad += values.at(i).mulDiv(WAD, v.nav).dist((_bpsAt(targets, i) * WAD) / BPS);
+        uint256[] memory w = _weights(v);
+        v.strategyArray = w;
+        for (uint256 i; i < w.length; ++i) {
+            deviationWad += w.at(i).dist((_bpsAt(targets, i) * WAD) / BPS);
         }
     }
 
+    /// @dev The weights before (kept by `_scan`) and after (kept by `_deviation`, which the
+    /// post-condition ran on `afterwards`).
     function _afterRebalance(Valuation memory before, Valuation memory afterwards) internal override {
-        emit ITargetWeightVaultCore.WeightsRebalanced(_weights(before), _weights(afterwards));
+        emit ITargetWeightVaultCore.WeightsRebalanced(before.strategyArray, afterwards.strategyArray);
     }
 
     /* ---------------------------------------------------------------- MATH */
 
     /// @dev Per asset: |weight - target| against its band. Returns the summed deviation (WAD) and
-    /// whether any asset is out of its band.
+    /// whether any asset is out of its band; keeps the weights in `v.strategyArray`.
     function _scan(
         Valuation memory v,
         uint256 targets,
         uint256 bands
     ) private pure returns (uint256 deviationWad, bool anyOut) {
-        uint256[] memory values = v.values;
-        for (uint256 i; i < values.length; ++i) {
+        uint256[] memory w = _weights(v);
+        v.strategyArray = w;
+        for (uint256 i; i < w.length; ++i) {
             uint256 targetBps = _bpsAt(targets, i);
-            uint256 drift = values.at(i).mulDiv(WAD, v.nav).dist((targetBps * WAD) / BPS);
+            uint256 drift = w.at(i).dist((targetBps * WAD) / BPS);
             deviationWad += drift;
             anyOut = anyOut || drift > _bandWad(bands, i, targetBps);
         }
