@@ -7,7 +7,6 @@ import {SSTORE2} from "solady/src/utils/SSTORE2.sol";
 import {SafeTransferLib} from "solady/src/utils/SafeTransferLib.sol";
 
 import {IBallastErrors} from "../interfaces/IBallastErrors.sol";
-import {IVenueModule} from "../interfaces/IVenueModule.sol";
 import {
     AmountSettings,
     AssetConfig,
@@ -22,6 +21,7 @@ import {
 } from "../interfaces/IRebalanceEngine.sol";
 import {BPS, ConstantsLib, WAD} from "../libraries/ConstantsLib.sol";
 import {InPlaceLib} from "../libraries/InPlaceLib.sol";
+import {RouteCallLib} from "../libraries/RouteCallLib.sol";
 import {ChainlinkOracleLib} from "../oracles/ChainlinkOracleLib.sol";
 
 /// @dev The engine's storage slot: keccak256(abi.encode(uint256(keccak256("ballast.storage.Engine")) - 1))
@@ -88,6 +88,7 @@ abstract contract EngineBase is ReentrancyGuardTransient {
         bytes32 strategyTag;
         // Strategy scratch: per-asset figures of these values the strategy computed once and reuses
         // (target-weight vault: the weights, for its event). Empty until then; `_revalue` starts empty.
+        // A cache, valid by call order (the strategy's NatSpec says which); tests hold its event to it.
         uint256[] strategyArray;
     }
 
@@ -280,51 +281,24 @@ abstract contract EngineBase is ReentrancyGuardTransient {
         return FixedPointMathLib.divUp(a, b);
     }
 
-    /// @dev The venue module's `route` call for `legs` (one encoder for the check and the execution):
-    /// `abi.encodeCall(IVenueModule.route, (execute, address(this), venueVersion, ASSET_TABLE, legs,
-    /// prices, maxDeviationBps))`, written in place. A `Leg` in memory is its five words in ABI order,
-    /// each a clean value (`_legOf` writes them), and `prices` is contiguous, so each copies as it lies
-    /// (MCOPY) instead of going through the encoder's per-field helpers: the selector, seven head
-    /// words (the two arrays' offsets among them), then each array's length and elements.
+    /// @dev The venue module's `route` call for `legs`, one encoder for the check and the execution:
+    /// `RouteCallLib.encode` with this vault, its venue table's version and its asset table.
     function _route(
         bool execute,
         Leg[] memory legs,
         uint256[] memory prices,
         uint256 maxDeviationBps
-    ) internal view returns (bytes memory data) {
-        uint256 version = _engine().state.venueVersion;
-        address table = ASSET_TABLE;
-        bytes4 selector = IVenueModule.route.selector;
-        assembly ("memory-safe") {
-            let nLegs := mload(legs)
-            let nPrices := mload(prices)
-            data := mload(0x40)
-            mstore(add(data, 0x20), selector)
-            let head := add(data, 0x24)
-            mstore(head, execute)
-            mstore(add(head, 0x20), address())
-            mstore(add(head, 0x40), version)
-            mstore(add(head, 0x60), table)
-            mstore(add(head, 0x80), 0xe0) // legs: right after the seven head words
-            mstore(add(head, 0xa0), add(0x100, mul(nLegs, 0xa0))) // prices: after the legs
-            mstore(add(head, 0xc0), maxDeviationBps)
-            let q := add(head, 0xe0)
-            mstore(q, nLegs)
-            q := add(q, 0x20)
-            for {
-                let i := 0
-            } lt(i, nLegs) {
-                i := add(i, 1)
-            } {
-                mcopy(q, mload(add(legs, shl(5, add(i, 1)))), 0xa0)
-                q := add(q, 0xa0)
-            }
-            mstore(q, nPrices)
-            mcopy(add(q, 0x20), add(prices, 0x20), shl(5, nPrices))
-            q := add(q, shl(5, add(nPrices, 1)))
-            mstore(data, sub(q, add(data, 0x20)))
-            mstore(0x40, and(add(q, 0x1f), not(0x1f)))
-        }
+    ) internal view returns (bytes memory) {
+        return
+            RouteCallLib.encode(
+                execute,
+                address(this),
+                _engine().state.venueVersion,
+                ASSET_TABLE,
+                legs,
+                prices,
+                maxDeviationBps
+            );
     }
 
     function _no(
@@ -574,19 +548,16 @@ abstract contract EngineBase is ReentrancyGuardTransient {
     }
 
     /// @dev Asset `i`'s token and unit (10^decimals), read where its config lies without the bounds
-    /// check: `i` is below the asset count in every loop that calls this. The asset table's
-    /// construction bounds the decimals at 18.
+    /// check: `i` is below the asset count in every loop that calls this.
     function _tokenAndUnit(
         AssetConfig[] memory cfg,
         uint256 i
     ) private pure returns (address token, uint256 unit) {
-        uint256 decimals;
+        uint256 c;
         assembly ("memory-safe") {
-            let c := mload(add(cfg, shl(5, add(i, 1))))
-            token := mload(c)
-            decimals := mload(add(c, 0x20))
+            c := mload(add(cfg, shl(5, add(i, 1))))
         }
-        unit = ConstantsLib.unit(decimals);
+        return InPlaceLib.tokenAndUnit(c);
     }
 
     /// @dev Valuation with the sequencer and every feed checked: `HEALTHY`, or the first unhealthy

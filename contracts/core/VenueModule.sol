@@ -203,7 +203,7 @@ contract VenueModule is IVenueModule {
                 Leg calldata sell = legs[i];
                 Leg calldata buy = legs[j];
                 if (!sell.isSell || buy.isSell || left[i] == 0 || left[j] == 0) continue;
-                uint256[] memory idx = _directOf(c.list, sell.asset, buy.asset);
+                uint256[] memory idx = _venuesBetween(c.list, sell.asset, buy.asset);
                 if (idx.length == 0) continue;
                 Pair memory p = _crossPair(c, sell.asset, buy.asset, prices);
                 uint256 sellValue = sell.valueWad.mulDiv(left[i], sell.amountIn);
@@ -275,7 +275,7 @@ contract VenueModule is IVenueModule {
         address tokenIn,
         address tokenOut
     ) private view returns (uint256 fee) {
-        uint256[] memory idx = _venuesOf(list, asset);
+        uint256[] memory idx = _venuesBetween(list, asset, 0);
         fee = VenueSplitLib.FEE_UNIT;
         for (uint256 k; k < idx.length; ++k) {
             fee = FixedPointMathLib.min(fee, _quoteOf(list[idx[k]], tokenIn, tokenOut).feePpm);
@@ -405,7 +405,7 @@ contract VenueModule is IVenueModule {
         Pair memory p,
         uint256 amountIn
     ) private view returns (uint256[] memory idx, uint256[] memory amounts, uint256 used) {
-        idx = _venuesOf(c.list, p.asset);
+        idx = _venuesBetween(c.list, p.asset, 0);
         amounts = new uint256[](idx.length);
         if (c.weights.length != 0) {
             (amounts, used) = _weighted(c, idx, p, amountIn);
@@ -590,7 +590,7 @@ contract VenueModule is IVenueModule {
         for (uint256 i; i < legs.length; ++i) {
             if (legs[i].amountIn == 0) continue;
             Pair memory p = _pair(cfg, legs[i].asset, legs[i].isSell, prices[legs[i].asset], 0);
-            uint256[] memory idx = _venuesOf(list, p.asset);
+            uint256[] memory idx = _venuesBetween(list, p.asset, 0);
             bool any;
             for (uint256 k; k < idx.length && !any; ++k) {
                 any = _within(_spotOf(list[idx[k]], p), p.oracleX128, maxDeviationBps);
@@ -665,7 +665,7 @@ contract VenueModule is IVenueModule {
             list[i] = v;
         }
         for (uint256 a = 1; a < n; ++a) {
-            if (_venuesOf(list, a).length == 0) revert IBallastErrors.NoVenue(a);
+            if (_venuesBetween(list, a, 0).length == 0) revert IBallastErrors.NoVenue(a);
         }
     }
 
@@ -708,13 +708,11 @@ contract VenueModule is IVenueModule {
     /// (`abi.encode(AssetConfig[])`: an offset, the length, then seven words per asset) instead of
     /// decoding the whole table on the hot path.
     function _assetAt(bytes memory cfg, uint256 i) private pure returns (address token, uint256 unit) {
-        uint256 decimals;
+        uint256 c;
         assembly ("memory-safe") {
-            let at := add(cfg, add(0x60, mul(i, 0xe0)))
-            token := mload(at)
-            decimals := mload(add(at, 0x20))
+            c := add(cfg, add(0x60, mul(i, 0xe0)))
         }
-        unit = ConstantsLib.unit(decimals);
+        return InPlaceLib.tokenAndUnit(c);
     }
 
     /// @dev Whether the first `count` venues of `list` include `v` (same adapter, pool and pair, either
@@ -738,8 +736,11 @@ contract VenueModule is IVenueModule {
         return false;
     }
 
-    /// @dev Indexes in `list` of the venues that trade `a` directly against `b` (either way round).
-    function _directOf(
+    /// @dev Indexes in `list` of the venues that trade `a` against `b` (either way round). With `b` = 0,
+    /// the venues that trade `a` against the quote asset: no venue has asset 0 (`_checked` refuses
+    /// it), so the reversed pair never matches. For the legs that split and the configuration checks;
+    /// the one-venue hot path uses `_venueCount`'s in-place scan instead.
+    function _venuesBetween(
         Venue[] memory list,
         uint256 a,
         uint256 b
@@ -755,32 +756,11 @@ contract VenueModule is IVenueModule {
         }
     }
 
-    /// @dev Indexes in `list` of the venues that trade `asset` against the quote asset. Every leg
-    /// scans the whole list (legs × venues), so the scan reads each venue's two words in place
-    /// instead of through bounds-checked accesses: `i` stays below the list's length, and a
-    /// `Venue` in memory is five words (adapter, pool, target, asset, counter), each a clean value.
-    function _venuesOf(Venue[] memory list, uint256 asset) private pure returns (uint256[] memory idx) {
-        idx = new uint256[](list.length);
-        assembly ("memory-safe") {
-            let count := 0
-            let n := mload(list)
-            for {
-                let i := 0
-            } lt(i, n) {
-                i := add(i, 1)
-            } {
-                let v := mload(add(list, shl(5, add(i, 1))))
-                if and(eq(mload(add(v, 0x60)), asset), iszero(mload(add(v, 0x80)))) {
-                    count := add(count, 1)
-                    mstore(add(idx, shl(5, count)), i)
-                }
-            }
-            mstore(idx, count)
-        }
-    }
-
-    /// @dev How many venues of `list` trade `asset` against the quote asset, and the first one's index:
-    /// `_venuesOf` without the array, for the one-venue leg. Reads in place as `_venuesOf` does.
+    /// @dev How many venues of `list` trade `asset` against the quote asset, and the first one's index;
+    /// the one-venue leg needs no more. Every leg scans the whole list (legs × venues), so the scan
+    /// reads each venue's two words in place instead of through bounds-checked accesses: `i` stays
+    /// below the list's length, and a `Venue` in memory is five words (adapter, pool, target, asset,
+    /// counter), each a clean value.
     function _venueCount(
         Venue[] memory list,
         uint256 asset

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {ConstantsLib} from "./ConstantsLib.sol";
+
 /// @title InPlaceLib
 /// @notice Reads an ABI-encoded array of static structs where it lies in memory: the vault's own SSTORE2
 /// tables (the asset table, the venue table), written by its own code and never by anyone else, so they
@@ -27,6 +29,19 @@ library InPlaceLib {
             }
             mstore(0x40, add(array, shl(5, add(n, 1))))
         }
+    }
+
+    /// @notice The token and unit (10 ** decimals) of the `AssetConfig` at memory address `c`: its
+    /// first two words. One reader for both views of the asset table: the decoded `AssetConfig[]`
+    /// (the engine) and the encoded table's bytes (the venue module). The table's construction
+    /// bounds the decimals at 18.
+    function tokenAndUnit(uint256 c) internal pure returns (address token, uint256 unit) {
+        uint256 decimals;
+        assembly ("memory-safe") {
+            token := mload(c)
+            decimals := mload(add(c, 0x20))
+        }
+        unit = ConstantsLib.unit(decimals);
     }
 
     /// @notice `a[i]`, unchecked: the caller keeps `i < a.length`.

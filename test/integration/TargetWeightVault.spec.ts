@@ -78,6 +78,40 @@ describe("TargetWeightVault", () => {
         expect(loss).to.be.lte((traded * 100n) / BPS);
         expect(summary!.deviationAfterWad).to.be.lessThan(summary!.deviationBeforeWad);
       });
+
+      it("emits the weights before and after as the balances and feed prices give them", async () => {
+        const { vault, keeper, market } = await drifted();
+        const vaultAddress = await vault.getAddress();
+        const symbols = ["USDC", "WETH", "WBTC"] as const;
+        const units = [10n ** 6n, 10n ** 18n, 10n ** 8n];
+        const usd = await market.feeds.USDC_USD.latestAnswer();
+        const prices = [
+          WAD,
+          ((await market.feeds.ETH_USD.latestAnswer()) * WAD) / usd,
+          ((await market.feeds.BTC_USD.latestAnswer()) * WAD) / usd,
+        ];
+        const balances = () => Promise.all(symbols.map((s) => market.tokens[s].balanceOf(vaultAddress)));
+        // Each weight rounded down as the vault rounds: value = ⌊b·p/unit⌋, weight = ⌊value·WAD/NAV⌋.
+        const weightsOf = (b: bigint[]) => {
+          const values = b.map((x, i) => (x * prices[i]) / units[i]);
+          const nav = values.reduce((a, x) => a + x, 0n);
+          return values.map((x) => (x * WAD) / nav);
+        };
+        const before = weightsOf(await balances());
+        const receipt = await (await vault.connect(keeper).rebalance()).wait();
+        const { summary } = rebalanceEvents(vault, receipt!.logs);
+        // The after-valuation is taken before the reward (in the quote asset) leaves.
+        const afterBalances = await balances();
+        afterBalances[0] += summary!.reward;
+        const after = weightsOf(afterBalances);
+        const event = receipt!.logs
+          .map((l) => vault.interface.parseLog({ topics: [...l.topics], data: l.data }))
+          .find((p) => p?.name === "WeightsRebalanced");
+        expect(event, "WeightsRebalanced emitted").to.not.equal(undefined);
+        expect([...event!.args.weightsBeforeWad]).to.deep.equal(before);
+        expect([...event!.args.weightsAfterWad]).to.deep.equal(after);
+        expect(after[1]).to.be.lessThan(before[1]); // the rebalance sold ETH
+      });
     });
 
     describe("when every weight is inside its band", () => {
