@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import hre from "hardhat";
 
-import { measureOverhead, type OverheadResult } from "../src/bench/gas";
+import { measureOverhead, renderOverheadFloor, type OverheadResult } from "../src/bench/gas";
 import { benchGreeks, renderGreeksSection } from "../src/bench/greeks";
 import { measureHedgeRebalance, renderHedgeSection } from "../src/bench/hedgeGas";
 import { measureSplit, renderSplitSection } from "../src/bench/venues";
@@ -120,6 +120,7 @@ async function main() {
       .sort()
       .map((k) => `| ${k} | ${rows.map((r) => fmt(BigInt(r.breakdown[k] ?? 0))).join(" | ")} |`),
     "",
+    ...renderOverheadFloor(base, Number(TARGET_BASE)),
     ...renderFeedSection(feeds),
     ...renderSplitSection(split, 30),
     "",

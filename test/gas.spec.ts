@@ -4,7 +4,7 @@ import path from "node:path";
 import hre from "hardhat";
 
 import { measureAdminPaths } from "../src/bench/adminGas";
-import { measureOverhead, measureUserPaths } from "../src/bench/gas";
+import { REWARD_ROW, measureOverhead, measureUserPaths } from "../src/bench/gas";
 import { measureHedgeRebalance } from "../src/bench/hedgeGas";
 import { measureLeveragePaths } from "../src/bench/leverageGas";
 import { measureShortHedgePaths } from "../src/bench/shortHedgeGas";
@@ -27,7 +27,8 @@ describe("gas snapshot", () => {
     await hre.network.provider.send("hardhat_reset");
     const measured: Record<string, string> = {};
     for (const [k, v] of Object.entries(await measureUserPaths(hre))) measured[k] = v.toString();
-    measured["rebalance (2 assets, 1 leg)"] = (await measureOverhead(hre, 2)).rebalanceGas.toString();
+    const two = await measureOverhead(hre, 2);
+    measured["rebalance (2 assets, 1 leg)"] = two.rebalanceGas.toString();
     measured["rebalance (4 assets, 3 legs)"] = (await measureOverhead(hre, 4)).rebalanceGas.toString();
     for (const legs of [1, 10, 50]) {
       measured[`hedge rebalance (${legs} option legs)`] = (
@@ -37,6 +38,14 @@ describe("gas snapshot", () => {
     for (const [k, v] of Object.entries(await measureAdminPaths(hre))) measured[k] = v.toString();
     for (const [k, v] of Object.entries(await measureLeveragePaths(hre))) measured[k] = v.toString();
     for (const [k, v] of Object.entries(await measureShortHedgePaths(hre))) measured[k] = v.toString();
+
+    // bench/results.md's row-by-row table: each trace's rows add up to its execution gas, so the
+    // difference column adds up to the overhead; the keeper reward is one transfer, counted once.
+    const total = (b: Record<string, number>) => BigInt(Object.values(b).reduce((a, x) => a + x, 0));
+    expect(total(two.routerBreakdown)).to.equal(two.routerExecution);
+    expect(total(two.breakdown) - total(two.routerBreakdown)).to.equal(two.overhead);
+    expect(two.breakdown[REWARD_ROW]).to.be.within(5_000, 30_000);
+    expect(two.routerBreakdown[REWARD_ROW]).to.equal(undefined);
 
     if (process.env.GAS_MEASUREMENT_OUT) {
       // scripts/optimizer-sweep.ts: record what this build measures, compare nothing.
